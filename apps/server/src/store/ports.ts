@@ -1,0 +1,315 @@
+/**
+ * Store ports: the only way services reach storage. Two adapters implement every port:
+ * `embedded` (SQLite through better-sqlite3) and `elasticsearch` (@elastic/elasticsearch).
+ * Services never import an adapter; `createStore(config)` in `./index.ts` picks one.
+ *
+ * Conventions: every method is async (the cluster adapter needs it); times are epoch
+ * milliseconds inside the server and ISO strings at the HTTP edge; documents are nested
+ * objects (dotted keys are expanded at ingest).
+ */
+import type {
+  AlertFilter,
+  AlertGroupField,
+  AlertSortField,
+  AuditEvent,
+  ClosingReason,
+  Execution,
+  Role,
+  WorkflowStatus,
+} from '@execwatch/api';
+
+export type Doc = Record<string, unknown>;
+
+// ---------------------------------------------------------------- events
+
+/** One parsed bulk action with its raw source line (kept raw so the adapter can avoid JS parsing). */
+export interface BulkOperation {
+  action: 'index' | 'create';
+  index: string;
+  id?: string;
+  /** The source line exactly as received (one JSON object). */
+  source: string;
+  /** 1-based line number of the source line in the request body (for error messages). */
+  line: number;
+}
+
+/** A per-item result in Elasticsearch's bulk response shape. */
+export interface BulkItemResult {
+  action: 'index' | 'create';
+  _index: string;
+  _id: string | null;
+  status: number;
+  result?: 'created' | 'updated';
+  error?: { type: string; reason: string };
+}
+
+export interface EventHit {
+  _index: string;
+  _id: string;
+  _source: Doc;
+}
+
+/** What a detection run asks of the event store. */
+export interface RuleSearchRequest {
+  /** EQL query text of the rule. */
+  query: string;
+  /** Index patterns of the rule, e.g. `logs-cloud_defend*`. */
+  index: string[];
+  /** The run window on the timestamp override (inclusive from, exclusive to), epoch ms. */
+  window: { from: number; to: number };
+  /** Timestamp override field (e.g. `event.ingested`); falls back to `@timestamp` when absent on a document. */
+  timestampOverride: string | null;
+  /** Active (unexpired) exception items that apply to the rule; matching events are suppressed. */
+  exceptions: ExceptionItemForMatching[];
+  /** max_signals: at most this many hits (events or sequences) are returned. */
+  size: number;
+}
+
+/** The part of a Kibana exception list item the matcher needs (see @execwatch/exceptions). */
+export interface ExceptionItemForMatching {
+  id: string;
+  item_id: string;
+  list_id: string;
+  entries: unknown[];
+  expire_time?: string | null;
+}
+
+export interface RuleSearchResult {
+  /** Matching events (event queries), oldest first, at most `size`. */
+  events: EventHit[];
+  /** Matching sequences (sequence queries), at most `size`. */
+  sequences: { join_keys: unknown[]; events: EventHit[] }[];
+  /** Matches before `size` was applied (after exceptions). */
+  total: number;
+  /** Matches suppressed by exceptions, in all and per exception item id. */
+  suppressed: number;
+  suppressedByItem: Record<string, number>;
+  /** Set when the store returned partial results (shard failures, timeouts). */
+  partial: string | null;
+}
+
+export interface EventStore {
+  /** Stores bulk operations; one bad item fails alone. `event.ingested` is set to `ingestedAt`. */
+  bulk(ops: BulkOperation[], ingestedAt: number): Promise<BulkItemResult[]>;
+  /** Runs a rule's EQL over its window. */
+  searchRule(req: RuleSearchRequest): Promise<RuleSearchResult>;
+  /** Process events of one session (same `process.entry_leader.entity_id`), oldest first. */
+  sessionEvents(entryLeaderEntityId: string, limit: number): Promise<{ events: EventHit[]; truncated: boolean }>;
+  /** Events where `field` equals `value` (any value of a multi-valued field), newest first. */
+  relatedEvents(field: string, value: string, range: { from: number; to: number }, limit: number): Promise<{ total: number; events: EventHit[] }>;
+  /** Number of stored events (for health and benchmarks). */
+  count(): Promise<number>;
+}
+
+// ---------------------------------------------------------------- alerts
+
+/** A stored alert: the Kibana-compatible document (ECS source fields + `kibana.alert.*`, nested). */
+export interface StoredAlert {
+  id: string;
+  index: string;
+  doc: Doc;
+}
+
+export interface AlertQuery {
+  filter: AlertFilter;
+  sort: { field: AlertSortField; order: 'asc' | 'desc' };
+  page: number;
+  size: number;
+}
+
+export interface AlertPatch {
+  status?: WorkflowStatus;
+  reason?: ClosingReason | null;
+  reason_text?: string | null;
+  assignees?: string[];
+  tags?: string[];
+  add_tags?: string[];
+  remove_tags?: string[];
+  add_assignees?: string[];
+  remove_assignees?: string[];
+  /** Who made the change and when (epoch ms); recorded on status changes. */
+  user: string;
+  at: number;
+}
+
+export interface AlertStats {
+  total: number;
+  byStatus: Record<WorkflowStatus, number>;
+  histogram: { intervalMs: number; buckets: { key: number; count: number }[] };
+  groups?: { key: string | null; count: number; bySeverity: Record<string, number>; byStatus: Record<string, number> }[];
+}
+
+export interface AlertStore {
+  /** Creates alerts whose ids do not exist yet; returns how many were new and how many already existed. */
+  createMany(alerts: StoredAlert[]): Promise<{ created: number; existing: number }>;
+  get(id: string): Promise<StoredAlert | null>;
+  search(q: AlertQuery): Promise<{ total: number; alerts: StoredAlert[] }>;
+  stats(filter: AlertFilter, opts: { groupBy?: AlertGroupField; groupsSize: number; buckets: number; range: { from: number; to: number } }): Promise<AlertStats>;
+  /** Applies a patch to one alert; returns the updated alert or null when absent. */
+  update(id: string, patch: AlertPatch): Promise<StoredAlert | null>;
+  /** Applies a patch to every alert matching ids or filter (never capped at one page); returns ids updated. */
+  updateMany(target: { ids: string[] } | { filter: AlertFilter }, patch: AlertPatch): Promise<{ updated: number }>;
+  /** Ids of alerts matching a filter (streaming would be preferable for huge sets; capped by `limit`). */
+  ids(filter: AlertFilter, limit: number): Promise<string[]>;
+}
+
+// ---------------------------------------------------------------- rules and executions
+
+/** Per-rule state that changes at run time (the rule's content comes from TOML files). */
+export interface RuleState {
+  rule_id: string;
+  enabled: boolean;
+  overrides: { interval?: string; from?: string; max_signals?: number; required_steps?: string[] };
+  /** End of the window the last successful run covered, epoch ms. */
+  last_covered_to: number | null;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+export interface RuleStore {
+  getState(ruleId: string): Promise<RuleState | null>;
+  listStates(): Promise<RuleState[]>;
+  putState(state: RuleState): Promise<void>;
+  /**
+   * Claims a rule run for one server instance until `until` (epoch ms); returns false when another
+   * instance holds an unexpired claim. The embedded store has one instance and always grants it.
+   */
+  claimRun(ruleId: string, owner: string, until: number): Promise<boolean>;
+  releaseRun(ruleId: string, owner: string): Promise<void>;
+}
+
+export interface ExecutionLog {
+  /** Inserts or replaces an execution record (a run writes `running` first, then its outcome). */
+  put(execution: Execution): Promise<void>;
+  list(ruleId: string, opts: { size: number; page: number; from?: number; to?: number }): Promise<{ total: number; executions: Execution[] }>;
+  latest(ruleId: string): Promise<Execution | null>;
+}
+
+// ---------------------------------------------------------------- exceptions
+
+/** Kibana exception lists and items stored as their Kibana JSON shapes (see @execwatch/api exceptions). */
+export interface ExceptionStore {
+  getList(by: { id?: string; list_id?: string }): Promise<Doc | null>;
+  findLists(opts: { page: number; perPage: number }): Promise<{ total: number; data: Doc[] }>;
+  putList(list: Doc): Promise<void>;
+  deleteList(id: string): Promise<void>;
+  getItem(by: { id?: string; item_id?: string }): Promise<Doc | null>;
+  findItems(listIds: string[], opts: { page: number; perPage: number; filter?: string }): Promise<{ total: number; data: Doc[] }>;
+  putItem(item: Doc): Promise<void>;
+  deleteItem(id: string): Promise<void>;
+  /** Adds hit counts (events suppressed) and the last match time per item id. */
+  recordHits(hits: Record<string, number>, at: number): Promise<void>;
+  hitStats(itemIds: string[]): Promise<Record<string, { hits: number; last_hit_at: number | null }>>;
+}
+
+// ---------------------------------------------------------------- triage state
+
+export interface ChecklistEntry {
+  alert_id: string;
+  step_id: string;
+  done: boolean;
+  by: string;
+  at: number;
+  note: string | null;
+}
+
+export interface ChecklistStore {
+  list(alertId: string): Promise<ChecklistEntry[]>;
+  /** Done-step counts per alert, for list views. */
+  doneCounts(alertIds: string[]): Promise<Record<string, string[]>>;
+  put(entry: ChecklistEntry): Promise<void>;
+}
+
+export interface NoteRecord {
+  id: string;
+  alert_id: string;
+  text: string;
+  author: string;
+  created_at: number;
+}
+
+export interface NoteStore {
+  list(alertId: string): Promise<NoteRecord[]>;
+  counts(alertIds: string[]): Promise<Record<string, number>>;
+  add(note: NoteRecord): Promise<void>;
+}
+
+// ---------------------------------------------------------------- users, keys, sessions, audit
+
+export interface UserRecord {
+  username: string;
+  full_name: string | null;
+  roles: Role[];
+  enabled: boolean;
+  /** scrypt hash in `scrypt$N$r$p$salt$hash` form; never leaves the server. */
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  username: string;
+  /** Hash of the secret part; the secret is shown once at creation. */
+  key_hash: string;
+  created_at: number;
+  expires_at: number | null;
+  invalidated: boolean;
+}
+
+export interface SessionRecord {
+  id_hash: string;
+  username: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface UserStore {
+  get(username: string): Promise<UserRecord | null>;
+  list(): Promise<UserRecord[]>;
+  count(): Promise<number>;
+  put(user: UserRecord): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRecord | null>;
+  listApiKeys(username?: string): Promise<ApiKeyRecord[]>;
+  putApiKey(key: ApiKeyRecord): Promise<void>;
+  getSession(idHash: string): Promise<SessionRecord | null>;
+  putSession(session: SessionRecord): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+  /** Counts a failed sign-in for a key (user or address) in a window; returns the count within it. */
+  recordFailure(key: string, at: number, windowMs: number): Promise<number>;
+  failures(key: string, since: number): Promise<number>;
+  clearFailures(key: string): Promise<void>;
+}
+
+export interface AuditLog {
+  /** Append-only: there is no update or delete. */
+  append(event: AuditEvent): Promise<void>;
+  search(opts: { from?: number; to?: number; user?: string; action?: string; page: number; size: number }): Promise<{ total: number; events: AuditEvent[] }>;
+}
+
+// ---------------------------------------------------------------- settings
+
+export interface SettingsStore {
+  get<T>(key: string): Promise<T | null>;
+  set<T>(key: string, value: T): Promise<void>;
+}
+
+/** Everything a server needs, from one adapter. */
+export interface Store {
+  readonly kind: 'embedded' | 'elasticsearch';
+  events: EventStore;
+  alerts: AlertStore;
+  rules: RuleStore;
+  executions: ExecutionLog;
+  exceptions: ExceptionStore;
+  checklists: ChecklistStore;
+  notes: NoteStore;
+  users: UserStore;
+  audit: AuditLog;
+  settings: SettingsStore;
+  /** Waits until the store is ready (migrations, index templates). */
+  init(): Promise<void>;
+  close(): Promise<void>;
+}
