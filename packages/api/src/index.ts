@@ -5,3 +5,5 @@ export * from './checklist';
 export * from './rules';
 export * from './auth';
 export * from './exceptions';
+export * from './events';
+export * from './alert-query';

@@ -63,6 +63,8 @@ export interface RuleSearchRequest {
   exceptions: ExceptionItemForMatching[];
   /** max_signals: at most this many hits (events or sequences) are returned. */
   size: number;
+  /** When set, also return up to this many of the events the exceptions suppressed (exception preview). */
+  suppressedSample?: number;
 }
 
 /** The part of a Kibana exception list item the matcher needs (see @execwatch/exceptions). */
@@ -84,6 +86,8 @@ export interface RuleSearchResult {
   /** Matches suppressed by exceptions, in all and per exception item id. */
   suppressed: number;
   suppressedByItem: Record<string, number>;
+  /** Up to `suppressedSample` suppressed events (empty unless asked). */
+  suppressedEvents: EventHit[];
   /** Set when the store returned partial results (shard failures, timeouts). */
   partial: string | null;
 }

@@ -1,0 +1,110 @@
+/** The Express application: security headers, body limits, health, auth, ingest, the API, the web app, errors. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { ErrorIds } from '@execwatch/api';
+import type { AuthService } from './auth/index';
+import { repoRoot } from './config';
+import { exceptionsRoutes } from './exceptions/routes';
+import type { RouteContext } from './http/context';
+import { HttpError, payloadTooLarge } from './http/errors';
+import { bulkRoutes } from './ingest/routes';
+import type { Logger } from './log';
+import { alertsRoutes } from './routes/alerts-routes';
+import { eventsRoutes } from './routes/events-routes';
+import { rulesRoutes } from './routes/rules-routes';
+import type { Services } from './services/index';
+import type { Store } from './store/ports';
+import { staticWeb } from './web/static-web';
+
+/** The server's version (root package.json). */
+export const serverVersion: string = (() => {
+  try {
+    const pkg: unknown = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+    return pkg && typeof pkg === 'object' && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+export interface AppDeps {
+  store: Store;
+  log: Logger;
+  now: () => number;
+  auth: AuthService;
+  services: Services;
+  /** Folder of the built web app; null serves no web app. */
+  webDist: string | null;
+  /** Whether the scheduler runs (PATCH reschedules only then). */
+  scheduling: boolean;
+}
+
+const jsonLimit = '1mb';
+
+interface BodyParserError {
+  type: string;
+  status: number;
+}
+const isBodyParserError = (err: unknown): err is BodyParserError =>
+  typeof err === 'object' && err !== null && 'type' in err && typeof err.type === 'string' && 'status' in err && typeof err.status === 'number';
+
+function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    let httpError: HttpError;
+    if (err instanceof HttpError) httpError = err;
+    else if (isBodyParserError(err) && err.type === 'entity.too.large') httpError = payloadTooLarge(jsonLimit);
+    else if (isBodyParserError(err) && err.type === 'entity.parse.failed') httpError = new HttpError(400, ErrorIds.validation, 'body: not valid JSON');
+    else if (isBodyParserError(err) && err.status >= 400 && err.status < 500) httpError = new HttpError(err.status === 413 ? 413 : 400, err.status === 413 ? ErrorIds.payloadTooLarge : ErrorIds.validation, `body: could not be read (${err.type})`);
+    else {
+      log.error('unhandled error', { method: req.method, path: req.path, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+      httpError = new HttpError(500, ErrorIds.internal, 'internal server error');
+    }
+    for (const [k, v] of Object.entries(httpError.headers)) res.setHeader(k, v);
+    res.status(httpError.status).json(httpError.toBody());
+  };
+}
+
+/** Builds the Express app over ready services (the caller owns listening and shutdown). */
+export function createApp(deps: AppDeps): Express {
+  const { store, log, now, auth, services } = deps;
+  const startedAt = now();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('etag', false);
+  const ctx: RouteContext = { store, log, now, authorize: auth.authorize, audit: auth.audit };
+
+  app.use(auth.securityHeaders());
+  app.use('/api', express.json({ limit: jsonLimit }));
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ status: 'ok', store: store.kind, version: serverVersion, rules: services.registry.size, uptime_s: Math.round((now() - startedAt) / 1000) });
+  });
+
+  app.use(auth.routes(ctx));
+  if (deps.webDist) app.use(staticWeb(deps.webDist));
+  app.use(auth.authenticate);
+
+  app.use(bulkRoutes(ctx));
+  app.use(alertsRoutes(ctx, services.alerts));
+  app.use(eventsRoutes(ctx));
+  app.use(rulesRoutes(ctx, { registry: services.registry, engine: services.engine, scheduler: deps.scheduling ? services.scheduler : null, exceptionLists: services.exceptionLists }));
+  app.use(
+    exceptionsRoutes(ctx, {
+      getRule: async (ruleId: string) => {
+        const rule = await services.registry.get(ruleId);
+        return rule ? { ...rule, exceptions_list: [await services.exceptionLists.defaultList(rule)] } : null;
+      },
+    }),
+  );
+
+  app.use((req, res) => {
+    res.status(404).json(new HttpError(404, ErrorIds.notFound, `no route for ${req.method} ${req.path}`).toBody());
+  });
+  app.use(errorHandler(log));
+  return app;
+}

@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApiKeyResponseSchema } from '@execwatch/api';
+import { parseExpiration } from './api-keys';
+import { sha256Hex } from './secrets';
+import { basic, login, startAuthTestServer, testClock, type AuthTestServer } from './testing/auth-test-server';
+
+const ADMIN = { username: 'root', password: 'admin-password-12' };
+const ANA = { username: 'ana', password: 'analyst-password-1' };
+
+describe('parseExpiration', () => {
+  it.each([
+    ['30s', 30_000],
+    ['15m', 900_000],
+    ['12h', 43_200_000],
+    ['7d', 604_800_000],
+    ['0d', null],
+    ['1w', null],
+    ['-1d', null],
+    ['1.5h', null],
+  ])('%s -> %s', (text, ms) => expect(parseExpiration(text)).toBe(ms));
+});
+
+describe('HTTP Basic and API keys', () => {
+  let srv: AuthTestServer;
+  const clock = testClock();
+
+  beforeEach(async () => {
+    clock.set(Date.UTC(2026, 0, 1));
+    srv = await startAuthTestServer({ now: clock.now });
+    await srv.auth.ensureUser({ ...ADMIN, roles: ['admin'] });
+    await srv.auth.ensureUser({ ...ANA, roles: ['analyst'] });
+  });
+  afterEach(() => srv.close());
+
+  const asBasic = (u: { username: string; password: string }) => ({ authorization: basic(u.username, u.password) });
+  const call = (path: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
+    fetch(`${srv.url}${path}`, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+  const createKey = async (who: typeof ADMIN, body: unknown) => call('/api/security/api_key', { method: 'POST', headers: asBasic(who), body: JSON.stringify(body) });
+
+  it('accepts HTTP Basic without the xsrf header and challenges bad credentials', async () => {
+    const ok = await call('/api/probe', { method: 'POST', headers: asBasic(ANA) });
+    expect(ok.status).toBe(200);
+    const bad = await call('/api/probe', { headers: { authorization: basic('ana', 'not-the-password') } });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('www-authenticate')).toBe('Basic realm="execwatch", charset="UTF-8"');
+    expect(await bad.json()).toEqual({ error: 'unauthenticated', message: 'invalid username or password', status: 401 });
+  });
+
+  it('leaves the Basic challenge out for the web app, so the browser shows no password dialog', async () => {
+    const res = await call('/api/probe', { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0' } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBeNull();
+  });
+
+  it('reports Basic as the authentication method in /api/auth/me', async () => {
+    const me = await (await call('/api/auth/me', { headers: asBasic(ANA) })).json();
+    expect(me.authentication).toBe('basic');
+    expect(me.user).toMatchObject({ username: 'ana', roles: ['analyst'], enabled: true });
+  });
+
+  it("creates keys in Elasticsearch's response shape, usable as Authorization: ApiKey, shown once and hashed at rest", async () => {
+    const res = await createKey(ANA, { name: 'shipper', expiration: '1d' });
+    expect(res.status).toBe(200);
+    const key = createApiKeyResponseSchema.parse(await res.json());
+    expect(key.name).toBe('shipper');
+    expect(key.encoded).toBe(Buffer.from(`${key.id}:${key.api_key}`).toString('base64'));
+    expect(key.expiration).toBe(clock.now() + 86_400_000);
+
+    const stored = await srv.store.users.getApiKey(key.id);
+    expect(stored?.key_hash).toBe(sha256Hex(key.api_key));
+    expect(JSON.stringify(stored)).not.toContain(key.api_key);
+
+    const me = await (await call('/api/auth/me', { headers: { authorization: `ApiKey ${key.encoded}` } })).json();
+    expect(me).toMatchObject({ authentication: 'api_key', user: { username: 'ana' } });
+    expect(me.abilities['alerts:triage']).toBe(true);
+
+    const listed = await (await call('/api/security/api_key', { headers: asBasic(ANA) })).json();
+    expect(listed.api_keys).toEqual([{ id: key.id, name: 'shipper', username: 'ana', realm: 'execwatch', creation: clock.now(), expiration: key.expiration, invalidated: false }]);
+    expect(JSON.stringify(listed)).not.toContain(key.api_key);
+  });
+
+  it('refuses a key with a wrong secret, and an expired key', async () => {
+    const key = await (await createKey(ANA, { name: 'short', expiration: '1h' })).json();
+    const wrong = Buffer.from(`${key.id}:${key.api_key.slice(0, -1)}x`).toString('base64');
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${wrong}` } })).status).toBe(401);
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(200);
+    clock.advance(3_600_000);
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(401);
+  });
+
+  it("invalidates keys with Elasticsearch's response shape; users only touch their own keys", async () => {
+    const anaKey = await (await createKey(ANA, { name: 'a' })).json();
+    const adminKey = await (await createKey(ADMIN, { name: 'b' })).json();
+    const invalidate = (who: typeof ADMIN, body: unknown) => call('/api/security/api_key', { method: 'DELETE', headers: asBasic(who), body: JSON.stringify(body) });
+
+    const notMine = await (await invalidate(ANA, { ids: [adminKey.id] })).json();
+    expect(notMine).toMatchObject({ invalidated_api_keys: [], error_count: 1 });
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${adminKey.encoded}` } })).status).toBe(200);
+
+    expect(await (await invalidate(ANA, { ids: [anaKey.id] })).json()).toEqual({ invalidated_api_keys: [anaKey.id], previously_invalidated_api_keys: [], error_count: 0 });
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${anaKey.encoded}` } })).status).toBe(401);
+    expect(await (await invalidate(ANA, { ids: [anaKey.id] })).json()).toMatchObject({ invalidated_api_keys: [], previously_invalidated_api_keys: [anaKey.id] });
+
+    const byAdmin = await (await invalidate(ADMIN, { name: 'b' })).json();
+    expect(byAdmin.invalidated_api_keys).toEqual([adminKey.id]);
+    expect((await invalidate(ADMIN, {})).status).toBe(400);
+  });
+
+  it('lists all keys for admins and only their own for others', async () => {
+    await createKey(ANA, { name: 'a' });
+    await createKey(ADMIN, { name: 'b' });
+    const names = async (who: typeof ADMIN, query = '') =>
+      ((await (await call(`/api/security/api_key${query}`, { headers: asBasic(who) })).json()).api_keys as { name: string }[]).map((k) => k.name).sort();
+    expect(await names(ADMIN)).toEqual(['a', 'b']);
+    expect(await names(ADMIN, '?owner=true')).toEqual(['b']);
+    expect(await names(ANA)).toEqual(['a']);
+    expect((await call('/api/security/api_key?username=root', { headers: asBasic(ANA) })).status).toBe(403);
+  });
+
+  it('does not let an API key mint API keys, and validates the request', async () => {
+    const key = await (await createKey(ANA, { name: 'a' })).json();
+    const minted = await call('/api/security/api_key', { method: 'POST', headers: { authorization: `ApiKey ${key.encoded}` }, body: JSON.stringify({ name: 'child' }) });
+    expect(minted.status).toBe(403);
+    expect((await createKey(ANA, { name: 'x', expiration: 'forever' })).status).toBe(400);
+    expect((await createKey(ANA, { name: 'x', role_descriptors: {} })).status).toBe(400);
+    expect((await createKey(ANA, {})).status).toBe(400);
+  });
+
+  it('creates keys for a session user with the xsrf header', async () => {
+    const { cookie } = await login(srv.url, ANA.username, ANA.password);
+    const res = await call('/api/security/api_key', { method: 'POST', headers: { cookie: cookie ?? '', 'execwatch-xsrf': 'true' }, body: JSON.stringify({ name: 'from-ui' }) });
+    expect(res.status).toBe(200);
+  });
+
+  it('stops a disabled user’s keys from working', async () => {
+    const key = await (await createKey(ANA, { name: 'a' })).json();
+    await call('/api/users/ana', { method: 'PATCH', headers: asBasic(ADMIN), body: JSON.stringify({ enabled: false }) });
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(401);
+  });
+
+  it('creates keys programmatically for the demo shipper', async () => {
+    await srv.auth.ensureUser({ username: 'shipper', password: 'ingest-password-1', roles: ['ingest'] });
+    const key = await srv.auth.createApiKey('shipper', 'demo');
+    const me = await (await call('/api/auth/me', { headers: { authorization: `ApiKey ${key.encoded}` } })).json();
+    expect(me.abilities).toMatchObject({ ingest: true, 'alerts:read': false });
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(403);
+  });
+});

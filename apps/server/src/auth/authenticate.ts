@@ -1,0 +1,163 @@
+import type { Request, RequestHandler } from 'express';
+import { ErrorIds } from '@execwatch/api';
+import type { AuthContext, Authorize } from '../http/context';
+import { HttpError, rateLimited } from '../http/errors';
+import type { UserRecord } from '../store/ports';
+import type { Accounts } from './accounts';
+import type { ApiKeyManager } from './api-keys';
+import type { Auditor } from './auditor';
+import { clearedSessionCookie, readCookie, SESSION_COOKIE } from './cookies';
+import { parseAuthorization } from './credentials';
+import type { LoginThrottle } from './login-throttle';
+import { abilitiesFor } from './policy';
+import { sha256Hex } from './secrets';
+import type { SessionManager } from './sessions';
+import { sourceIp } from './source-ip';
+
+/** Header a cookie-authenticated state-changing request must carry (as Kibana's `kbn-xsrf`). */
+export const XSRF_HEADER = 'execwatch-xsrf';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** True for methods that may change state. */
+export const isStateChanging = (method: string) => !SAFE_METHODS.has(method.toUpperCase());
+
+/**
+ * 401. The Basic challenge is left out for browsers (any `Mozilla/` user agent, or the web app's xsrf header),
+ * where it would pop up the browser's own password dialog over the app's login page; shippers, scripts and curl
+ * get it, as from Elasticsearch.
+ */
+export function authenticationRequired(req: Request, message = 'authentication required'): HttpError {
+  const fromBrowser = /^Mozilla\//.test(req.headers['user-agent'] ?? '') || req.headers[XSRF_HEADER] !== undefined;
+  const headers: Record<string, string> = fromBrowser ? {} : { 'WWW-Authenticate': 'Basic realm="execwatch", charset="UTF-8"' };
+  return new HttpError(401, ErrorIds.unauthenticated, message, undefined, headers);
+}
+
+export const xsrfMissing = () =>
+  new HttpError(400, ErrorIds.xsrfMissing, `state-changing requests authenticated by the session cookie need the header ${XSRF_HEADER}`);
+
+/** The request context for a signed-in user. */
+export function authContext(user: UserRecord, method: AuthContext['method'], apiKeyId?: string): AuthContext {
+  return { username: user.username, roles: [...user.roles], abilities: abilitiesFor(user.roles), method, ...(apiKeyId ? { apiKeyId } : {}) };
+}
+
+export interface AuthenticateDeps {
+  accounts: Accounts;
+  sessions: SessionManager;
+  apiKeys: ApiKeyManager;
+  throttle: LoginThrottle;
+  auditor: Auditor;
+  secureCookies: boolean;
+  now: () => number;
+}
+
+const BASIC_CACHE_TTL_MS = 60_000;
+const BASIC_CACHE_MAX = 1000;
+
+/**
+ * Remembers recently verified Basic credentials (by hash, with the password hash they matched) so that shippers
+ * sending Basic auth on every request do not pay for scrypt each time; a password change invalidates the entry.
+ */
+function createBasicCache(now: () => number) {
+  const entries = new Map<string, { passwordHash: string; until: number }>();
+  const keyOf = (username: string, password: string) => sha256Hex(`${username}\u0000${password}`);
+  return {
+    hit(username: string, password: string, user: UserRecord): boolean {
+      const key = keyOf(username, password);
+      const entry = entries.get(key);
+      if (!entry) return false;
+      if (entry.until <= now() || entry.passwordHash !== user.password_hash) {
+        entries.delete(key);
+        return false;
+      }
+      return true;
+    },
+    remember(username: string, password: string, user: UserRecord): void {
+      if (entries.size >= BASIC_CACHE_MAX) {
+        const oldest = entries.keys().next();
+        if (!oldest.done) entries.delete(oldest.value);
+      }
+      entries.set(keyOf(username, password), { passwordHash: user.password_hash, until: now() + BASIC_CACHE_TTL_MS });
+    },
+  };
+}
+
+/** The authentication middleware: Authorization header (Basic or ApiKey) first, then the session cookie. */
+export function createAuthenticate(deps: AuthenticateDeps): RequestHandler {
+  const basicCache = createBasicCache(deps.now);
+
+  async function viaBasic(req: Request, username: string, password: string): Promise<AuthContext> {
+    const address = sourceIp(req);
+    const wait = await deps.throttle.retryAfter(username, address);
+    if (wait !== null) {
+      await deps.auditor.record(req, null, { action: 'auth.authenticate', outcome: 'failure', target: { type: 'user', id: username }, after: { method: 'basic', reason: 'rate_limited' } });
+      throw rateLimited(wait);
+    }
+    const known = await deps.accounts.activeUser(username);
+    if (known && basicCache.hit(username, password, known)) return authContext(known, 'basic');
+    const user = await deps.accounts.verifyCredentials(username, password);
+    if (!user) {
+      await deps.throttle.recordFailure(username, address);
+      await deps.auditor.record(req, null, { action: 'auth.authenticate', outcome: 'failure', target: { type: 'user', id: username }, after: { method: 'basic', reason: 'invalid_credentials' } });
+      throw authenticationRequired(req, 'invalid username or password');
+    }
+    await deps.throttle.recordSuccess(username);
+    basicCache.remember(username, password, user);
+    return authContext(user, 'basic');
+  }
+
+  async function viaApiKey(req: Request, id: string, secret: string): Promise<AuthContext> {
+    const address = sourceIp(req);
+    // Keys cannot be guessed, but failures still count per address so a flood cannot fill the audit log.
+    const wait = await deps.throttle.retryAfter(null, address);
+    if (wait !== null) throw rateLimited(wait);
+    const key = await deps.apiKeys.verify(id, secret);
+    const user = key ? await deps.accounts.activeUser(key.username) : null;
+    if (!key || !user) {
+      await deps.throttle.recordFailure(null, address);
+      await deps.auditor.record(req, null, { action: 'auth.authenticate', outcome: 'failure', target: { type: 'api_key', id: id.slice(0, 64) }, after: { method: 'api_key', reason: 'invalid_api_key' } });
+      throw authenticationRequired(req, 'invalid, expired or invalidated api key');
+    }
+    return authContext(user, 'api_key', key.id);
+  }
+
+  async function viaSession(req: Request, token: string): Promise<AuthContext | null> {
+    const session = await deps.sessions.resolve(token);
+    const user = session ? await deps.accounts.activeUser(session.username) : null;
+    return user ? authContext(user, 'session') : null;
+  }
+
+  return async (req, res, next) => {
+    if (req.auth) return next();
+    const credentials = parseAuthorization(req.headers.authorization);
+    if (credentials) {
+      if (credentials.kind === 'invalid') throw authenticationRequired(req, credentials.reason);
+      req.auth =
+        credentials.kind === 'basic'
+          ? await viaBasic(req, credentials.username, credentials.password)
+          : await viaApiKey(req, credentials.id, credentials.key);
+      return next();
+    }
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (token === undefined) throw authenticationRequired(req);
+    const context = await viaSession(req, token);
+    if (!context) {
+      res.append('Set-Cookie', clearedSessionCookie(deps.secureCookies));
+      throw authenticationRequired(req, 'session expired or signed out');
+    }
+    if (isStateChanging(req.method) && req.headers[XSRF_HEADER] === undefined) throw xsrfMissing();
+    req.auth = context;
+    next();
+  };
+}
+
+/** `authorize(ability)`: 403 naming the missing ability unless the signed-in user has it. */
+export function createAuthorize(): Authorize {
+  return (ability) => (req, _res, next) => {
+    if (!req.auth) throw authenticationRequired(req);
+    if (!req.auth.abilities[ability]) {
+      throw new HttpError(403, ErrorIds.forbidden, `this action requires the [${ability}] ability, which roles [${req.auth.roles.join(', ')}] do not grant`, { ability });
+    }
+    next();
+  };
+}

@@ -1,0 +1,74 @@
+import { Router } from 'express';
+import { ErrorIds, loginSchema, type MeResponse } from '@execwatch/api';
+import { badRequest, HttpError, rateLimited } from '../../http/errors';
+import { parseBody } from '../../http/validate';
+import type { UserRecord } from '../../store/ports';
+import { presentUser } from '../accounts';
+import { authContext, isStateChanging, XSRF_HEADER, xsrfMissing } from '../authenticate';
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../cookies';
+import type { AuthParts } from '../internals';
+import { sourceIp } from '../source-ip';
+
+function meResponse(user: UserRecord, authentication: MeResponse['authentication']): MeResponse {
+  return { user: presentUser(user), abilities: authContext(user, authentication).abilities, authentication };
+}
+
+/** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me. */
+export function sessionRoutes(parts: AuthParts): Router {
+  const router = Router();
+
+  router.post('/api/auth/login', async (req, res) => {
+    // A JSON body cannot be sent cross-site without a CORS preflight, which this server never grants: no login CSRF.
+    if (!req.is('application/json')) throw badRequest('body: expected an application/json body');
+    const { username, password } = parseBody(loginSchema, req);
+    const address = sourceIp(req);
+    const target = { type: 'user', id: username };
+
+    const wait = await parts.throttle.retryAfter(username, address);
+    if (wait !== null) {
+      await parts.auditor.record(req, null, { action: 'auth.login', outcome: 'failure', target, after: { reason: 'rate_limited' } });
+      throw rateLimited(wait);
+    }
+    const user = await parts.accounts.verifyCredentials(username, password);
+    if (!user) {
+      await parts.throttle.recordFailure(username, address);
+      await parts.auditor.record(req, null, { action: 'auth.login', outcome: 'failure', target, after: { reason: 'invalid_credentials' } });
+      throw new HttpError(401, ErrorIds.unauthenticated, 'invalid username or password');
+    }
+    await parts.throttle.recordSuccess(username);
+
+    // A new session id at every sign-in; whatever session the browser held before is ended (no fixation).
+    const previous = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (previous !== undefined) await parts.sessions.revoke(previous);
+    const { token, record } = await parts.sessions.create(user.username);
+    res.append('Set-Cookie', sessionCookie(token, parts.secureCookies));
+    await parts.auditor.record(req, user.username, {
+      action: 'auth.login',
+      target: { type: 'user', id: user.username },
+      after: { method: 'session', expires_at: new Date(record.expires_at).toISOString() },
+    });
+    res.json(meResponse(user, 'session'));
+  });
+
+  router.post('/api/auth/logout', async (req, res) => {
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (token !== undefined) {
+      if (isStateChanging(req.method) && req.headers[XSRF_HEADER] === undefined) throw xsrfMissing();
+      const session = await parts.sessions.resolve(token);
+      await parts.sessions.revoke(token);
+      if (session) await parts.auditor.record(req, session.username, { action: 'auth.logout', target: { type: 'user', id: session.username } });
+    }
+    res.append('Set-Cookie', clearedSessionCookie(parts.secureCookies));
+    res.json({ logged_out: true });
+  });
+
+  router.get('/api/auth/me', parts.authenticate, async (req, res) => {
+    // Authenticated requests always carry req.auth; the user record is read again for its current profile.
+    const auth = req.auth;
+    const user = auth ? await parts.accounts.activeUser(auth.username) : null;
+    if (!auth || !user) throw new HttpError(401, ErrorIds.unauthenticated, 'authentication required');
+    res.json(meResponse(user, auth.method));
+  });
+
+  return router;
+}

@@ -1,0 +1,104 @@
+/**
+ * Server configuration from the environment, validated with zod at start-up.
+ * A bad value stops the server with a message naming the variable.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The repository root (three levels above this file: apps/server/src). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const durationText = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as 30s, 5m or 1h');
+
+const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(5611),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    EXECWATCH_DATA_DIR: optionalText,
+    EXECWATCH_STORE: z.enum(['embedded', 'elasticsearch']).default('embedded'),
+    ES_URL: optionalText.pipe(z.url().optional()),
+    ES_API_KEY: optionalText,
+    ES_USERNAME: optionalText,
+    ES_PASSWORD: optionalText,
+    ES_CA_FILE: optionalText,
+    EXECWATCH_SPACE: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'lower-case letters, digits, _ and - only').default('default'),
+    EXECWATCH_INSTANCE_ID: optionalText,
+    EXECWATCH_ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
+    EXECWATCH_RULES_DIR: optionalText,
+    EXECWATCH_TLS_CERT: optionalText,
+    EXECWATCH_TLS_KEY: optionalText,
+    EXECWATCH_WEB_DIST: optionalText,
+    EXECWATCH_DEMO_INTERVAL: durationText.default('30s'),
+    EXECWATCH_DEMO_EVENTS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(300),
+    EXECWATCH_SECURE_COOKIES: z.enum(['true', 'false', 'auto']).default('auto'),
+  })
+  .refine((e) => (e.EXECWATCH_TLS_CERT === undefined) === (e.EXECWATCH_TLS_KEY === undefined), {
+    message: 'EXECWATCH_TLS_CERT and EXECWATCH_TLS_KEY must be set together',
+    path: ['EXECWATCH_TLS_CERT'],
+  })
+  .refine((e) => e.EXECWATCH_STORE !== 'elasticsearch' || e.ES_URL !== undefined, {
+    message: 'ES_URL is required when EXECWATCH_STORE=elasticsearch',
+    path: ['ES_URL'],
+  });
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  store: 'embedded' | 'elasticsearch';
+  es: { node: string; apiKey?: string; username?: string; password?: string; caFile?: string };
+  space: string;
+  instanceId: string;
+  adminPassword?: string;
+  rulesDir?: string;
+  tls?: { certFile: string; keyFile: string };
+  webDist: string;
+  demo: boolean;
+  /** Rule interval used in demo mode (e.g. `30s`), so alerts appear within a minute. */
+  demoInterval: string;
+  demoEventsPerSecond: number;
+  secureCookies: boolean;
+}
+
+/** A configuration error: the message names the variable and what is wrong with it. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment into a ServerConfig; throws ConfigError on a bad value.
+ * `demo` switches the data dir default to ./data/demo.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, opts: { demo?: boolean } = {}): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.map(String).join('.') || 'environment'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const demo = opts.demo ?? false;
+  const tls = e.EXECWATCH_TLS_CERT && e.EXECWATCH_TLS_KEY ? { certFile: e.EXECWATCH_TLS_CERT, keyFile: e.EXECWATCH_TLS_KEY } : undefined;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.EXECWATCH_DATA_DIR ?? (demo ? './data/demo' : './data')),
+    store: e.EXECWATCH_STORE,
+    es: { node: e.ES_URL ?? 'http://127.0.0.1:9200', apiKey: e.ES_API_KEY, username: e.ES_USERNAME, password: e.ES_PASSWORD, caFile: e.ES_CA_FILE },
+    space: e.EXECWATCH_SPACE,
+    instanceId: e.EXECWATCH_INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 10)}`,
+    adminPassword: e.EXECWATCH_ADMIN_PASSWORD,
+    rulesDir: e.EXECWATCH_RULES_DIR ? path.resolve(e.EXECWATCH_RULES_DIR) : undefined,
+    tls,
+    webDist: path.resolve(repoRoot, e.EXECWATCH_WEB_DIST ?? 'apps/web/dist'),
+    demo,
+    demoInterval: e.EXECWATCH_DEMO_INTERVAL,
+    demoEventsPerSecond: e.EXECWATCH_DEMO_EVENTS_PER_SECOND,
+    secureCookies: e.EXECWATCH_SECURE_COOKIES === 'auto' ? tls !== undefined : e.EXECWATCH_SECURE_COOKIES === 'true',
+  };
+}

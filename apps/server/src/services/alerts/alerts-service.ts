@@ -1,0 +1,251 @@
+/** Alert triage: list, stats, detail, updates (with the checklist gate), session, checklist and notes. */
+import { randomUUID } from 'node:crypto';
+import {
+  ErrorIds,
+  type Alert,
+  type AlertDetail,
+  type AlertFilter,
+  type AlertStatsQuery,
+  type AlertStatsResponse,
+  type BulkUpdateAlerts,
+  type BulkUpdateAlertsResponse,
+  type ChecklistResponse,
+  type ClosingReason,
+  type ListAlertsQuery,
+  type ListAlertsResponse,
+  type Note,
+  type UpdateAlert,
+  type UpdateChecklistStep,
+} from '@execwatch/api';
+import { HttpError, badRequest, notFound } from '../../http/errors';
+import { presentAlert, presentAlertDetail } from '../../presenters/alert-presenter';
+import type { AlertPatch, StoredAlert, Store } from '../../store/ports';
+import type { EffectiveRule } from '../rules/rule-definition';
+import type { RuleRegistry } from '../rules/rule-registry';
+import { resolveDate, resolveRange } from '../dates';
+import { str } from '../detection/get-field';
+import type { ChecklistService } from './checklist-service';
+
+/** Closing reasons that need the rule's required checklist steps done first. */
+const gatedReasons = new Set<ClosingReason>(['false_positive', 'benign_positive']);
+const bulkLookupChunk = 500;
+const unlimited = Number.MAX_SAFE_INTEGER;
+
+export interface AlertsServiceOptions {
+  store: Store;
+  registry: RuleRegistry;
+  checklists: ChecklistService;
+  now: () => number;
+}
+
+function requiredStepsIncomplete(alertId: string, missing: string[]): HttpError {
+  return new HttpError(409, ErrorIds.requiredStepsIncomplete, `alert ${alertId} cannot be closed as false or benign positive before its required checklist steps are done: ${missing.join(', ')}`, { missing_steps: missing });
+}
+
+export class AlertsService {
+  constructor(private readonly opts: AlertsServiceOptions) {}
+
+  /** Resolves date math in a filter's from/to to ISO (the store only sees ISO). */
+  resolveFilter<F extends { from?: string; to?: string }>(filter: F): F {
+    const r = resolveRange(filter.from, filter.to, this.opts.now());
+    return { ...filter, from: r.from === undefined ? undefined : new Date(r.from).toISOString(), to: r.to === undefined ? undefined : new Date(r.to).toISOString() };
+  }
+
+  filterFromQuery(q: Omit<ListAlertsQuery, 'size' | 'page' | 'sort_field' | 'sort_order'>): AlertFilter {
+    return this.resolveFilter({
+      from: q.from,
+      to: q.to,
+      query: q.query?.trim() ? q.query : undefined,
+      status: q.status,
+      severity: q.severity,
+      rule_id: q.rule_id,
+      namespace: q.namespace,
+      image: q.image,
+      user: q.user,
+      assignee: q.assignee,
+      tag: q.tag,
+    });
+  }
+
+  async list(q: ListAlertsQuery, fields: Record<string, string> = {}): Promise<ListAlertsResponse> {
+    const filter = this.filterFromQuery(q);
+    if (Object.keys(fields).length > 0) filter.fields = fields;
+    const { total, alerts } = await this.opts.store.alerts.search({ filter, sort: { field: q.sort_field, order: q.sort_order }, page: q.page, size: q.size });
+    return { total, page: q.page, size: q.size, alerts: await this.presentMany(alerts) };
+  }
+
+  async stats(q: AlertStatsQuery): Promise<AlertStatsResponse> {
+    const filter = this.filterFromQuery(q);
+    const now = this.opts.now();
+    const range = { from: filter.from ? Date.parse(filter.from) : now - 24 * 3_600_000, to: filter.to ? Date.parse(filter.to) : now };
+    const s = await this.opts.store.alerts.stats(filter, { groupBy: q.group_by, groupsSize: q.groups_size, buckets: q.buckets, range });
+    return {
+      total: s.total,
+      by_status: s.byStatus,
+      histogram: { interval_ms: s.histogram.intervalMs, buckets: s.histogram.buckets },
+      ...(s.groups ? { groups: s.groups.map((g) => ({ key: g.key, count: g.count, by_severity: g.bySeverity, by_status: g.byStatus })) } : {}),
+    };
+  }
+
+  async get(id: string): Promise<AlertDetail> {
+    const alert = await this.require(id);
+    const [presented] = await this.presentMany([alert]);
+    return presented ? { ...presented, document: alert.doc } : presentAlertDetail(alert, { checklist: { done: 0, total: 0, required_remaining: 0 }, notesCount: 0 });
+  }
+
+  /** Updates one alert; closing as false/benign positive needs the rule's required steps (409 otherwise). */
+  async update(id: string, body: UpdateAlert, user: string): Promise<{ before: AlertDetail; after: AlertDetail }> {
+    const before = await this.get(id);
+    const status = body.status ?? before.workflow_status;
+    if (status === 'closed' && body.reason && gatedReasons.has(body.reason)) {
+      const missing = await this.missingSteps(id, before.rule.rule_id);
+      if (missing.length > 0) throw requiredStepsIncomplete(id, missing);
+    }
+    if (body.reason && status !== 'closed') throw badRequest('reason: a closing reason needs status "closed"');
+    const patch: AlertPatch = {
+      status: body.status,
+      reason: body.reason ?? (body.status && body.status !== 'closed' ? null : undefined),
+      reason_text: body.reason_text ?? (body.status && body.status !== 'closed' ? null : undefined),
+      assignees: body.assignees,
+      tags: body.tags,
+      user,
+      at: this.opts.now(),
+    };
+    const updated = await this.opts.store.alerts.update(id, patch);
+    if (!updated) throw notFound(`alert ${id}`);
+    return { before, after: await this.get(id) };
+  }
+
+  /** Bulk update by ids or by query, never capped at one page; gated closes skip incomplete alerts. */
+  async bulkUpdate(body: BulkUpdateAlerts, user: string): Promise<BulkUpdateAlertsResponse> {
+    if (body.reason && body.status !== 'closed') throw badRequest('reason: a closing reason needs status "closed"');
+    const patch: AlertPatch = {
+      status: body.status,
+      reason: body.reason ?? (body.status && body.status !== 'closed' ? null : undefined),
+      reason_text: body.reason_text ?? (body.status && body.status !== 'closed' ? null : undefined),
+      add_tags: body.add_tags,
+      remove_tags: body.remove_tags,
+      add_assignees: body.add_assignees,
+      remove_assignees: body.remove_assignees,
+      user,
+      at: this.opts.now(),
+    };
+    const gated = body.status === 'closed' && body.reason !== undefined && gatedReasons.has(body.reason);
+    if (!gated) {
+      const target = body.ids ? { ids: [...new Set(body.ids)] } : { filter: this.resolveFilter(body.query ?? {}) };
+      const { updated } = await this.opts.store.alerts.updateMany(target, patch);
+      return { updated, skipped: 0, errors: [] };
+    }
+    const errors: BulkUpdateAlertsResponse['errors'] = [];
+    const byRule = new Map<string, string[]>();
+    if (body.ids) {
+      const ids = [...new Set(body.ids)];
+      for (let i = 0; i < ids.length; i += bulkLookupChunk) {
+        const found = await Promise.all(ids.slice(i, i + bulkLookupChunk).map((id) => this.opts.store.alerts.get(id)));
+        found.forEach((a, j) => {
+          const id = ids[i + j] ?? '';
+          if (!a) errors.push({ id, error: ErrorIds.notFound, message: `alert ${id} not found` });
+          else this.push(byRule, str(a.doc, 'kibana.alert.rule.rule_id') ?? '', a.id);
+        });
+      }
+    } else {
+      const filter = this.resolveFilter(body.query ?? {});
+      const ruleIds = filter.rule_id ?? (await this.opts.registry.list()).map((r) => r.rule_id);
+      for (const ruleId of ruleIds) {
+        const ids = await this.opts.store.alerts.ids({ ...filter, rule_id: [ruleId] }, unlimited);
+        if (ids.length > 0) byRule.set(ruleId, ids);
+      }
+    }
+    const allowed: string[] = [];
+    let skipped = 0;
+    for (const [ruleId, ids] of byRule) {
+      const template = this.opts.checklists.template(await this.opts.registry.get(ruleId));
+      for (let i = 0; i < ids.length; i += bulkLookupChunk) {
+        const chunk = ids.slice(i, i + bulkLookupChunk);
+        const done = await this.opts.store.checklists.doneCounts(chunk);
+        for (const id of chunk) {
+          if (this.opts.checklists.missingRequired(template, done[id] ?? []).length === 0) allowed.push(id);
+          else skipped++;
+        }
+      }
+    }
+    const { updated } = allowed.length > 0 ? await this.opts.store.alerts.updateMany({ ids: allowed }, patch) : { updated: 0 };
+    return { updated, skipped, errors };
+  }
+
+  async checklist(id: string): Promise<ChecklistResponse> {
+    const alert = await this.require(id);
+    const rule = await this.ruleOf(alert);
+    return this.opts.checklists.forAlert(id, alert.doc, rule);
+  }
+
+  async setChecklistStep(id: string, stepId: string, body: UpdateChecklistStep, user: string): Promise<{ before: boolean; after: ChecklistResponse }> {
+    const alert = await this.require(id);
+    const rule = await this.ruleOf(alert);
+    const template = this.opts.checklists.template(rule);
+    if (!template.stepIds.includes(stepId)) throw notFound(`checklist step ${stepId}`);
+    const previous = (await this.opts.store.checklists.list(id)).find((e) => e.step_id === stepId);
+    await this.opts.store.checklists.put({ alert_id: id, step_id: stepId, done: body.done, by: user, at: this.opts.now(), note: body.note ?? previous?.note ?? null });
+    return { before: previous?.done ?? false, after: await this.opts.checklists.forAlert(id, alert.doc, rule) };
+  }
+
+  async notes(id: string): Promise<{ notes: Note[] }> {
+    await this.require(id);
+    const list = await this.opts.store.notes.list(id);
+    return { notes: list.map((n) => ({ id: n.id, text: n.text, author: n.author, created_at: new Date(n.created_at).toISOString() })) };
+  }
+
+  async addNote(id: string, text: string, user: string): Promise<Note> {
+    await this.require(id);
+    const note = { id: randomUUID(), alert_id: id, text, author: user, created_at: this.opts.now() };
+    await this.opts.store.notes.add(note);
+    return { id: note.id, text, author: user, created_at: new Date(note.created_at).toISOString() };
+  }
+
+  /** The stored alert or a 404. */
+  async require(id: string): Promise<StoredAlert> {
+    const alert = await this.opts.store.alerts.get(id);
+    if (!alert) throw notFound(`alert ${id}`);
+    return alert;
+  }
+
+  /** Parses an ISO or date-math bound (events routes share it). */
+  resolveBound(text: string, what: string, roundUp = false): number {
+    return resolveDate(text, this.opts.now(), what, roundUp);
+  }
+
+  private async missingSteps(alertId: string, ruleId: string): Promise<string[]> {
+    const template = this.opts.checklists.template(await this.opts.registry.get(ruleId));
+    const done = await this.opts.store.checklists.doneCounts([alertId]);
+    return this.opts.checklists.missingRequired(template, done[alertId] ?? []);
+  }
+
+  private async ruleOf(alert: StoredAlert): Promise<EffectiveRule | null> {
+    return this.opts.registry.get(str(alert.doc, 'kibana.alert.rule.rule_id') ?? '');
+  }
+
+  private push(map: Map<string, string[]>, key: string, id: string): void {
+    const list = map.get(key);
+    if (list) list.push(id);
+    else map.set(key, [id]);
+  }
+
+  private async presentMany(alerts: StoredAlert[]): Promise<Alert[]> {
+    if (alerts.length === 0) return [];
+    const ids = alerts.map((a) => a.id);
+    const [done, notes] = await Promise.all([this.opts.store.checklists.doneCounts(ids), this.opts.store.notes.counts(ids)]);
+    const templates = new Map<string, ReturnType<ChecklistService['template']>>();
+    const out: Alert[] = [];
+    for (const a of alerts) {
+      const ruleId = str(a.doc, 'kibana.alert.rule.rule_id') ?? '';
+      let template = templates.get(ruleId);
+      if (!template) {
+        template = this.opts.checklists.template(await this.opts.registry.get(ruleId));
+        templates.set(ruleId, template);
+      }
+      const extras = { checklist: this.opts.checklists.progress(template, done[a.id] ?? []), notesCount: notes[a.id] ?? 0 };
+      out.push(presentAlert(a, extras));
+    }
+    return out;
+  }
+}

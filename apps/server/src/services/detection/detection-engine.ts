@@ -1,0 +1,182 @@
+/** Runs rules over windows of events and writes alerts and execution records. */
+import { randomUUID } from 'node:crypto';
+import type { Execution } from '@execwatch/api';
+import type { Logger } from '../../log';
+import type { StoredAlert, Store } from '../../store/ports';
+import type { EffectiveRule } from '../rules/rule-definition';
+import type { RuleRegistry } from '../rules/rule-registry';
+import { durationMs, resolveDate } from '../dates';
+import { buildAlert } from './alert-builder';
+import type { ExceptionSource } from './exception-source';
+import { planScheduledRun, type TimeRange } from './run-plan';
+
+export type RunTrigger = Execution['trigger'];
+
+export interface DetectionEngineOptions {
+  store: Store;
+  registry: RuleRegistry;
+  exceptions: ExceptionSource;
+  log: Logger;
+  now: () => number;
+  /** Identifies this server instance when claiming runs (several instances share a cluster store). */
+  instanceId: string;
+  space?: string;
+  /** Called once a run's `running` record is written (tests use it to interrupt a run). */
+  onRunStart?: (execution: Execution) => void;
+}
+
+/** A run another instance holds, or a rule the engine cannot run. */
+export class RunRefusedError extends Error {
+  override name = 'RunRefusedError';
+}
+
+const claimMs = 10 * 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The rule's look-back in ms (`from` is date math such as `now-6m`). */
+export function lookbackMs(rule: Pick<EffectiveRule, 'from'>, now: number): number {
+  return Math.max(0, now - resolveDate(rule.from, now, 'from'));
+}
+
+export function intervalMs(rule: Pick<EffectiveRule, 'interval'>): number {
+  return durationMs(rule.interval) ?? 5 * 60_000;
+}
+
+export class DetectionEngine {
+  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly active = new Set<Promise<unknown>>();
+
+  constructor(private readonly opts: DetectionEngineOptions) {}
+
+  /** Runs one window of a rule now (manual runs and tests); serialised with the rule's other runs. */
+  async runWindow(ruleId: string, window: TimeRange, trigger: RunTrigger, gaps: TimeRange[] = []): Promise<Execution> {
+    return this.exclusive(ruleId, async () => {
+      const rule = await this.requireRunnable(ruleId);
+      return this.execute(rule, window, trigger, gaps);
+    });
+  }
+
+  /**
+   * A scheduled or start-up run: catches up missed windows (at most 4 intervals back), records older
+   * uncovered time as a gap, then runs the rule's own window. Returns every execution record written.
+   */
+  async runScheduled(ruleId: string, trigger: 'schedule' | 'startup'): Promise<Execution[]> {
+    return this.exclusive(ruleId, async () => {
+      const rule = await this.requireRunnable(ruleId);
+      const now = this.opts.now();
+      const plan = planScheduledRun({ now, intervalMs: intervalMs(rule), lookbackMs: lookbackMs(rule, now), lastCoveredTo: rule.last_covered_to });
+      const out: Execution[] = [];
+      for (const w of plan.catchUp) out.push(await this.execute(rule, w, 'catch_up', []));
+      out.push(await this.execute(rule, plan.main, trigger, plan.gaps));
+      return out;
+    });
+  }
+
+  /** Marks records left `running` by a process that died mid-run as failed. */
+  async recoverInterrupted(): Promise<void> {
+    for (const ruleId of this.opts.registry.ruleIds()) {
+      const latest = await this.opts.store.executions.latest(ruleId);
+      if (latest?.status !== 'running') continue;
+      await this.opts.store.executions.put({ ...latest, status: 'failed', finished_at: latest.finished_at ?? iso(this.opts.now()), error: 'interrupted: the server stopped during this run' });
+    }
+  }
+
+  /** Waits for the runs in progress (graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled([...this.active]);
+  }
+
+  private async requireRunnable(ruleId: string): Promise<EffectiveRule> {
+    const rule = await this.opts.registry.get(ruleId);
+    if (!rule) throw new RunRefusedError(`rule ${ruleId} not found`);
+    if (!rule.runnable) throw new RunRefusedError(`rule ${ruleId} cannot run: ${rule.not_runnable_reason ?? 'not runnable'}`);
+    return rule;
+  }
+
+  private exclusive<T>(ruleId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(ruleId) ?? Promise.resolve();
+    const run = prev.catch(() => undefined).then(fn);
+    const tail = run.catch(() => undefined);
+    this.tails.set(ruleId, tail);
+    this.active.add(tail);
+    void tail.then(() => {
+      this.active.delete(tail);
+      if (this.tails.get(ruleId) === tail) this.tails.delete(ruleId);
+    });
+    return run;
+  }
+
+  private async execute(rule: EffectiveRule, window: TimeRange, trigger: RunTrigger, gaps: TimeRange[]): Promise<Execution> {
+    const { store, log } = this.opts;
+    const started = this.opts.now();
+    const t0 = performance.now();
+    const claimed = await store.rules.claimRun(rule.rule_id, this.opts.instanceId, started + claimMs);
+    if (!claimed) throw new RunRefusedError(`rule ${rule.rule_id} is being run by another server instance`);
+    const record: Execution = {
+      id: randomUUID(),
+      rule_id: rule.rule_id,
+      status: 'running',
+      trigger,
+      started_at: iso(started),
+      finished_at: null,
+      duration_ms: null,
+      window: { from: iso(window.from), to: iso(window.to) },
+      events_matched: 0,
+      alerts_created: 0,
+      alerts_existing: 0,
+      suppressed: 0,
+      max_signals_reached: false,
+      gaps: gaps.map((g) => ({ from: iso(g.from), to: iso(g.to) })),
+      warnings: gaps.map((g) => `gap: ${iso(g.from)} to ${iso(g.to)} was not covered (missed runs beyond ${4} intervals)`),
+      error: null,
+    };
+    try {
+      await store.executions.put(record);
+      this.opts.onRunStart?.(record);
+      const exceptions = await this.opts.exceptions.activeItemsFor(rule, started);
+      const result = await store.events.searchRule({
+        query: rule.query,
+        index: rule.index,
+        window,
+        timestampOverride: rule.timestamp_override,
+        exceptions,
+        size: rule.max_signals,
+      });
+      const ctx = { now: this.opts.now(), executionId: record.id, space: this.opts.space ?? 'default' };
+      const alerts: StoredAlert[] = [
+        ...result.events.map((e) => buildAlert([e], rule, ctx)),
+        ...result.sequences.map((s) => buildAlert(s.events, rule, ctx)),
+      ].slice(0, rule.max_signals);
+      const written = alerts.length > 0 ? await store.alerts.createMany(alerts) : { created: 0, existing: 0 };
+      if (Object.keys(result.suppressedByItem).length > 0) await store.exceptions.recordHits(result.suppressedByItem, this.opts.now());
+      const maxReached = result.total > rule.max_signals;
+      const warnings = [...record.warnings];
+      if (maxReached) warnings.push(`max_signals reached: ${result.total} matches, only ${rule.max_signals} alerts written in this run`);
+      if (result.partial) warnings.push(`partial results: ${result.partial}`);
+      const done: Execution = {
+        ...record,
+        status: warnings.length > 0 ? 'partial' : 'succeeded',
+        finished_at: iso(this.opts.now()),
+        duration_ms: Math.round(performance.now() - t0),
+        events_matched: result.total,
+        alerts_created: written.created,
+        alerts_existing: written.existing,
+        suppressed: result.suppressed,
+        max_signals_reached: maxReached,
+        warnings,
+      };
+      await store.executions.put(done);
+      await this.opts.registry.markCovered(rule.rule_id, window);
+      if (maxReached) log.warn('rule hit max_signals', { rule_id: rule.rule_id, matches: result.total, max_signals: rule.max_signals });
+      log.info('rule run', { rule_id: rule.rule_id, trigger, status: done.status, matched: done.events_matched, created: done.alerts_created, duration_ms: done.duration_ms });
+      return done;
+    } catch (err) {
+      const failed: Execution = { ...record, status: 'failed', finished_at: iso(this.opts.now()), duration_ms: Math.round(performance.now() - t0), error: err instanceof Error ? err.message : String(err) };
+      log.error('rule run failed', { rule_id: rule.rule_id, trigger, error: failed.error });
+      await store.executions.put(failed).catch(() => undefined);
+      return failed;
+    } finally {
+      await store.rules.releaseRun(rule.rule_id, this.opts.instanceId).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/** Loads rule definitions from @execwatch/rules (the built-in rules plus an optional folder). */
+import { loadRules, type LoadedRule } from '@execwatch/rules';
+import { compile } from '@execwatch/eql';
+import type { RuleDefinition, RuleLoadError } from './rule-definition';
+
+/** A rule's content plus the loader's verdict on its language. */
+export interface SourcedRule extends RuleDefinition {
+  loaderNotRunnable?: string | null;
+}
+
+function toDefinition(rule: LoadedRule): SourcedRule {
+  return {
+    rule_id: rule.rule_id,
+    name: rule.name,
+    description: rule.description,
+    type: rule.type,
+    language: rule.language,
+    query: rule.query,
+    index: rule.index,
+    interval: rule.interval,
+    from: rule.from,
+    max_signals: rule.max_signals,
+    severity: rule.severity,
+    risk_score: rule.risk_score,
+    timestamp_override: rule.timestamp_override,
+    tags: rule.tags,
+    threat: rule.threat,
+    note: rule.note,
+    references: rule.references,
+    false_positives: rule.false_positives,
+    author: rule.author,
+    license: rule.license,
+    version: rule.version,
+    enabled: rule.enabled,
+    source_file: rule.source_file,
+    loaderNotRunnable: rule.runnable_language ? null : (rule.not_runnable_reason ?? `language ${rule.language ?? rule.type} is not supported`),
+  };
+}
+
+/** The built-in rules and, when `dir` is set, every rule file in it; bad files come back as errors. */
+export async function loadRuleDefinitions(dir: string | undefined): Promise<{ rules: SourcedRule[]; errors: RuleLoadError[] }> {
+  const loaded = await loadRules(dir ?? null);
+  return { rules: loaded.rules.map(toDefinition), errors: loaded.errors };
+}
+
+/** Whether the engine can run a rule: an EQL rule whose query parses. Returns the reason when not. */
+export function notRunnableReason(rule: SourcedRule): string | null {
+  if (rule.loaderNotRunnable) return rule.loaderNotRunnable;
+  if (rule.language !== 'eql') return `rule language "${rule.language ?? rule.type}" is not supported (EQL only)`;
+  try {
+    compile(rule.query);
+    return null;
+  } catch (err) {
+    return `EQL query does not parse: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}

@@ -1,0 +1,38 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { Logger } from '../../log';
+import type { CompatibilityVersion } from './client';
+import type { IndexNames } from './indices';
+import type { RetryPolicy } from './retry';
+
+/** What every port of the adapter shares. */
+export interface EsContext {
+  client: Client;
+  log: Logger;
+  names: IndexNames;
+  retry: RetryPolicy;
+  compatibility: CompatibilityVersion;
+  /** Index patterns holding events (sessions, related events, counts, ingest default). */
+  eventIndices: string[];
+  now: () => number;
+}
+
+/** Field names accepted from callers in queries: dotted ECS-style paths only. */
+export const FIELD_PATTERN = /^[A-Za-z0-9_@][A-Za-z0-9_@.-]{0,199}$/;
+
+/** Rejects field paths that are not plain dotted names before they reach a query. */
+export function assertFieldName(field: string): string {
+  if (!FIELD_PATTERN.test(field) || field.includes('..') || field.endsWith('.')) throw new Error(`invalid field name "${field}"`);
+  return field;
+}
+
+export type Source = Record<string, unknown>;
+
+/** Reads a dotted path from a nested document (arrays yield their values). */
+export function getPath(doc: unknown, path: string): unknown {
+  let cur: unknown = doc;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = (cur as Source)[part];
+  }
+  return cur;
+}

@@ -1,0 +1,207 @@
+import type { estypes } from '@elastic/elasticsearch';
+import { buildExceptionFilter } from '@execwatch/exceptions';
+import type { BulkItemResult, BulkOperation, EventHit, EventStore, ExceptionItemForMatching, RuleSearchRequest, RuleSearchResult } from '../ports';
+import { ndjsonHeaders } from './client';
+import { assertFieldName, type EsContext, type Source } from './context';
+import { buildEqlSearchRequest, buildSuppressedSearchRequest } from './eql-request';
+import { backoffDelay, describeEsError, isRetryableStatus, sleep, withRetry } from './retry';
+
+/** Per-item suppressed counts cost one `_eql/search` each; beyond this many items only the total is counted. */
+export const MAX_ITEMS_COUNTED_SEPARATELY = 20;
+/** Suppressed matches are counted up to this many per search (EQL returns hits, not a full count). */
+export const SUPPRESSED_COUNT_CAP = 10_000;
+
+type EqlResponse = estypes.EqlSearchResponse<Source>;
+
+/** The Kibana exception filter for the items (null when none is in force), via @execwatch/exceptions. */
+export function exceptionQuery(items: ExceptionItemForMatching[], now: number): { query: estypes.QueryDslQueryContainer | null; skipped: string[] } {
+  if (items.length === 0) return { query: null, skipped: [] };
+  const built = buildExceptionFilter(items, { now });
+  return {
+    // The package builds plain Elasticsearch query DSL objects; the client's type is the same JSON.
+    query: built.query as estypes.QueryDslQueryContainer | null,
+    skipped: built.skipped.map((s) => `exception item ${s.id} skipped: ${s.reason}`),
+  };
+}
+
+/** Why a response is partial (shard failures, timeouts), or null when complete. */
+export function partialReason(res: Pick<EqlResponse, 'is_partial' | 'timed_out' | 'shard_failures'>): string | null {
+  const failures = res.shard_failures ?? [];
+  if (!res.is_partial && !res.timed_out && failures.length === 0) return null;
+  const reasons = failures.slice(0, 3).map((f) => `${f.index ?? '?'}[${f.shard ?? '?'}]: ${f.reason?.type ?? 'failure'}${f.reason?.reason ? ` ${f.reason.reason}` : ''}`);
+  const head = res.timed_out ? 'search timed out' : `${failures.length || 'some'} shard failure(s)`;
+  return reasons.length > 0 ? `${head}: ${reasons.join('; ')}` : `partial results: ${head}`;
+}
+
+function toHit(e: estypes.EqlHitsEvent<Source>): EventHit {
+  return { _index: e._index, _id: e._id, _source: e._source ?? {} };
+}
+
+function setIngested(source: Source, ingestedAt: string): void {
+  const event = source.event;
+  if (event !== null && typeof event === 'object' && !Array.isArray(event)) (event as Source).ingested = ingestedAt;
+  else source.event = { ingested: ingestedAt };
+}
+
+/** The event port over the cluster: bulk ingest, `_eql/search` for rules, searches for sessions and related events. */
+export function createEventStore(ctx: EsContext): EventStore {
+  const { client, log, retry } = ctx;
+
+  async function bulk(ops: BulkOperation[], ingestedAt: number): Promise<BulkItemResult[]> {
+    const ingested = new Date(ingestedAt).toISOString();
+    const results: (BulkItemResult | null)[] = ops.map(() => null);
+    let pending: { pos: number; action: Source; source: Source }[] = [];
+    ops.forEach((op, pos) => {
+      let source: unknown;
+      try {
+        source = JSON.parse(op.source);
+      } catch {
+        source = undefined;
+      }
+      if (source === null || typeof source !== 'object' || Array.isArray(source)) {
+        results[pos] = {
+          action: op.action,
+          _index: op.index,
+          _id: op.id ?? null,
+          status: 400,
+          error: { type: 'document_parsing_exception', reason: `line ${op.line}: the source is not a JSON object` },
+        };
+        return;
+      }
+      setIngested(source as Source, ingested);
+      pending.push({ pos, action: { [op.action]: { _index: op.index, ...(op.id ? { _id: op.id } : {}) } }, source: source as Source });
+    });
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const res = await withRetry('bulk ingest', () => client.bulk({ operations: pending.flatMap((p) => [p.action, p.source]) }, { headers: ndjsonHeaders(ctx.compatibility) }), retry, log);
+      const again: typeof pending = [];
+      res.items.forEach((item, i) => {
+        const p = pending[i];
+        if (!p) return;
+        const op = ops[p.pos];
+        const [action, detail] = Object.entries(item)[0] ?? [];
+        if (!op || !detail) return;
+        if (isRetryableStatus(detail.status) && attempt + 1 < retry.attempts) {
+          again.push(p);
+          return;
+        }
+        results[p.pos] = {
+          action: action === 'create' ? 'create' : 'index',
+          _index: detail._index,
+          _id: detail._id ?? null,
+          status: detail.status,
+          ...(detail.result === 'created' || detail.result === 'updated' ? { result: detail.result } : {}),
+          ...(detail.error ? { error: { type: detail.error.type, reason: detail.error.reason ?? '' } } : {}),
+        };
+      });
+      pending = again;
+      if (pending.length > 0) await sleep(backoffDelay(retry, attempt));
+    }
+    return results.map(
+      (r, pos) => r ?? { action: ops[pos]?.action ?? 'index', _index: ops[pos]?.index ?? '', _id: null, status: 500, error: { type: 'no_response', reason: 'no result for this item' } },
+    );
+  }
+
+  async function eql(request: estypes.EqlSearchRequest): Promise<EqlResponse> {
+    return withRetry('eql search', () => client.eql.search<Source>(request), retry, log);
+  }
+
+  async function suppressedCounts(req: RuleSearchRequest, now: number, wanted: number): Promise<{ total: number; byItem: Record<string, number>; sample: EventHit[]; partial: string | null }> {
+    const all = exceptionQuery(req.exceptions, now).query;
+    if (!all) return { total: 0, byItem: {}, sample: [], partial: null };
+    const res = await eql(buildSuppressedSearchRequest(req, all, Math.max(wanted, SUPPRESSED_COUNT_CAP)));
+    const events = res.hits.events ?? res.hits.sequences?.flatMap((s) => s.events) ?? [];
+    const byItem: Record<string, number> = {};
+    if (req.exceptions.length <= MAX_ITEMS_COUNTED_SEPARATELY) {
+      for (const item of req.exceptions) {
+        const one = exceptionQuery([item], now).query;
+        if (!one) continue;
+        const r = await eql(buildSuppressedSearchRequest(req, one, SUPPRESSED_COUNT_CAP));
+        byItem[item.id] = r.hits.events?.length ?? r.hits.sequences?.length ?? 0;
+      }
+    }
+    const total = res.hits.events ? res.hits.events.length : (res.hits.sequences?.length ?? 0);
+    return { total, byItem, sample: events.slice(0, wanted).map(toHit), partial: partialReason(res) };
+  }
+
+  async function searchRule(req: RuleSearchRequest): Promise<RuleSearchResult> {
+    const now = ctx.now();
+    const exceptions = exceptionQuery(req.exceptions, now);
+    if (exceptions.skipped.length > 0) log.warn('exception items skipped', { reasons: exceptions.skipped });
+    // size = max_signals, as Kibana asks: EQL returns hits, not a full count, so a run whose total
+    // equals max_signals may have had more matches (Kibana reports the cap reached in that case too).
+    const res = await eql(buildEqlSearchRequest(req, exceptions.query));
+    const events = (res.hits.events ?? []).map(toHit);
+    const sequences = (res.hits.sequences ?? []).map((s) => ({ join_keys: s.join_keys ?? [], events: s.events.map(toHit) }));
+    const total = res.hits.events ? events.length : sequences.length;
+    const suppressed = await suppressedCounts(req, now, req.suppressedSample ?? 0);
+    const partial = [partialReason(res), suppressed.partial].filter((p): p is string => p !== null);
+    return {
+      events: events.slice(0, req.size),
+      sequences: sequences.slice(0, req.size),
+      total,
+      suppressed: suppressed.total,
+      suppressedByItem: suppressed.byItem,
+      suppressedEvents: suppressed.sample,
+      partial: partial.length > 0 ? partial.join('; ') : null,
+    };
+  }
+
+  async function sessionEvents(entryLeaderEntityId: string, limit: number): Promise<{ events: EventHit[]; truncated: boolean }> {
+    const res = await withRetry(
+      'session search',
+      () =>
+        client.search<Source>({
+          index: ctx.eventIndices,
+          allow_no_indices: true,
+          ignore_unavailable: true,
+          size: limit + 1,
+          query: { bool: { filter: [{ term: { 'process.entry_leader.entity_id': entryLeaderEntityId } }] } },
+          sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }, { 'process.start': { order: 'asc', unmapped_type: 'date' } }],
+        }),
+      retry,
+      log,
+    );
+    const hits = res.hits.hits.map((h) => ({ _index: h._index, _id: h._id ?? '', _source: h._source ?? {} }));
+    return { events: hits.slice(0, limit), truncated: hits.length > limit };
+  }
+
+  async function relatedEvents(field: string, value: string, range: { from: number; to: number }, limit: number): Promise<{ total: number; events: EventHit[] }> {
+    assertFieldName(field);
+    const res = await withRetry(
+      'related events search',
+      () =>
+        client.search<Source>({
+          index: ctx.eventIndices,
+          allow_no_indices: true,
+          ignore_unavailable: true,
+          size: limit,
+          track_total_hits: true,
+          query: {
+            bool: {
+              filter: [
+                { term: { [field]: value } },
+                { range: { '@timestamp': { gte: new Date(range.from).toISOString(), lte: new Date(range.to).toISOString(), format: 'strict_date_optional_time' } } },
+              ],
+            },
+          },
+          sort: [{ '@timestamp': { order: 'desc', unmapped_type: 'date' } }],
+        }),
+      retry,
+      log,
+    );
+    const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+    return { total, events: res.hits.hits.map((h) => ({ _index: h._index, _id: h._id ?? '', _source: h._source ?? {} })) };
+  }
+
+  async function count(): Promise<number> {
+    try {
+      const res = await withRetry('event count', () => client.count({ index: ctx.eventIndices, allow_no_indices: true, ignore_unavailable: true }), retry, log);
+      return res.count;
+    } catch (err) {
+      log.warn('event count failed', { reason: describeEsError(err) });
+      throw err;
+    }
+  }
+
+  return { bulk, searchRule, sessionEvents, relatedEvents, count };
+}

@@ -1,0 +1,151 @@
+/**
+ * Test support: a small in-memory stand-in for a cluster behind @elastic/elasticsearch-mock. It keeps
+ * documents with `_seq_no`/`_primary_term` (honouring `if_seq_no`, `if_primary_term` and `op_type=create`
+ * as Elasticsearch does), answers template and index calls, and records every request so tests can
+ * check the exact shapes the adapter sends. Search-like endpoints answer from `responders`.
+ */
+import Mock from '@elastic/elasticsearch-mock';
+import { Client, errors } from '@elastic/elasticsearch';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  querystring: Record<string, string>;
+  body: unknown;
+}
+
+interface StoredDoc {
+  source: Record<string, unknown>;
+  seqNo: number;
+  primaryTerm: number;
+  version: number;
+}
+
+type Json = Record<string, unknown>;
+export type Responder = (req: RecordedRequest) => Json | Error;
+
+const PRIMARY_TERM = 1;
+
+function responseError(statusCode: number, type: string, reason: string): errors.ResponseError {
+  // The mock turns a ResponseError into an HTTP response with this status and body.
+  return new errors.ResponseError({ body: { error: { type, reason }, status: statusCode }, statusCode, headers: {}, warnings: [], meta: {} as never });
+}
+
+/** An in-memory cluster shared by any number of clients (several "server instances"). */
+export class FakeCluster {
+  readonly mock = new Mock();
+  readonly requests: RecordedRequest[] = [];
+  readonly headers: Record<string, string>[] = [];
+  readonly indices = new Map<string, Map<string, StoredDoc>>();
+  readonly templates = new Map<string, Json>();
+  /** Answers for `_eql/search`, `_search`, `_count`, `_update_by_query`, `_delete_by_query`, `_update`, `_bulk` by endpoint name. */
+  readonly responders = new Map<string, Responder>();
+  private seqNo = 0;
+
+  constructor() {
+    const m = this.mock;
+    const on = (method: string | string[], path: string | string[], fn: (req: RecordedRequest) => Json | Error) =>
+      m.add({ method, path }, (params) => {
+        const req: RecordedRequest = {
+          method: params.method as string, // the mock passes the request's method
+          path: params.path as string,
+          querystring: (params.querystring ?? {}) as Record<string, string>,
+          body: params.body ?? null,
+        };
+        this.requests.push(req);
+        const out = fn(req);
+        return out as never; // the mock accepts objects and error instances alike
+      });
+    on('GET', '/_index_template/:name', (r) => {
+      const name = seg(r.path, 1);
+      const t = this.templates.get(name);
+      return t ? { index_templates: [{ name, index_template: t }] } : responseError(404, 'resource_not_found_exception', `index template matching [${name}] not found`);
+    });
+    on('PUT', '/_index_template/:name', (r) => {
+      this.templates.set(seg(r.path, 1), r.body as Json);
+      return { acknowledged: true };
+    });
+    on('HEAD', '/:index', (r) => (this.indices.has(seg(r.path, 0)) ? {} : responseError(404, 'index_not_found_exception', 'no such index')));
+    on('PUT', '/:index', (r) => {
+      const index = seg(r.path, 0);
+      if (this.indices.has(index)) return responseError(400, 'resource_already_exists_exception', `index [${index}] already exists`);
+      this.indices.set(index, new Map());
+      return { acknowledged: true, index };
+    });
+    on('GET', '/:index/_mapping', (r) => ({ [seg(r.path, 0)]: { mappings: { _meta: { version: 0 } } } }));
+    on('PUT', '/:index/_mapping', () => ({ acknowledged: true }));
+    on('GET', '/:index/_doc/:id', (r) => this.getDoc(seg(r.path, 0), seg(r.path, 2)));
+    on(['PUT', 'POST'], '/:index/_doc/:id', (r) => this.writeDoc(seg(r.path, 0), seg(r.path, 2), r.body as Json, r.querystring));
+    on(['PUT', 'POST'], '/:index/_create/:id', (r) => this.writeDoc(seg(r.path, 0), seg(r.path, 2), r.body as Json, { ...r.querystring, op_type: 'create' }));
+    on('DELETE', '/:index/_doc/:id', (r) => this.deleteDoc(seg(r.path, 0), seg(r.path, 2), r.querystring));
+    for (const endpoint of ['_eql/search', '_search', '_count', '_update_by_query', '_delete_by_query', '_bulk', '_mget']) {
+      const reply = (r: RecordedRequest) => {
+        const responder = this.responders.get(endpoint);
+        if (!responder) return responseError(500, 'fake_cluster_exception', `no responder for ${endpoint}`);
+        return responder(r);
+      };
+      on(['GET', 'POST'], `/:index/${endpoint}`, reply);
+      if (endpoint === '_bulk' || endpoint === '_mget') on(['POST', 'PUT'], `/${endpoint}`, reply);
+    }
+    on('POST', '/:index/_update/:id', (r) => {
+      const responder = this.responders.get('_update');
+      return responder ? responder(r) : responseError(500, 'fake_cluster_exception', 'no responder for _update');
+    });
+  }
+
+  /** A client on this cluster; each call is a separate client, as separate server instances have. */
+  client(): Client {
+    const client = new Client({ node: 'http://fake-cluster:9200', Connection: this.mock.getConnection(), maxRetries: 0 });
+    client.diagnostic.on('request', (_err, result) => {
+      const headers = result?.meta.request.params.headers;
+      if (headers) this.headers.push(Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)])));
+    });
+    return client;
+  }
+
+  /** Requests whose path ends with the endpoint (e.g. `_eql/search`). */
+  sent(endpoint: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.path.endsWith(`/${endpoint}`));
+  }
+
+  doc(index: string, id: string): StoredDoc | undefined {
+    return this.indices.get(index)?.get(id);
+  }
+
+  private getDoc(index: string, id: string): Json | Error {
+    const d = this.indices.get(index)?.get(id);
+    if (!d) return responseError(404, 'document_missing', `[${id}] not found`);
+    return { _index: index, _id: id, _version: d.version, _seq_no: d.seqNo, _primary_term: d.primaryTerm, found: true, _source: d.source };
+  }
+
+  private writeDoc(index: string, id: string, source: Json, qs: Record<string, string>): Json | Error {
+    const docs = this.indices.get(index) ?? new Map<string, StoredDoc>();
+    this.indices.set(index, docs);
+    const current = docs.get(id);
+    if (qs.op_type === 'create' && current) return responseError(409, 'version_conflict_engine_exception', `[${id}]: version conflict, document already exists`);
+    if (qs.if_seq_no !== undefined || qs.if_primary_term !== undefined) {
+      if (!current || String(current.seqNo) !== qs.if_seq_no || String(current.primaryTerm) !== qs.if_primary_term) {
+        return responseError(409, 'version_conflict_engine_exception', `[${id}]: version conflict, required seqNo [${qs.if_seq_no}]`);
+      }
+    }
+    const next: StoredDoc = { source, seqNo: ++this.seqNo, primaryTerm: PRIMARY_TERM, version: (current?.version ?? 0) + 1 };
+    docs.set(id, next);
+    return { _index: index, _id: id, _version: next.version, _seq_no: next.seqNo, _primary_term: next.primaryTerm, result: current ? 'updated' : 'created' };
+  }
+
+  private deleteDoc(index: string, id: string, qs: Record<string, string>): Json | Error {
+    const current = this.indices.get(index)?.get(id);
+    if (!current) return responseError(404, 'not_found', `[${id}] not found`);
+    if (qs.if_seq_no !== undefined && (String(current.seqNo) !== qs.if_seq_no || String(current.primaryTerm) !== qs.if_primary_term)) {
+      return responseError(409, 'version_conflict_engine_exception', `[${id}]: version conflict`);
+    }
+    this.indices.get(index)?.delete(id);
+    return { _index: index, _id: id, result: 'deleted', _seq_no: ++this.seqNo, _primary_term: PRIMARY_TERM };
+  }
+}
+
+function seg(path: string, n: number): string {
+  return decodeURIComponent(path.split('/').filter((p) => p.length > 0)[n] ?? '');
+}
+
+export { responseError };

@@ -1,0 +1,193 @@
+import type { AlertGroupField, WorkflowStatus } from '@execwatch/api';
+import type { AlertPatch, AlertStats, AlertStore, Doc, StoredAlert } from '../ports';
+import type { Db } from './db';
+import { alertColumns, type AlertColumns } from './alert-columns';
+import { alertFilterSql } from './alert-filter-sql';
+import { applyAlertPatch } from './alert-patch';
+
+interface AlertRow {
+  rowid: number;
+  id: string;
+  idx: string;
+  doc: string;
+}
+
+const SORT_COLUMNS: Record<string, string> = {
+  '@timestamp': 'ts',
+  original_time: 'original_time',
+  severity: 'severity_rank',
+  risk_score: 'risk',
+  workflow_status: 'status',
+  'rule.name': 'rule_name',
+  namespace: 'namespace',
+  pod: 'pod',
+  image: 'image',
+  user: 'user',
+};
+
+const GROUP_COLUMNS: Record<AlertGroupField, string> = {
+  namespace: 'namespace',
+  image: 'image',
+  user: 'user',
+  rule: 'rule_name',
+  pod: 'pod',
+  cluster: 'cluster',
+};
+
+/** Round histogram intervals, smallest first. */
+const INTERVALS = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 3 * 3600, 12 * 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400].map((s) => s * 1000);
+
+/** The smallest round interval giving at most `buckets` buckets over `rangeMs`. */
+export function histogramInterval(rangeMs: number, buckets: number): number {
+  const wanted = rangeMs / Math.max(1, buckets);
+  return INTERVALS.find((i) => i >= wanted) ?? (INTERVALS[INTERVALS.length - 1] as number);
+}
+
+const toAlert = (r: AlertRow): StoredAlert => ({ id: r.id, index: r.idx, doc: JSON.parse(r.doc) as Doc }); // stored as JSON objects
+
+const COLUMN_NAMES: (keyof AlertColumns)[] = [
+  'status', 'severity', 'severity_rank', 'risk', 'rule_id', 'rule_name', 'ts', 'original_time',
+  'namespace', 'pod', 'image', 'user', 'cluster', 'assignees', 'tags', 'search_text',
+];
+
+/** The alert store over the `alerts` table. */
+export function createAlertStore(db: Db): AlertStore {
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO alerts (id, idx, doc, ${COLUMN_NAMES.join(', ')}) VALUES (@id, @idx, @doc, ${COLUMN_NAMES.map((c) => `@${c}`).join(', ')})`,
+  );
+  const updateRow = db.prepare(`UPDATE alerts SET doc = @doc, ${COLUMN_NAMES.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`);
+  const getRow = db.prepare<[string], AlertRow>('SELECT rowid, id, idx, doc FROM alerts WHERE id = ?');
+
+  const createTx = db.transaction((alerts: StoredAlert[]) => {
+    let created = 0;
+    for (const a of alerts) {
+      created += insert.run({ id: a.id, idx: a.index, doc: JSON.stringify(a.doc), ...alertColumns(a.doc) }).changes;
+    }
+    return created;
+  });
+
+  const write = (row: AlertRow, patch: AlertPatch): StoredAlert => {
+    const doc = applyAlertPatch(JSON.parse(row.doc) as Doc, patch); // stored as JSON objects
+    updateRow.run({ id: row.id, doc: JSON.stringify(doc), ...alertColumns(doc) });
+    return { id: row.id, index: row.idx, doc };
+  };
+
+  const updateByIds = db.transaction((ids: string[], patch: AlertPatch) => {
+    let updated = 0;
+    for (const id of new Set(ids)) {
+      const row = getRow.get(id);
+      if (!row) continue;
+      write(row, patch);
+      updated++;
+    }
+    return updated;
+  });
+
+  const updateByFilter = db.transaction((where: { sql: string; params: (string | number)[] }, patch: AlertPatch) => {
+    // Keyset paging on rowid: rows already patched are never revisited even when the patch changes whether they match.
+    const page = db.prepare<unknown[], AlertRow>(`SELECT rowid, id, idx, doc FROM alerts WHERE rowid > ? AND (${where.sql}) ORDER BY rowid LIMIT 1000`);
+    let last = 0;
+    let updated = 0;
+    for (;;) {
+      const rows = page.all(last, ...where.params);
+      if (rows.length === 0) break;
+      for (const r of rows) write(r, patch);
+      updated += rows.length;
+      last = (rows[rows.length - 1] as AlertRow).rowid; // non-empty
+    }
+    return updated;
+  });
+
+  return {
+    async createMany(alerts) {
+      const created = createTx(alerts);
+      return { created, existing: alerts.length - created };
+    },
+
+    async get(id) {
+      const row = getRow.get(id);
+      return row ? toAlert(row) : null;
+    },
+
+    async search(q) {
+      const where = alertFilterSql(q.filter);
+      const total = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM alerts WHERE ${where.sql}`).get(...where.params)?.n ?? 0;
+      const col = SORT_COLUMNS[q.sort.field] ?? 'ts';
+      const dir = q.sort.order === 'asc' ? 'ASC' : 'DESC';
+      // Missing values sort last either way, as Elasticsearch does; ties break on id for stable pages.
+      const order = col === 'ts' ? `ts ${dir}, id ${dir}` : `${col} IS NULL, ${col} ${dir}, ts DESC, id DESC`;
+      const size = Math.min(Math.max(q.size, 0), 1000);
+      const offset = Math.max(q.page - 1, 0) * size;
+      const rows = db
+        .prepare<unknown[], AlertRow>(`SELECT rowid, id, idx, doc FROM alerts WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+        .all(...where.params, size, offset);
+      return { total, alerts: rows.map(toAlert) };
+    },
+
+    async stats(filter, opts) {
+      const where = alertFilterSql(filter);
+      const total = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM alerts WHERE ${where.sql}`).get(...where.params)?.n ?? 0;
+      const noStatus = alertFilterSql(filter, { ignoreStatus: true });
+      const byStatus: Record<WorkflowStatus, number> = { open: 0, acknowledged: 0, closed: 0 };
+      for (const r of db.prepare<unknown[], { status: string; n: number }>(`SELECT status, count(*) AS n FROM alerts WHERE ${noStatus.sql} GROUP BY status`).all(...noStatus.params)) {
+        if (r.status in byStatus) byStatus[r.status as WorkflowStatus] = r.n; // checked by `in`
+      }
+      const { from, to } = opts.range;
+      const intervalMs = histogramInterval(Math.max(to - from, 1), opts.buckets);
+      const counts = new Map<number, number>();
+      const hist = db.prepare<unknown[], { k: number; n: number }>(
+        `SELECT (ts / ?) * ? AS k, count(*) AS n FROM alerts WHERE ts >= ? AND ts <= ? AND (${where.sql}) GROUP BY k`,
+      );
+      for (const r of hist.all(intervalMs, intervalMs, from, to, ...where.params)) counts.set(r.k, r.n);
+      const buckets: { key: number; count: number }[] = [];
+      for (let k = Math.floor(from / intervalMs) * intervalMs; k <= to && buckets.length < 10_000; k += intervalMs) {
+        buckets.push({ key: k, count: counts.get(k) ?? 0 });
+      }
+      const stats: AlertStats = { total, byStatus, histogram: { intervalMs, buckets } };
+      if (opts.groupBy) {
+        const col = GROUP_COLUMNS[opts.groupBy];
+        const rows = db
+          .prepare<unknown[], { key: string | null; severity: string | null; status: string; n: number }>(
+            `SELECT ${col} AS key, severity, status, count(*) AS n FROM alerts WHERE ${where.sql} GROUP BY ${col}, severity, status`,
+          )
+          .all(...where.params);
+        const groups = new Map<string | null, { key: string | null; count: number; bySeverity: Record<string, number>; byStatus: Record<string, number> }>();
+        for (const r of rows) {
+          let g = groups.get(r.key);
+          if (!g) {
+            g = { key: r.key, count: 0, bySeverity: {}, byStatus: {} };
+            groups.set(r.key, g);
+          }
+          g.count += r.n;
+          const sev = r.severity ?? 'unknown';
+          g.bySeverity[sev] = (g.bySeverity[sev] ?? 0) + r.n;
+          g.byStatus[r.status] = (g.byStatus[r.status] ?? 0) + r.n;
+        }
+        stats.groups = [...groups.values()]
+          .sort((a, b) => b.count - a.count || String(a.key).localeCompare(String(b.key)))
+          .slice(0, opts.groupsSize);
+      }
+      return stats;
+    },
+
+    async update(id, patch) {
+      return db.transaction(() => {
+        const row = getRow.get(id);
+        return row ? write(row, patch) : null;
+      })();
+    },
+
+    async updateMany(target, patch) {
+      if ('ids' in target) return { updated: updateByIds(target.ids, patch) };
+      return { updated: updateByFilter(alertFilterSql(target.filter), patch) };
+    },
+
+    async ids(filter, limit) {
+      const where = alertFilterSql(filter);
+      return db
+        .prepare<unknown[], { id: string }>(`SELECT id FROM alerts WHERE ${where.sql} ORDER BY ts DESC, id DESC LIMIT ?`)
+        .all(...where.params, limit)
+        .map((r) => r.id);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Logger } from '../../log';
+import { migrations } from './migrations';
+
+export type Db = Database.Database;
+
+/** File name of the embedded store inside its data directory. */
+export const DB_FILE = 'execwatch.sqlite';
+
+/**
+ * Opens (creating when absent) the store's SQLite file with the pragmas the store relies on,
+ * then applies pending migrations.
+ */
+export function openDatabase(dataDir: string, log: Logger): Db {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, DB_FILE);
+  const db = new Database(file);
+  // page_size only takes effect before the first table is created (16 KB pages: faster inserts, smaller file).
+  db.pragma('page_size = 16384');
+  db.pragma('journal_mode = WAL');
+  // In WAL mode NORMAL loses no committed transaction on a process crash (only on power loss).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  // Checkpoints run after responses (see scheduleCheckpoint), not inside a commit.
+  db.pragma('wal_autocheckpoint = 0');
+  db.pragma('journal_size_limit = 67108864');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  applyMigrations(db, log);
+  return db;
+}
+
+/** Runs every migration not yet recorded in `schema_migrations`, each in its own transaction. */
+export function applyMigrations(db: Db, log: Logger): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set(
+    db
+      .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+      .all()
+      .map((r) => r.version),
+  );
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, Date.now());
+    })();
+    log.info('store migration applied', { version: m.version, name: m.name });
+  }
+}

@@ -1,0 +1,60 @@
+import type { Logger } from '../../log';
+import type { Store } from '../ports';
+import { openDatabase } from './db';
+import { createAlertStore } from './alerts';
+import { createAuditLog, createSettingsStore } from './audit';
+import { createEventStore } from './events';
+import { createExceptionStore } from './exceptions';
+import { createExecutionLog, createRuleStore } from './rules';
+import { createChecklistStore, createNoteStore } from './triage';
+import { createUserStore } from './users';
+
+export { DB_FILE } from './db';
+
+/**
+ * The embedded store: one SQLite file `<dataDir>/execwatch.sqlite` (WAL) behind every store port.
+ * The file is opened and migrated at creation; `init()` has nothing left to wait for.
+ */
+export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: () => number }): Store {
+  const db = openDatabase(opts.dataDir, opts.log);
+  let checkpointPending = false;
+  let closed = false;
+  // Checkpoints run once the current request has answered (setImmediate follows the response write),
+  // so no client waits for WAL pages to be copied into the main file.
+  const scheduleCheckpoint = () => {
+    if (checkpointPending) return;
+    checkpointPending = true;
+    setImmediate(() => {
+      checkpointPending = false;
+      if (closed) return;
+      try {
+        db.pragma('wal_checkpoint(PASSIVE)');
+      } catch (e) {
+        opts.log.warn('store checkpoint failed', { error: e instanceof Error ? e.message : String(e) });
+      }
+    });
+  };
+  return {
+    kind: 'embedded',
+    events: createEventStore(db, scheduleCheckpoint),
+    alerts: createAlertStore(db),
+    rules: createRuleStore(db),
+    executions: createExecutionLog(db),
+    exceptions: createExceptionStore(db),
+    checklists: createChecklistStore(db),
+    notes: createNoteStore(db),
+    users: createUserStore(db),
+    audit: createAuditLog(db),
+    settings: createSettingsStore(db),
+    async init() {},
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

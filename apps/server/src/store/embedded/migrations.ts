@@ -1,0 +1,134 @@
+/** A numbered schema change; each runs once, in a transaction, in order. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'events',
+    sql: `
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        idx TEXT NOT NULL,
+        id TEXT NOT NULL,
+        -- 1 when the client chose the _id: only those need a uniqueness check (generated ids are random).
+        explicit_id INTEGER NOT NULL,
+        -- event.ingested (the ingest time) and @timestamp, epoch ms.
+        ingested INTEGER,
+        ts INTEGER,
+        doc BLOB NOT NULL
+      );
+      CREATE UNIQUE INDEX events_explicit_id ON events (idx, id) WHERE explicit_id = 1;
+      CREATE INDEX events_override_time ON events (coalesce(ingested, ts));
+      CREATE INDEX events_ts ON events (ts);
+      CREATE INDEX events_entry_leader ON events (doc ->> '$.process.entry_leader.entity_id');
+      CREATE TABLE event_indices (name TEXT PRIMARY KEY);
+    `,
+  },
+  {
+    version: 2,
+    name: 'alerts',
+    sql: `
+      CREATE TABLE alerts (
+        id TEXT PRIMARY KEY,
+        idx TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        status TEXT NOT NULL,
+        severity TEXT,
+        severity_rank INTEGER,
+        risk REAL,
+        rule_id TEXT,
+        rule_name TEXT,
+        ts INTEGER,
+        original_time INTEGER,
+        namespace TEXT,
+        pod TEXT,
+        image TEXT,
+        user TEXT,
+        cluster TEXT,
+        assignees TEXT NOT NULL DEFAULT '[]',
+        tags TEXT NOT NULL DEFAULT '[]',
+        search_text TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX alerts_status_ts ON alerts (status, ts);
+      CREATE INDEX alerts_ts ON alerts (ts);
+      CREATE INDEX alerts_rule_ts ON alerts (rule_id, ts);
+    `,
+  },
+  {
+    version: 3,
+    name: 'rules, executions, exceptions',
+    sql: `
+      CREATE TABLE rule_states (rule_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE executions (
+        id TEXT PRIMARY KEY,
+        rule_id TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX executions_rule_started ON executions (rule_id, started_at);
+      CREATE TABLE exception_lists (
+        id TEXT PRIMARY KEY,
+        list_id TEXT NOT NULL UNIQUE,
+        doc TEXT NOT NULL
+      );
+      CREATE TABLE exception_items (
+        id TEXT PRIMARY KEY,
+        item_id TEXT NOT NULL UNIQUE,
+        list_id TEXT NOT NULL,
+        created_at TEXT,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX exception_items_list ON exception_items (list_id, created_at);
+      CREATE TABLE exception_hits (
+        item_id TEXT PRIMARY KEY,
+        hits INTEGER NOT NULL,
+        last_hit_at INTEGER
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'triage, users, audit, settings',
+    sql: `
+      CREATE TABLE checklist_entries (
+        alert_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        done INTEGER NOT NULL,
+        by_user TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        note TEXT,
+        PRIMARY KEY (alert_id, step_id)
+      );
+      CREATE TABLE notes (
+        id TEXT PRIMARY KEY,
+        alert_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX notes_alert ON notes (alert_id, created_at);
+      CREATE TABLE users (username TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE api_keys (id TEXT PRIMARY KEY, username TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL);
+      CREATE INDEX api_keys_user ON api_keys (username);
+      CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, username TEXT NOT NULL, expires_at INTEGER NOT NULL, doc TEXT NOT NULL);
+      CREATE TABLE auth_failures (key TEXT NOT NULL, at INTEGER NOT NULL);
+      CREATE INDEX auth_failures_key_at ON auth_failures (key, at);
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        user TEXT,
+        action TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_ts ON audit_log (ts);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+];

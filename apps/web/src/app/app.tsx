@@ -1,0 +1,38 @@
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { EuiEmptyPrompt, EuiLoadingSpinner, EuiPageTemplate } from '@elastic/eui';
+import { AuthGate } from '../features/auth/components/auth-gate';
+import { AppHeader } from './app-header';
+import { AlertsPage } from '../features/alerts/components/alerts-page';
+
+const RulesPage = lazy(() => import('../features/rules/components/rules-page'));
+const RulePage = lazy(() => import('../features/rules/components/rule-page'));
+
+function PageLoading() {
+  return (
+    <EuiPageTemplate.Section alignment="center">
+      <EuiLoadingSpinner size="xl" />
+    </EuiPageTemplate.Section>
+  );
+}
+
+/** Routes of the app, behind the login. */
+export function App() {
+  return (
+    <AuthGate>
+      <AppHeader />
+      <Suspense fallback={<PageLoading />}>
+        <Routes>
+          <Route path="/" element={<Navigate to="/alerts" replace />} />
+          <Route path="/alerts" element={<AlertsPage />} />
+          <Route path="/rules" element={<RulesPage />} />
+          <Route path="/rules/:ruleId" element={<RulePage />} />
+          <Route
+            path="*"
+            element={<EuiEmptyPrompt iconType="search" title={<h2>Page not found</h2>} body={<p>There is nothing at this address.</p>} />}
+          />
+        </Routes>
+      </Suspense>
+    </AuthGate>
+  );
+}

@@ -1,0 +1,138 @@
+import { useState } from 'react';
+import {
+  EuiBadge,
+  EuiButtonEmpty,
+  EuiFlexGroup,
+  EuiFlexItem,
+  EuiFlyout,
+  EuiFlyoutBody,
+  EuiFlyoutFooter,
+  EuiFlyoutHeader,
+  EuiSkeletonText,
+  EuiSpacer,
+  EuiTab,
+  EuiTabs,
+  EuiText,
+  EuiTitle,
+} from '@elastic/eui';
+import { QueryError } from '../../../components/query-error';
+import { SeverityBadge } from '../../../components/severity-badge';
+import { formatTime } from '../../../lib/format';
+import { AttackPanel } from '../../attack/components/attack-panel';
+import { ChecklistPanel } from '../../checklist/components/checklist-panel';
+import { RelatedEventsFlyout } from '../../related-events/components/related-events-flyout';
+import { useRuleQuery } from '../../rules/api/use-rule-query';
+import { SessionView } from '../../session/components/session-view';
+import { useAlertQuery } from '../api/use-alert-query';
+import { FieldsTable, JsonView } from './document-tabs';
+import { NotesPanel } from './notes-panel';
+import { OverviewTab } from './overview-tab';
+import { StatusControl } from './status-control';
+
+type TabId = 'overview' | 'checklist' | 'session' | 'attack' | 'notes' | 'table' | 'json';
+
+interface Props {
+  alertId: string;
+  onClose: () => void;
+  /** "Filter alerts by this value": adds an exact field filter to the page and closes the flyout. */
+  onFilter: (field: string, value: string) => void;
+}
+
+/** The alert flyout: overview, checklist, session, ATT&CK, notes, all fields and JSON. */
+export default function AlertFlyout({ alertId, onClose, onFilter }: Props) {
+  const alert = useAlertQuery(alertId);
+  const rule = useRuleQuery(alert.data?.rule.rule_id);
+  const [tab, setTab] = useState<TabId>('overview');
+  const [related, setRelated] = useState<{ field: string; value: string } | null>(null);
+
+  const checklist = alert.data?.checklist;
+  const tabs: Array<{ id: TabId; name: string; badge?: string }> = [
+    { id: 'overview', name: 'Overview' },
+    { id: 'checklist', name: 'Investigation', badge: checklist && checklist.total > 0 ? `${checklist.done}/${checklist.total}` : undefined },
+    { id: 'session', name: 'Session' },
+    { id: 'attack', name: 'ATT&CK' },
+    { id: 'notes', name: 'Notes', badge: alert.data && alert.data.notes_count > 0 ? String(alert.data.notes_count) : undefined },
+    { id: 'table', name: 'Table' },
+    { id: 'json', name: 'JSON' },
+  ];
+
+  // Related events span the alert's day around its event time.
+  const eventTime = alert.data?.original_time ?? alert.data?.['@timestamp'];
+  const relatedFrom = eventTime ? new Date(Date.parse(eventTime) - 12 * 3600_000).toISOString() : 'now-24h';
+  const relatedTo = eventTime ? new Date(Date.parse(eventTime) + 12 * 3600_000).toISOString() : 'now';
+
+  return (
+    <EuiFlyout onClose={onClose} size="l" ownFocus={false} aria-labelledby="alert-flyout-title" data-test-subj="alert-flyout" maxWidth={1000}>
+      <EuiFlyoutHeader hasBorder>
+        <EuiTitle size="s">
+          <h2 id="alert-flyout-title">{alert.data?.rule.name ?? 'Alert details'}</h2>
+        </EuiTitle>
+        <EuiSpacer size="s" />
+        {alert.data && (
+          <EuiFlexGroup gutterSize="m" alignItems="center" responsive={false} wrap>
+            <EuiFlexItem grow={false}>
+              <StatusControl alert={alert.data} onRequiredStepsMissing={() => setTab('checklist')} />
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <SeverityBadge severity={alert.data.severity} />
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <EuiBadge color="hollow">Risk {alert.data.risk_score}</EuiBadge>
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <EuiText size="xs" color="subdued">
+                {formatTime(alert.data['@timestamp'])}
+              </EuiText>
+            </EuiFlexItem>
+          </EuiFlexGroup>
+        )}
+        <EuiSpacer size="s" />
+        <EuiTabs size="s" bottomBorder={false} style={{ marginBottom: -17 }}>
+          {tabs.map((t) => (
+            <EuiTab
+              key={t.id}
+              isSelected={tab === t.id}
+              onClick={() => setTab(t.id)}
+              append={t.badge ? <EuiBadge color="hollow">{t.badge}</EuiBadge> : undefined}
+              data-test-subj={`alert-flyout-tab-${t.id}`}
+            >
+              {t.name}
+            </EuiTab>
+          ))}
+        </EuiTabs>
+      </EuiFlyoutHeader>
+      <EuiFlyoutBody>
+        {alert.isPending ? (
+          <EuiSkeletonText lines={8} />
+        ) : alert.isError ? (
+          <QueryError error={alert.error} title="This alert could not be loaded" onRetry={() => void alert.refetch()} />
+        ) : (
+          <>
+            {tab === 'overview' && <OverviewTab alert={alert.data} onFilter={onFilter} />}
+            {tab === 'checklist' && (
+              <ChecklistPanel alertId={alertId} onFilter={onFilter} onShowRelated={(field, value) => setRelated({ field, value })} />
+            )}
+            {tab === 'session' && <SessionView alertId={alertId} />}
+            {tab === 'attack' &&
+              (rule.data ? <AttackPanel threat={rule.data.threat} /> : rule.isError ? <QueryError error={rule.error} title="The rule could not be loaded" /> : <EuiSkeletonText lines={4} />)}
+            {tab === 'notes' && <NotesPanel alertId={alertId} />}
+            {tab === 'table' && <FieldsTable document={alert.data.document} />}
+            {tab === 'json' && <JsonView document={alert.data.document} />}
+          </>
+        )}
+      </EuiFlyoutBody>
+      <EuiFlyoutFooter>
+        <EuiFlexGroup justifyContent="spaceBetween" responsive={false}>
+          <EuiFlexItem grow={false}>
+            <EuiButtonEmpty iconType="cross" onClick={onClose} flush="left" data-test-subj="alert-flyout-close">
+              Close
+            </EuiButtonEmpty>
+          </EuiFlexItem>
+        </EuiFlexGroup>
+      </EuiFlyoutFooter>
+      {related && (
+        <RelatedEventsFlyout field={related.field} value={related.value} from={relatedFrom} to={relatedTo} onClose={() => setRelated(null)} />
+      )}
+    </EuiFlyout>
+  );
+}

@@ -1,0 +1,98 @@
+import { useState } from 'react';
+import { EuiButton, EuiContextMenuItem, EuiContextMenuPanel, EuiPopover } from '@elastic/eui';
+import { ErrorIds, type AlertDetail, type ClosingReason, type WorkflowStatus } from '@execwatch/api';
+import { useToast } from '../../../app/toasts';
+import { ApiError, errorMessage } from '../../../lib/http';
+import { statusLabels } from '../../../lib/format';
+import { useAbility } from '../../auth/components/abilities-context';
+import { AbilityTooltip } from '../../auth/components/ability-tooltip';
+import { CloseReasonModal } from '../../alerts/components/close-reason-modal';
+import { useUpdateAlertMutation } from '../api/use-update-alert-mutation';
+
+/** The alert's status with a menu to change it; closing asks for a reason. */
+export function StatusControl({ alert, onRequiredStepsMissing }: { alert: AlertDetail; onRequiredStepsMissing: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [closing, setClosing] = useState(false);
+  const [closeError, setCloseError] = useState<string | null>(null);
+  const triage = useAbility('alerts:triage');
+  const mutation = useUpdateAlertMutation(alert.id);
+  const toast = useToast();
+
+  const setStatus = (status: WorkflowStatus, reason?: ClosingReason, reasonText?: string) => {
+    setOpen(false);
+    setCloseError(null);
+    mutation.mutate(
+      { status, ...(reason ? { reason } : {}), ...(reasonText ? { reason_text: reasonText } : {}) },
+      {
+        onSuccess: () => {
+          setClosing(false);
+          toast({ title: `Alert marked as ${statusLabels[status].toLowerCase()}` });
+        },
+        onError: (err) => {
+          if (err instanceof ApiError && err.id === ErrorIds.requiredStepsIncomplete) {
+            setCloseError(`${err.message} Finish the required checklist steps first.`);
+            onRequiredStepsMissing();
+          } else if (status === 'closed') {
+            setCloseError(errorMessage(err));
+          } else {
+            toast({ title: 'The status could not be changed', text: errorMessage(err), color: 'danger' });
+          }
+        },
+      },
+    );
+  };
+
+  const others = (['open', 'acknowledged', 'closed'] as const).filter((s) => s !== alert.workflow_status);
+  const items = others.map((status) => (
+    <EuiContextMenuItem
+      key={status}
+      onClick={() => (status === 'closed' ? (setOpen(false), setClosing(true)) : setStatus(status))}
+      data-test-subj={`alert-status-${status}`}
+    >
+      {status === 'closed' ? 'Close…' : `Mark as ${statusLabels[status].toLowerCase()}`}
+    </EuiContextMenuItem>
+  ));
+
+  return (
+    <>
+      <EuiPopover
+        isOpen={open}
+        closePopover={() => setOpen(false)}
+        panelPaddingSize="none"
+        button={
+          <AbilityTooltip reason={triage.reason}>
+            <EuiButton
+              size="s"
+              iconType="arrowDown"
+              iconSide="right"
+              color={alert.workflow_status === 'open' ? 'primary' : alert.workflow_status === 'acknowledged' ? 'warning' : 'text'}
+              isDisabled={!triage.allowed}
+              isLoading={mutation.isPending}
+              onClick={() => setOpen(!open)}
+              data-test-subj="alert-status"
+              data-status={alert.workflow_status}
+              aria-label={`Status: ${statusLabels[alert.workflow_status]}. Change status`}
+            >
+              {statusLabels[alert.workflow_status]}
+            </EuiButton>
+          </AbilityTooltip>
+        }
+      >
+        <EuiContextMenuPanel items={items} />
+      </EuiPopover>
+      {closing && (
+        <CloseReasonModal
+          count={1}
+          isLoading={mutation.isPending}
+          error={closeError}
+          requiredRemaining={alert.checklist.required_remaining}
+          onCancel={() => {
+            setClosing(false);
+            setCloseError(null);
+          }}
+          onConfirm={(reason, text) => setStatus('closed', reason, text)}
+        />
+      )}
+    </>
+  );
+}

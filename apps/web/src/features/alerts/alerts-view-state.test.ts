@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  defaultAlertsViewState,
+  parseAlertsViewState,
+  serializeAlertsViewState,
+  toAlertFilter,
+  toFilterQueryParams,
+  type AlertsViewState,
+} from './alerts-view-state';
+
+describe('alerts view state in the URL', () => {
+  it('defaults to open alerts of the last 24 hours, newest first', () => {
+    const state = parseAlertsViewState(new URLSearchParams(''));
+    expect(state).toEqual(defaultAlertsViewState);
+    expect(serializeAlertsViewState(state).toString()).toBe('');
+  });
+
+  it('round-trips a full view', () => {
+    const view: AlertsViewState = {
+      ...defaultAlertsViewState,
+      from: 'now-7d',
+      to: 'now-1h',
+      query: 'process.name:bash kubectl',
+      status: ['open', 'acknowledged'],
+      severity: ['high', 'critical'],
+      namespace: ['payments'],
+      image: ['nginx:1.25'],
+      user: ['0'],
+      fields: { 'container.id': 'abc123' },
+      sortField: 'risk_score',
+      sortOrder: 'asc',
+      page: 3,
+      size: 100,
+      groupBy: 'namespace',
+      alert: 'alert-1',
+      refresh: 30_000,
+    };
+    expect(parseAlertsViewState(serializeAlertsViewState(view))).toEqual(view);
+  });
+
+  it('keeps "any status" distinct from the default open', () => {
+    const params = serializeAlertsViewState({ ...defaultAlertsViewState, status: [] });
+    expect(params.get('status')).toBe('any');
+    expect(parseAlertsViewState(params).status).toEqual([]);
+  });
+
+  it('drops malformed values instead of failing', () => {
+    const state = parseAlertsViewState(new URLSearchParams('page=-2&size=7&sort=bogus&severity=high,nope&group=x&refresh=5'));
+    expect(state.page).toBe(1);
+    expect(state.size).toBe(50);
+    expect(state.sortField).toBe('@timestamp');
+    expect(state.severity).toEqual(['high']);
+    expect(state.groupBy).toBeNull();
+    expect(state.refresh).toBe(0);
+  });
+
+  it('never throws on arbitrary query strings', () => {
+    fc.assert(
+      fc.property(fc.string(), (raw) => {
+        const state = parseAlertsViewState(new URLSearchParams(raw));
+        expect(state.page).toBeGreaterThanOrEqual(1);
+      }),
+    );
+  });
+
+  it('turns the view into the API filter and query parameters', () => {
+    const view = { ...defaultAlertsViewState, query: '  bash ', fields: { 'user.id': '0' }, namespace: ['a', 'b'] };
+    expect(toAlertFilter(view)).toEqual({
+      from: 'now-24h',
+      to: 'now',
+      query: 'bash',
+      status: ['open'],
+      namespace: ['a', 'b'],
+      fields: { 'user.id': '0' },
+    });
+    expect(toFilterQueryParams(view)['field.user.id']).toBe('0');
+  });
+});

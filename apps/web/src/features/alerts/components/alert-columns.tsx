@@ -1,0 +1,81 @@
+import type { ReactNode } from 'react';
+import { EuiBadge, EuiProgress, EuiText, EuiToolTip } from '@elastic/eui';
+import type { Alert, AlertSortField } from '@execwatch/api';
+import { formatArgs, formatTime } from '../../../lib/format';
+import { SeverityBadge } from '../../../components/severity-badge';
+import { StatusBadge } from '../../../components/status-badge';
+
+/** A column the analyst can show or hide. */
+export interface AlertColumn {
+  id: string;
+  name: string;
+  sortField?: AlertSortField;
+  width?: string;
+  render: (alert: Alert) => ReactNode;
+}
+
+function Mono({ children }: { children: ReactNode }) {
+  return <code style={{ fontSize: 12, wordBreak: 'break-all' }}>{children}</code>;
+}
+
+export const alertColumns: AlertColumn[] = [
+  { id: 'time', name: '@timestamp', sortField: '@timestamp', width: '170px', render: (a) => formatTime(a['@timestamp']) },
+  { id: 'rule', name: 'Rule', sortField: 'rule.name', width: '200px', render: (a) => a.rule.name },
+  { id: 'severity', name: 'Severity', sortField: 'severity', width: '100px', render: (a) => <SeverityBadge severity={a.severity} /> },
+  { id: 'risk', name: 'Risk', sortField: 'risk_score', width: '60px', render: (a) => a.risk_score },
+  {
+    id: 'reason',
+    name: 'Reason',
+    width: '260px',
+    render: (a) => (
+      <EuiText size="xs">
+        <span>{a.reason}</span>
+      </EuiText>
+    ),
+  },
+  {
+    id: 'namespace',
+    name: 'Namespace / pod',
+    sortField: 'namespace',
+    render: (a) => (
+      <span>
+        {a.entity.namespace ?? '—'}
+        <br />
+        <EuiText size="xs" color="subdued" component="span">
+          {a.entity.pod ?? ''}
+        </EuiText>
+      </span>
+    ),
+  },
+  { id: 'image', name: 'Container image', sortField: 'image', render: (a) => <Mono>{a.entity.image ?? '—'}</Mono> },
+  { id: 'user', name: 'User', sortField: 'user', width: '90px', render: (a) => a.entity.user_name ?? a.entity.user_id ?? '—' },
+  { id: 'args', name: 'Process args', render: (a) => <Mono>{formatArgs(a.entity.args) || '—'}</Mono> },
+  { id: 'status', name: 'Status', sortField: 'workflow_status', width: '120px', render: (a) => <StatusBadge status={a.workflow_status} /> },
+  {
+    id: 'assignees',
+    name: 'Assignees',
+    width: '110px',
+    render: (a) => (a.assignees.length === 0 ? '—' : a.assignees.map((u) => <EuiBadge key={u}>{u}</EuiBadge>)),
+  },
+  {
+    id: 'checklist',
+    name: 'Checklist',
+    width: '110px',
+    render: (a) => {
+      const { done, total, required_remaining: remaining } = a.checklist;
+      if (total === 0) return '—';
+      return (
+        <EuiToolTip content={`${done} of ${total} steps done; ${remaining} required step(s) left`}>
+          <div style={{ width: 90 }} data-test-subj="checklist-progress" tabIndex={0}>
+            <EuiText size="xs">
+              {done}/{total}
+            </EuiText>
+            <EuiProgress value={done} max={total} size="xs" color={remaining === 0 ? 'success' : 'primary'} aria-label="Checklist progress" />
+          </div>
+        </EuiToolTip>
+      );
+    },
+  },
+];
+
+export const defaultVisibleColumns = ['time', 'rule', 'severity', 'risk', 'reason', 'namespace', 'image', 'user', 'args', 'status', 'assignees', 'checklist'];

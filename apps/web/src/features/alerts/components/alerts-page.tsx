@@ -1,0 +1,230 @@
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  EuiFlexGroup,
+  EuiFlexItem,
+  EuiFormRow,
+  EuiLoadingChart,
+  EuiPageTemplate,
+  EuiPanel,
+  EuiSelect,
+  EuiSpacer,
+  EuiSuperDatePicker,
+} from '@elastic/eui';
+import type { AlertGroupField } from '@execwatch/api';
+import { QueryError } from '../../../components/query-error';
+import { RuleHealthBanner } from '../../rules/components/rule-health-banner';
+import { sameSelection, toAlertFilter, type AlertsViewState } from '../alerts-view-state';
+import { useAlertStatsQuery } from '../api/use-alert-stats-query';
+import { useAlertsQuery } from '../api/use-alerts-query';
+import { useAlertsView } from '../use-alerts-view';
+import { AlertGroups } from './alert-groups';
+import { AlertsTable } from './alerts-table';
+import { BulkActions, type BulkTarget } from './bulk-actions';
+import { ColumnPicker } from './column-picker';
+import { FieldFilter } from './field-filter';
+import { FieldFilterBadges } from './field-filter-badges';
+import { QueryBar } from './query-bar';
+import { SelectionBar } from './selection-bar';
+import { SeverityFilter } from './severity-filter';
+import { StatusFilter } from './status-filter';
+import { useVisibleColumns } from './use-visible-columns';
+
+const AlertsHistogram = lazy(() => import('./alerts-histogram'));
+const loadFlyout = () => import('../../alert-flyout/components/alert-flyout');
+const AlertFlyout = lazy(loadFlyout);
+
+const groupOptions: Array<{ value: '' | AlertGroupField; text: string }> = [
+  { value: '', text: 'None' },
+  { value: 'namespace', text: 'Namespace' },
+  { value: 'image', text: 'Container image' },
+  { value: 'user', text: 'User' },
+  { value: 'rule', text: 'Rule' },
+];
+
+interface Selection {
+  ids: Set<string>;
+  allMatching: boolean;
+}
+const emptySelection: Selection = { ids: new Set(), allMatching: false };
+
+/** The alerts page: range, query, filters, counts, histogram, grouping, the table and the flyout. */
+export function AlertsPage() {
+  const [view, update] = useAlertsView();
+  const alerts = useAlertsQuery(view);
+  const stats = useAlertStatsQuery(view);
+  const [visibleColumns, setVisibleColumns] = useVisibleColumns();
+  const [selection, setSelection] = useState<Selection>(emptySelection);
+  const [selectionView, setSelectionView] = useState<AlertsViewState>(view);
+
+  // A different filter selects different alerts: drop the selection. Paging, sorting and refreshes keep it.
+  useEffect(() => {
+    if (!sameSelection(view, selectionView)) {
+      setSelection(emptySelection);
+      setSelectionView(view);
+    }
+  }, [view, selectionView]);
+
+  // Fetch the flyout's code while the analyst reads the table, so opening it is instant.
+  useEffect(() => {
+    const handle = window.setTimeout(() => void loadFlyout(), 300);
+    return () => window.clearTimeout(handle);
+  }, []);
+
+  const openAlert = useCallback((id: string) => update({ alert: id }), [update]);
+  const pageIds = useMemo(() => (alerts.data?.alerts ?? []).map((a) => a.id), [alerts.data]);
+  const total = alerts.data?.total ?? 0;
+
+  const onPageSelection = (ids: string[]) => {
+    setSelection((current) => {
+      const next = new Set([...current.ids].filter((id) => !pageIds.includes(id)));
+      for (const id of ids) next.add(id);
+      return { ids: next, allMatching: false };
+    });
+  };
+
+  const bulkTarget: BulkTarget = selection.allMatching
+    ? { kind: 'query', filter: toAlertFilter(view), total }
+    : { kind: 'ids', ids: [...selection.ids] };
+
+  return (
+    <EuiPageTemplate panelled={false} restrictWidth={false} grow>
+      <EuiPageTemplate.Header
+        pageTitle="Alerts"
+        description="Interactive exec sessions launched against running containers (MITRE ATT&CK T1609)."
+        rightSideItems={[
+          <EuiSuperDatePicker
+            key="range"
+            start={view.from}
+            end={view.to}
+            onTimeChange={({ start, end }) => update({ from: start, to: end })}
+            isPaused={view.refresh === 0}
+            refreshInterval={view.refresh > 0 ? view.refresh : 30_000}
+            onRefreshChange={({ isPaused, refreshInterval }) => update({ refresh: isPaused ? 0 : Math.max(refreshInterval, 1000) }, { replace: true })}
+            onRefresh={() => {
+              void alerts.refetch();
+              void stats.refetch();
+            }}
+            data-test-subj="alerts-date-picker"
+            width="auto"
+          />,
+        ]}
+        bottomBorder={false}
+      />
+      <EuiPageTemplate.Section paddingSize="m">
+        <RuleHealthBanner from={view.from} to={view.to} />
+        <QueryBar value={view.query} onSubmit={(query) => update({ query })} />
+        <EuiSpacer size="s" />
+        <EuiFlexGroup gutterSize="s" wrap responsive={false} alignItems="center">
+          <EuiFlexItem grow={false}>
+            <StatusFilter value={view.status} counts={stats.data?.by_status} onChange={(status) => update({ status })} />
+          </EuiFlexItem>
+          <EuiFlexItem grow={false}>
+            <SeverityFilter value={view.severity} onChange={(severity) => update({ severity })} />
+          </EuiFlexItem>
+          <EuiFlexItem grow={false}>
+            <FieldFilter field="namespace" label="Namespace" view={view} onChange={(namespace) => update({ namespace })} />
+          </EuiFlexItem>
+          <EuiFlexItem grow={false}>
+            <FieldFilter field="image" label="Container image" view={view} onChange={(image) => update({ image })} />
+          </EuiFlexItem>
+          <EuiFlexItem grow={false}>
+            <FieldFilter field="user" label="User" view={view} onChange={(user) => update({ user })} />
+          </EuiFlexItem>
+        </EuiFlexGroup>
+        {Object.keys(view.fields).length > 0 && <EuiSpacer size="s" />}
+        <FieldFilterBadges
+          fields={view.fields}
+          onRemove={(field) => {
+            const fields = { ...view.fields };
+            delete fields[field];
+            update({ fields });
+          }}
+        />
+        <EuiSpacer size="m" />
+        <EuiPanel hasBorder paddingSize="s">
+          {stats.isError ? (
+            <QueryError error={stats.error} title="Counts and histogram could not be loaded" onRetry={() => void stats.refetch()} />
+          ) : stats.data ? (
+            <Suspense fallback={<EuiLoadingChart size="l" />}>
+              <AlertsHistogram histogram={stats.data.histogram} onBrush={(from, to) => update({ from, to })} />
+            </Suspense>
+          ) : (
+            <div style={{ height: 140, display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
+              <EuiLoadingChart size="l" />
+            </div>
+          )}
+        </EuiPanel>
+        <EuiSpacer size="m" />
+        <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false} justifyContent="spaceBetween">
+          <EuiFlexItem grow={false}>
+            {view.groupBy ? null : (
+              <SelectionBar
+                selectedCount={selection.ids.size}
+                pageCount={pageIds.length}
+                total={total}
+                allMatching={selection.allMatching}
+                onSelectAllMatching={() => setSelection({ ids: new Set(pageIds), allMatching: true })}
+                onClear={() => setSelection(emptySelection)}
+              />
+            )}
+          </EuiFlexItem>
+          <EuiFlexItem grow={false}>
+            <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false}>
+              {!view.groupBy && (selection.ids.size > 0 || selection.allMatching) && (
+                <EuiFlexItem grow={false}>
+                  <BulkActions target={bulkTarget} onDone={() => setSelection(emptySelection)} />
+                </EuiFlexItem>
+              )}
+              <EuiFlexItem grow={false}>
+                <EuiFormRow display="columnCompressed" label="Group by" style={{ minWidth: 220 }}>
+                  <EuiSelect
+                    compressed
+                    options={groupOptions}
+                    value={view.groupBy ?? ''}
+                    onChange={(e) => update({ groupBy: e.target.value === '' ? null : (e.target.value as AlertGroupField) /* values come from groupOptions */ })}
+                    data-test-subj="group-by"
+                  />
+                </EuiFormRow>
+              </EuiFlexItem>
+              <EuiFlexItem grow={false}>
+                <ColumnPicker visible={visibleColumns} onChange={setVisibleColumns} />
+              </EuiFlexItem>
+            </EuiFlexGroup>
+          </EuiFlexItem>
+        </EuiFlexGroup>
+        <EuiSpacer size="s" />
+        {alerts.isError && !alerts.data ? (
+          <QueryError error={alerts.error} title="Alerts could not be loaded" onRetry={() => void alerts.refetch()} />
+        ) : view.groupBy ? (
+          <AlertGroups
+            view={view}
+            groups={stats.data?.groups ?? []}
+            onFilterToGroup={(patch) => update(patch)}
+            visibleColumns={visibleColumns}
+            onOpenAlert={openAlert}
+          />
+        ) : (
+          <AlertsTable
+            data={alerts.data}
+            isLoading={alerts.isPending || (alerts.isFetching && alerts.isPlaceholderData)}
+            view={view}
+            visibleColumns={visibleColumns}
+            onPageChange={update}
+            onOpenAlert={openAlert}
+            selectedIds={selection.allMatching ? new Set(pageIds) : selection.ids}
+            onSelectionChange={onPageSelection}
+          />
+        )}
+      </EuiPageTemplate.Section>
+      {view.alert && (
+        <Suspense fallback={null}>
+          <AlertFlyout
+            alertId={view.alert}
+            onClose={() => update({ alert: null })}
+            onFilter={(field, value) => update({ fields: { ...view.fields, [field]: value }, alert: null })}
+          />
+        </Suspense>
+      )}
+    </EuiPageTemplate>
+  );
+}

@@ -1,0 +1,128 @@
+import { Fragment, useState } from 'react';
+import {
+  EuiBadge,
+  EuiButtonEmpty,
+  EuiButtonIcon,
+  EuiCheckbox,
+  EuiFieldText,
+  EuiFlexGroup,
+  EuiFlexItem,
+  EuiText,
+  EuiToolTip,
+} from '@elastic/eui';
+import type { ChecklistStep } from '@execwatch/api';
+import { formatTime } from '../../../lib/format';
+
+interface Props {
+  step: ChecklistStep;
+  canTick: boolean;
+  tickReason: string | undefined;
+  onToggle: (done: boolean, note: string | undefined) => void;
+  onFilter: (field: string, value: string) => void;
+  onShowRelated: (field: string, value: string) => void;
+}
+
+/** Renders the step's text with the field names it mentions set as code. */
+function StepText({ text, fields }: { text: string; fields: string[] }) {
+  if (fields.length === 0) return <>{text}</>;
+  const escaped = fields.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort((a, b) => b.length - a.length);
+  const parts = text.split(new RegExp(`(${escaped.join('|')})`, 'g'));
+  return (
+    <>
+      {parts.map((part, i) => (fields.includes(part) ? <code key={i}>{part}</code> : <Fragment key={i}>{part}</Fragment>))}
+    </>
+  );
+}
+
+/** One step of the investigation checklist: tick, note, and the alert's values for the fields it names. */
+export function ChecklistStepItem({ step, canTick, tickReason, onToggle, onFilter, onShowRelated }: Props) {
+  const [noteOpen, setNoteOpen] = useState(false);
+  const [note, setNote] = useState(step.note ?? '');
+  const checkbox = (
+    <EuiCheckbox
+      id={`step-${step.id}`}
+      checked={step.done}
+      disabled={!canTick}
+      onChange={(e) => onToggle(e.target.checked, note.trim() || undefined)}
+      label={
+        <EuiText size="s">
+          <span>
+            <StepText text={step.text} fields={step.fields.map((f) => f.field)} />
+            {step.required && (
+              <>
+                {' '}
+                <EuiBadge color="accent">Required</EuiBadge>
+              </>
+            )}
+          </span>
+        </EuiText>
+      }
+      data-test-subj="checklist-step-checkbox"
+    />
+  );
+  return (
+    <div data-test-subj="checklist-step" data-step-id={step.id} data-done={step.done ? 'true' : 'false'} style={{ padding: '8px 0', borderBottom: '1px solid #e3e8f2' }}>
+      {tickReason ? <EuiToolTip content={tickReason}><span tabIndex={0}>{checkbox}</span></EuiToolTip> : checkbox}
+      <div style={{ marginLeft: 24 }}>
+        {step.fields.map(({ field, values }) =>
+          values.map((value) => (
+            <EuiFlexGroup key={`${field}=${value}`} gutterSize="xs" alignItems="center" responsive={false} wrap data-test-subj="checklist-step-value">
+              <EuiFlexItem grow={false}>
+                <EuiText size="xs">
+                  <code>{field}</code>: <strong>{value}</strong>
+                </EuiText>
+              </EuiFlexItem>
+              <EuiFlexItem grow={false}>
+                <EuiButtonEmpty size="xs" iconType="filter" onClick={() => onFilter(field, value)} data-test-subj="step-filter-value">
+                  Filter alerts by this value
+                </EuiButtonEmpty>
+              </EuiFlexItem>
+              <EuiFlexItem grow={false}>
+                <EuiButtonEmpty size="xs" iconType="list" onClick={() => onShowRelated(field, value)} data-test-subj="step-related-events">
+                  Show related events
+                </EuiButtonEmpty>
+              </EuiFlexItem>
+            </EuiFlexGroup>
+          )),
+        )}
+        {step.done && (
+          <EuiText size="xs" color="subdued" data-test-subj="checklist-step-done-by">
+            Done by {step.done_by ?? 'someone'} on {formatTime(step.done_at)}
+            {step.note ? ` · Note: ${step.note}` : ''}
+          </EuiText>
+        )}
+        {canTick && (
+          noteOpen ? (
+            <EuiFlexGroup gutterSize="xs" alignItems="center" responsive={false}>
+              <EuiFlexItem>
+                <EuiFieldText
+                  compressed
+                  placeholder="Note for this step (saved with the tick)"
+                  aria-label="Note for this step"
+                  value={note}
+                  onChange={(e) => setNote(e.target.value)}
+                  data-test-subj="checklist-step-note"
+                />
+              </EuiFlexItem>
+              <EuiFlexItem grow={false}>
+                <EuiButtonIcon
+                  iconType="check"
+                  aria-label="Save note"
+                  onClick={() => {
+                    onToggle(step.done, note.trim() || undefined);
+                    setNoteOpen(false);
+                  }}
+                  data-test-subj="checklist-step-note-save"
+                />
+              </EuiFlexItem>
+            </EuiFlexGroup>
+          ) : (
+            <EuiButtonEmpty size="xs" iconType="editorComment" onClick={() => setNoteOpen(true)} flush="left">
+              {step.note ? 'Edit note' : 'Add note'}
+            </EuiButtonEmpty>
+          )
+        )}
+      </div>
+    </div>
+  );
+}

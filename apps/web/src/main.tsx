@@ -1,0 +1,29 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router-dom';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { EuiProvider } from '@elastic/eui';
+import { EuiThemeBorealis } from '@elastic/eui-theme-borealis';
+import { createEuiCaches, readCspNonce } from './app/emotion-cache';
+import { createQueryClient } from './app/query-client';
+import { App } from './app/app';
+import { ToastProvider } from './app/toasts';
+
+const caches = createEuiCaches(readCspNonce());
+const queryClient = createQueryClient();
+const container = document.getElementById('root');
+if (!container) throw new Error('#root is missing from index.html');
+
+createRoot(container).render(
+  <StrictMode>
+    <EuiProvider theme={EuiThemeBorealis} colorMode="light" cache={caches}>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <ToastProvider>
+          <App />
+          </ToastProvider>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </EuiProvider>
+  </StrictMode>,
+);

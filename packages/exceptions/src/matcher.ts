@@ -1,0 +1,197 @@
+import type { ExceptionEntry, NestedSubEntry } from '@execwatch/api';
+import { compileFieldReader, stringValues, type FieldReader } from './field-values';
+import { usableItems, type MatchableExceptionItem, type SkippedItem } from './item-input';
+import { wildcardToRegExp } from './wildcard';
+
+/** A set of exception items compiled once for a run. */
+export interface ExceptionMatcher {
+  /** Id of the first item (in the given order) the document matches, or null. */
+  match(doc: unknown): string | null;
+  /** Every field the items read (nested fields as full paths). */
+  fields: string[];
+  /** Items in force that are evaluated. */
+  active: number;
+  /** Items that cannot be evaluated (value lists, malformed entries), never applied. */
+  skipped: SkippedItem[];
+}
+
+/** Per-document cache of field values, by slot. */
+class DocView {
+  private readonly raw: (unknown[] | undefined)[];
+  private readonly str: (string[] | undefined)[];
+  constructor(
+    readonly doc: unknown,
+    private readonly readers: FieldReader[],
+  ) {
+    this.raw = new Array<unknown[] | undefined>(readers.length);
+    this.str = new Array<string[] | undefined>(readers.length);
+  }
+  values(slot: number): unknown[] {
+    let v = this.raw[slot];
+    if (v === undefined) {
+      v = this.readers[slot](this.doc);
+      this.raw[slot] = v;
+    }
+    return v;
+  }
+  strings(slot: number): string[] {
+    let s = this.str[slot];
+    if (s === undefined) {
+      s = stringValues(this.values(slot));
+      this.str[slot] = s;
+    }
+    return s;
+  }
+}
+
+/** Field -> slot numbering shared by the entries of one scope (the document or one nested object). */
+class SlotTable {
+  readonly readers: FieldReader[] = [];
+  private readonly slots = new Map<string, number>();
+  slot(field: string): number {
+    let s = this.slots.get(field);
+    if (s === undefined) {
+      s = this.readers.length;
+      this.readers.push(compileFieldReader(field));
+      this.slots.set(field, s);
+    }
+    return s;
+  }
+}
+
+type Predicate = (view: DocView) => boolean;
+
+/**
+ * Compiles exception items into one matcher: entries of an item are ANDed, items ORed, `excluded`
+ * negates an entry, multi-valued fields match on any value, and matching is case-sensitive unless an
+ * entry sets `case_insensitive`. Expired items (at `now`) are left out.
+ *
+ * Items whose first `included` match/match_any entry names a value are indexed by that value, so a
+ * document only evaluates the items it could match: 500 items cost about as much as a handful.
+ */
+export function compileExceptionMatcher(items: readonly MatchableExceptionItem[], opts: { now: number }): ExceptionMatcher {
+  const { usable, skipped } = usableItems(items, opts.now);
+  const table = new SlotTable();
+  const fields = new Set<string>();
+  const tests: Predicate[] = [];
+  const ids: string[] = [];
+  const anchors = new Map<string, { slot: number; ci: boolean; byValue: Map<string, number[]> }>();
+  const linear: number[] = [];
+
+  usable.forEach((item, index) => {
+    const preds = item.entries.map((e) => compileEntry(e, table, fields));
+    if (item.osTypes.length > 0) preds.push(compileOsTypes(item.osTypes, table, fields));
+    tests.push(preds.length === 1 ? preds[0] : (view) => preds.every((p) => p(view)));
+    ids.push(item.id);
+    const anchor = item.entries.find(
+      (e): e is Extract<ExceptionEntry, { type: 'match' | 'match_any' }> =>
+        (e.type === 'match' || e.type === 'match_any') && e.operator === 'included',
+    );
+    if (!anchor) {
+      linear.push(index);
+      return;
+    }
+    const ci = anchor.case_insensitive === true;
+    const key = `${ci ? 'i' : 's'}:${anchor.field}`;
+    let group = anchors.get(key);
+    if (!group) {
+      group = { slot: table.slot(anchor.field), ci, byValue: new Map() };
+      anchors.set(key, group);
+    }
+    const values = anchor.type === 'match' ? [anchor.value] : anchor.value;
+    for (const v of new Set(values.map((x) => (ci ? x.toLowerCase() : x)))) {
+      const list = group.byValue.get(v);
+      if (list) list.push(index);
+      else group.byValue.set(v, [index]);
+    }
+  });
+  const groups = [...anchors.values()];
+  const readers = table.readers;
+
+  const match = (doc: unknown): string | null => {
+    if (tests.length === 0) return null;
+    const view = new DocView(doc, readers);
+    let best = Number.POSITIVE_INFINITY;
+    for (const group of groups) {
+      for (const s of view.strings(group.slot)) {
+        const candidates = group.byValue.get(group.ci ? s.toLowerCase() : s);
+        if (!candidates) continue;
+        for (const idx of candidates) {
+          if (idx >= best) break;
+          if (tests[idx](view)) {
+            best = idx;
+            break;
+          }
+        }
+      }
+    }
+    for (const idx of linear) {
+      if (idx >= best) break;
+      if (tests[idx](view)) {
+        best = idx;
+        break;
+      }
+    }
+    return best === Number.POSITIVE_INFINITY ? null : ids[best];
+  };
+
+  return { match, fields: [...fields], active: usable.length, skipped };
+}
+
+function compileEntry(entry: ExceptionEntry | NestedSubEntry, table: SlotTable, fields: Set<string>, parent?: string): Predicate {
+  if (entry.type === 'nested') return compileNested(entry.field, entry.entries, table, fields);
+  fields.add(parent ? `${parent}.${entry.field}` : entry.field);
+  const slot = table.slot(entry.field);
+  let positive: Predicate;
+  switch (entry.type) {
+    case 'match': {
+      const ci = entry.case_insensitive === true;
+      const want = ci ? entry.value.toLowerCase() : entry.value;
+      positive = ci
+        ? (view) => view.strings(slot).some((s) => s.toLowerCase() === want)
+        : (view) => view.strings(slot).includes(want);
+      break;
+    }
+    case 'match_any': {
+      const ci = entry.case_insensitive === true;
+      const want = new Set(entry.value.map((v) => (ci ? v.toLowerCase() : v)));
+      positive = ci
+        ? (view) => view.strings(slot).some((s) => want.has(s.toLowerCase()))
+        : (view) => view.strings(slot).some((s) => want.has(s));
+      break;
+    }
+    case 'wildcard': {
+      const re = wildcardToRegExp(entry.value, entry.case_insensitive === true);
+      positive = (view) => view.strings(slot).some((s) => re.test(s));
+      break;
+    }
+    case 'exists':
+      positive = (view) => view.values(slot).length > 0;
+      break;
+  }
+  return entry.operator === 'excluded' ? (view) => !positive(view) : positive;
+}
+
+/** A nested entry matches when one object under `field` satisfies all its sub-entries (ES `nested`). */
+function compileNested(field: string, entries: NestedSubEntry[], table: SlotTable, fields: Set<string>): Predicate {
+  const slot = table.slot(field);
+  const inner = new SlotTable();
+  const preds = entries.map((e) => compileEntry(e, inner, fields, field));
+  const readers = inner.readers;
+  return (view) =>
+    view.values(slot).some((obj) => {
+      if (typeof obj !== 'object' || obj === null) return false;
+      const sub = new DocView(obj, readers);
+      return preds.every((p) => p(sub));
+    });
+}
+
+/** Kibana turns `os_types` into a match on `host.os.type` or `host.os.name.caseless`. */
+function compileOsTypes(osTypes: string[], table: SlotTable, fields: Set<string>): Predicate {
+  const want = new Set(osTypes);
+  const typeSlot = table.slot('host.os.type');
+  const caselessSlot = table.slot('host.os.name.caseless');
+  fields.add('host.os.type');
+  fields.add('host.os.name.caseless');
+  return (view) => view.strings(typeSlot).some((s) => want.has(s)) || view.strings(caselessSlot).some((s) => want.has(s));
+}

@@ -1,0 +1,92 @@
+/** Batch and streaming generation of a realistic mix of sessions and background events. */
+import { Random } from './random';
+import { pickBackgroundKind, pickSessionKind, writeBackground, writeSession, type EventSink, type SessionKind } from './sessions';
+
+export interface GenerateOptions {
+  /** PRNG seed; the same seed and window give the same events. Default 1. */
+  seed?: number;
+  /** Window start, epoch ms. Default `end - 1 hour`. */
+  start?: number;
+  /** Window end, epoch ms. Default 2026-01-01T00:00:00Z (fixed, so output is deterministic). */
+  end?: number;
+  /** Approximate share of events that belong to interactive exec sessions. Default 0.02. */
+  interactiveRatio?: number;
+  /** Share of interactive sessions that are attackers. Default 0.1. */
+  attackerRatio?: number;
+}
+
+export interface SessionOptions {
+  seed?: number;
+  /** Time of the shell's exec event, epoch ms. Default 2026-01-01T00:00:00Z. */
+  start?: number;
+}
+
+export const DEFAULT_END = Date.UTC(2026, 0, 1);
+const HOUR = 3_600_000;
+/** Longer than any session `writeSession` writes (at most 7 commands of 40 s think time, plus exits). */
+const MAX_SESSION_MS = 6 * 60_000;
+
+class TimedSink implements EventSink {
+  readonly events: Record<string, unknown>[] = [];
+  readonly times: number[] = [];
+  push(event: Record<string, unknown>, t: number): void {
+    this.events.push(event);
+    this.times.push(t);
+  }
+}
+
+/** Events of `sink` ordered by time (stable for equal times). */
+function inTimeOrder(sink: TimedSink, limit: number): Record<string, unknown>[] {
+  const n = Math.min(limit, sink.events.length);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const { times, events } = sink;
+  order.sort((a, b) => times[a] - times[b] || a - b);
+  const out = new Array<Record<string, unknown>>(n);
+  for (let i = 0; i < n; i++) out[i] = events[order[i]];
+  return out;
+}
+
+/**
+ * Generates `count` events spread over [start, end], ordered by `@timestamp`: exec probes, app processes and
+ * non-interactive execs, with interactive exec sessions (admins, developers, CI, now and then an attacker) making up
+ * about `interactiveRatio` of them. Deterministic for a seed and window.
+ */
+export function generateEvents(count: number, opts: GenerateOptions = {}): Record<string, unknown>[] {
+  const rng = new Random(opts.seed ?? 1);
+  const end = opts.end ?? DEFAULT_END;
+  const start = Math.min(opts.start ?? end - HOUR, end);
+  const span = end - start;
+  const sessionTarget = Math.round(count * clampRatio(opts.interactiveRatio ?? 0.02));
+  const attackerRatio = clampRatio(opts.attackerRatio ?? 0.1);
+  const sink = new TimedSink();
+  // Sessions start early enough to end inside the window (when the window is longer than the longest session).
+  const sessionSpan = span > MAX_SESSION_MS ? span - MAX_SESSION_MS : span;
+  while (sink.events.length < sessionTarget) {
+    const kind = pickSessionKind(rng, attackerRatio);
+    writeSession(rng, kind, start + Math.floor(rng.next() * sessionSpan), sink);
+  }
+  const sessionEvents = Math.min(sink.events.length, count);
+  if (sink.events.length > count) {
+    sink.events.length = count;
+    sink.times.length = count;
+  }
+  const background = count - sessionEvents;
+  const step = background > 0 ? span / background : 0;
+  for (let i = 0; i < background; i++) {
+    writeBackground(rng, pickBackgroundKind(rng), start + Math.floor((i + rng.next()) * step), sink);
+  }
+  return inTimeOrder(sink, count);
+}
+
+function clampRatio(r: number): number {
+  return Number.isFinite(r) ? Math.min(1, Math.max(0, r)) : 0;
+}
+
+/** One interactive exec session of the given kind: the shell (the entry leader) first, then its commands. */
+export function generateSession(kind: SessionKind, opts: SessionOptions = {}): Record<string, unknown>[] {
+  const rng = new Random(opts.seed ?? 1);
+  const sink = new TimedSink();
+  writeSession(rng, kind, opts.start ?? DEFAULT_END, sink);
+  return inTimeOrder(sink, sink.events.length);
+}
