@@ -123,6 +123,7 @@ export function parseAlertQuery(input: string): ParsedAlertQuery {
         let value: string;
         if (input[j] === '"') {
           const q = readQuoted(j);
+          if (q.value === '') throw new AlertQuerySyntaxError(`empty value after "${field}:"`, j);
           value = q.value;
           i = q.end;
           if (i < n && !isSpace(input[i] as string)) throw new AlertQuerySyntaxError('expected a space after the closing quote', i);

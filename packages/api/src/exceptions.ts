@@ -305,6 +305,8 @@ export const previewExceptionResponseSchema = z.object({
   events_7d: previewBucketSchema,
   window: z.object({ from: z.string(), to: z.string() }),
   warnings: z.array(z.string()),
+  /** Ids of the open alerts it matches (for "close all open alerts this exception matches"). */
+  open_alert_ids: z.array(z.string()),
 });
 export type PreviewExceptionResponse = z.infer<typeof previewExceptionResponseSchema>;
 

@@ -36,7 +36,10 @@ function slowGet(doc: object, segs: string[]): unknown {
   return out;
 }
 
-/** A precompiled getter for `path`; the common all-nested (or single flat key) case reads without allocating. */
+/**
+ * A precompiled getter for `path`; the common all-nested (or single flat key) case reads without allocating.
+ * When a document holds the same field both nested and as a dotted key, the nested value wins on this fast path.
+ */
 export function makeGetter(path: string): RawGetter {
   const segs = path.split('.');
   const n = segs.length;
@@ -52,7 +55,7 @@ export function makeGetter(path: string): RawGetter {
       const o = rec[s0];
       if (isPlainObject(o)) {
         const v = o[s1];
-        if (v !== undefined && rec[path] === undefined) return v;
+        if (v !== undefined) return v;
       } else if (o === undefined) {
         const flat = rec[path];
         if (flat !== undefined) return flat;
@@ -61,11 +64,25 @@ export function makeGetter(path: string): RawGetter {
       return slowGet(doc, segs);
     };
   }
+  if (n === 3) {
+    const s2 = segs[2];
+    return (doc) => {
+      const a = (doc as Record<string, unknown>)[s0];
+      if (typeof a === 'object' && a !== null) {
+        const b = (a as Record<string, unknown>)[s1];
+        if (typeof b === 'object' && b !== null) {
+          const v = (b as Record<string, unknown>)[s2];
+          if (v !== undefined && !Array.isArray(a) && !Array.isArray(b)) return v;
+        }
+      }
+      return slowGet(doc, segs);
+    };
+  }
   return (doc) => {
     let o: unknown = doc;
     for (let i = 0; i < n; i++) {
-      if (!isPlainObject(o)) return slowGet(doc, segs);
-      const v: unknown = o[segs[i]];
+      if (typeof o !== 'object' || o === null || Array.isArray(o)) return slowGet(doc, segs);
+      const v: unknown = (o as Record<string, unknown>)[segs[i]];
       if (v === undefined) {
         const flat = (doc as Record<string, unknown>)[path];
         if (i === 0 && flat !== undefined && !Array.isArray(flat)) return flat;
@@ -99,21 +116,31 @@ export function isNullish(raw: unknown): boolean {
 
 /** The distinct non-null values of a getter result, in order of appearance. */
 export function distinctValues(raw: unknown): unknown[] {
+  if (raw === null || raw === undefined) return [];
+  if (!Array.isArray(raw)) return [raw];
   const out: unknown[] = [];
-  someValue(raw, (v) => {
-    if (!out.includes(v)) out.push(v);
-    return false;
-  });
+  collectDistinct(raw, out);
   return out;
+}
+
+function collectDistinct(arr: unknown[], out: unknown[]): void {
+  for (let i = 0; i < arr.length; i++) {
+    const v: unknown = arr[i];
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v)) collectDistinct(v, out);
+    else if (!out.includes(v)) out.push(v);
+  }
 }
 
 /** The first non-null value (functions take single values). */
 export function firstValue(raw: unknown): unknown {
   if (!Array.isArray(raw)) return raw === undefined ? null : raw;
-  let found: unknown = null;
-  someValue(raw, (v) => {
-    found = v;
-    return true;
-  });
-  return found;
+  for (let i = 0; i < raw.length; i++) {
+    const v: unknown = raw[i];
+    if (v === null || v === undefined) continue;
+    if (!Array.isArray(v)) return v;
+    const inner = firstValue(v);
+    if (inner !== null) return inner;
+  }
+  return null;
 }

@@ -25,3 +25,4 @@ export { isExpired, type MatchableExceptionItem, type SkippedItem } from './item
 export { compileFieldReader, stringValues } from './field-values';
 export { wildcardToRegExp } from './wildcard';
 export { ECS_FIELD_TYPES } from './ecs-field-types';
+export { runExceptionsBench, benchEvents, benchItems, type ExceptionsBenchOptions } from './bench';

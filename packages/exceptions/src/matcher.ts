@@ -15,32 +15,45 @@ export interface ExceptionMatcher {
   skipped: SkippedItem[];
 }
 
-/** Per-document cache of field values, by slot. */
+/**
+ * Per-document cache of field values, by slot. One view is reused for every document of a run
+ * (a generation stamp invalidates it), so matching allocates only the values it reads.
+ */
 class DocView {
-  private readonly raw: (unknown[] | undefined)[];
-  private readonly str: (string[] | undefined)[];
-  constructor(
-    readonly doc: unknown,
-    private readonly readers: FieldReader[],
-  ) {
-    this.raw = new Array<unknown[] | undefined>(readers.length);
-    this.str = new Array<string[] | undefined>(readers.length);
+  doc: unknown = null;
+  private generation = 0;
+  private readonly rawGen: Uint32Array;
+  private readonly strGen: Uint32Array;
+  private readonly raw: unknown[][];
+  private readonly str: string[][];
+  constructor(private readonly readers: FieldReader[]) {
+    this.rawGen = new Uint32Array(readers.length);
+    this.strGen = new Uint32Array(readers.length);
+    this.raw = new Array<unknown[]>(readers.length);
+    this.str = new Array<string[]>(readers.length);
+  }
+  reset(doc: unknown): this {
+    this.doc = doc;
+    this.generation = this.generation === 0xffffffff ? 1 : this.generation + 1;
+    if (this.generation === 1) {
+      this.rawGen.fill(0);
+      this.strGen.fill(0);
+    }
+    return this;
   }
   values(slot: number): unknown[] {
-    let v = this.raw[slot];
-    if (v === undefined) {
-      v = this.readers[slot](this.doc);
-      this.raw[slot] = v;
+    if (this.rawGen[slot] !== this.generation) {
+      this.raw[slot] = this.readers[slot](this.doc);
+      this.rawGen[slot] = this.generation;
     }
-    return v;
+    return this.raw[slot];
   }
   strings(slot: number): string[] {
-    let s = this.str[slot];
-    if (s === undefined) {
-      s = stringValues(this.values(slot));
-      this.str[slot] = s;
+    if (this.strGen[slot] !== this.generation) {
+      this.str[slot] = stringValues(this.values(slot));
+      this.strGen[slot] = this.generation;
     }
-    return s;
+    return this.str[slot];
   }
 }
 
@@ -81,7 +94,7 @@ export function compileExceptionMatcher(items: readonly MatchableExceptionItem[]
   usable.forEach((item, index) => {
     const preds = item.entries.map((e) => compileEntry(e, table, fields));
     if (item.osTypes.length > 0) preds.push(compileOsTypes(item.osTypes, table, fields));
-    tests.push(preds.length === 1 ? preds[0] : (view) => preds.every((p) => p(view)));
+    tests.push(allOf(preds));
     ids.push(item.id);
     const anchor = item.entries.find(
       (e): e is Extract<ExceptionEntry, { type: 'match' | 'match_any' }> =>
@@ -106,11 +119,12 @@ export function compileExceptionMatcher(items: readonly MatchableExceptionItem[]
     }
   });
   const groups = [...anchors.values()];
-  const readers = table.readers;
+  // Compiled matchers are used synchronously, one document at a time, so one view serves them all.
+  const view = new DocView(table.readers);
 
   const match = (doc: unknown): string | null => {
     if (tests.length === 0) return null;
-    const view = new DocView(doc, readers);
+    view.reset(doc);
     let best = Number.POSITIVE_INFINITY;
     for (const group of groups) {
       for (const s of view.strings(group.slot)) {
@@ -136,6 +150,18 @@ export function compileExceptionMatcher(items: readonly MatchableExceptionItem[]
   };
 
   return { match, fields: [...fields], active: usable.length, skipped };
+}
+
+function allOf(preds: Predicate[]): Predicate {
+  if (preds.length === 1) return preds[0];
+  if (preds.length === 2) {
+    const [a, b] = preds;
+    return (view) => a(view) && b(view);
+  }
+  return (view) => {
+    for (const p of preds) if (!p(view)) return false;
+    return true;
+  };
 }
 
 function compileEntry(entry: ExceptionEntry | NestedSubEntry, table: SlotTable, fields: Set<string>, parent?: string): Predicate {
@@ -177,13 +203,11 @@ function compileNested(field: string, entries: NestedSubEntry[], table: SlotTabl
   const slot = table.slot(field);
   const inner = new SlotTable();
   const preds = entries.map((e) => compileEntry(e, inner, fields, field));
-  const readers = inner.readers;
-  return (view) =>
-    view.values(slot).some((obj) => {
-      if (typeof obj !== 'object' || obj === null) return false;
-      const sub = new DocView(obj, readers);
-      return preds.every((p) => p(sub));
-    });
+  const all = allOf(preds);
+  return (view) => {
+    const sub = new DocView(inner.readers);
+    return view.values(slot).some((obj) => typeof obj === 'object' && obj !== null && all(sub.reset(obj)));
+  };
 }
 
 /** Kibana turns `os_types` into a match on `host.os.type` or `host.os.name.caseless`. */

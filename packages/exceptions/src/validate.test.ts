@@ -49,9 +49,13 @@ describe('validateExceptionItem', () => {
     expect(ecsFieldType('no.such.field')).toBeNull();
   });
 
-  it('builds its type map from the shared ECS subset (same facts)', () => {
-    const csv = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/domain/ecs_fields_subset.csv');
-    if (!existsSync(csv)) return;
+  it('builds its type map from the shared ECS subset (same facts)', (ctx) => {
+    const domain = process.env.EXECWATCH_DOMAIN_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/domain');
+    const csv = path.join(domain, 'ecs_fields_subset.csv');
+    if (!existsSync(csv)) {
+      ctx.skip(`${csv} is absent (set EXECWATCH_DOMAIN_DIR)`);
+      return;
+    }
     const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
     for (const [field, type] of rows) expect(ECS_FIELD_TYPES[field]).toBe(type);
   });

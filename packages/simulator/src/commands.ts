@@ -109,7 +109,7 @@ export const attackerPhases: { discovery: Command[]; credentials: Command[]; pay
   cleanup: parseAll(['rm -f /root/.bash_history', 'rm -rf /tmp/.kworker']),
 };
 
-export const probeCommandCache = new Map<string, Command>();
+const probeCommandCache = new Map<string, Command>();
 
 /** The parsed form of a workload's probe command (cached: probes are most of the background). */
 export function probeCommand(line: string): Command {

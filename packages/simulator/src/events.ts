@@ -26,6 +26,8 @@ export interface Proc {
 }
 
 export interface NewProc {
+  /** `startMs` as ISO text, when the caller already has it. */
+  start?: string;
   pid: number;
   name: string;
   executable: string;
@@ -49,7 +51,7 @@ export function makeProc(pod: Pod, p: NewProc): Proc {
     args: p.args,
     commandLine: p.commandLine ?? p.args.join(' '),
     startMs: p.startMs,
-    start: new Date(p.startMs).toISOString(),
+    start: p.start ?? new Date(p.startMs).toISOString(),
     workingDirectory: p.workingDirectory,
     interactive: p.interactive,
     user: p.user,
@@ -173,7 +175,7 @@ export interface EventSpec {
 export function buildEvent(rng: Random, s: EventSpec): Record<string, unknown> {
   const { proc } = s;
   const { user, group } = userParts(proc.user);
-  const at = new Date(s.t).toISOString();
+  const at = s.t === proc.startMs ? proc.start : new Date(s.t).toISOString();
   const process: Record<string, unknown> = {
     args: proc.args,
     args_count: proc.args.length,
@@ -189,7 +191,8 @@ export function buildEvent(rng: Random, s: EventSpec): Record<string, unknown> {
     group,
     parent: parentView(s.parent),
     entry_leader: entryView(s.entry, s.entry === proc),
-    session_leader: sessionView(s.session, s.session === proc),
+    // cloud_defend fills the session leader like the entry leader when they are the same process.
+    session_leader: s.session === s.entry ? entryView(s.session, s.session === proc) : sessionView(s.session, s.session === proc),
     group_leader: groupView(s.group, s.group === proc),
   };
   if (proc.ttyMinor !== undefined) process.tty = { char_device: { major: 136, minor: proc.ttyMinor } };

@@ -36,8 +36,8 @@ class TimedSink implements EventSink {
 }
 
 /** Events of `sink` ordered by time (stable for equal times). */
-function inTimeOrder(sink: TimedSink, limit: number): Record<string, unknown>[] {
-  const n = Math.min(limit, sink.events.length);
+function inTimeOrder(sink: TimedSink): Record<string, unknown>[] {
+  const n = sink.events.length;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const { times, events } = sink;
@@ -47,12 +47,30 @@ function inTimeOrder(sink: TimedSink, limit: number): Record<string, unknown>[] 
   return out;
 }
 
+/** Merges session events (sorted here; few) into background events (already in time order). */
+function mergeInTimeOrder(sessions: TimedSink, background: TimedSink): Record<string, unknown>[] {
+  const a = inTimeOrder(sessions);
+  const aTimes = sessions.times.slice().sort((x, y) => x - y);
+  const b = background.events;
+  const bTimes = background.times;
+  const out = new Array<Record<string, unknown>>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = aTimes[i] <= bTimes[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+
 /**
  * Generates `count` events spread over [start, end], ordered by `@timestamp`: exec probes, app processes and
  * non-interactive execs, with interactive exec sessions (admins, developers, CI, now and then an attacker) making up
- * about `interactiveRatio` of them. Deterministic for a seed and window.
+ * about `interactiveRatio` of them. Deterministic for a seed and window. Nested objects are shared between events
+ * (see events.ts): clone an event before mutating anything below its top level.
  */
 export function generateEvents(count: number, opts: GenerateOptions = {}): Record<string, unknown>[] {
+  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
   const rng = new Random(opts.seed ?? 1);
   const end = opts.end ?? DEFAULT_END;
   const start = Math.min(opts.start ?? end - HOUR, end);
@@ -60,6 +78,7 @@ export function generateEvents(count: number, opts: GenerateOptions = {}): Recor
   const sessionTarget = Math.round(count * clampRatio(opts.interactiveRatio ?? 0.02));
   const attackerRatio = clampRatio(opts.attackerRatio ?? 0.1);
   const sink = new TimedSink();
+  const backgroundSink = new TimedSink();
   // Sessions start early enough to end inside the window (when the window is longer than the longest session).
   const sessionSpan = span > MAX_SESSION_MS ? span - MAX_SESSION_MS : span;
   while (sink.events.length < sessionTarget) {
@@ -73,10 +92,11 @@ export function generateEvents(count: number, opts: GenerateOptions = {}): Recor
   }
   const background = count - sessionEvents;
   const step = background > 0 ? span / background : 0;
+  // One event per slot of `step` ms: background events come out in time order and need no sorting.
   for (let i = 0; i < background; i++) {
-    writeBackground(rng, pickBackgroundKind(rng), start + Math.floor((i + rng.next()) * step), sink);
+    writeBackground(rng, pickBackgroundKind(rng), start + Math.floor((i + rng.next()) * step), backgroundSink);
   }
-  return inTimeOrder(sink, count);
+  return mergeInTimeOrder(sink, backgroundSink);
 }
 
 function clampRatio(r: number): number {
@@ -88,5 +108,5 @@ export function generateSession(kind: SessionKind, opts: SessionOptions = {}): R
   const rng = new Random(opts.seed ?? 1);
   const sink = new TimedSink();
   writeSession(rng, kind, opts.start ?? DEFAULT_END, sink);
-  return inTimeOrder(sink, sink.events.length);
+  return inTimeOrder(sink);
 }

@@ -52,14 +52,17 @@ export interface StartSimulatorOptions {
  */
 export function startSimulator(opts: StartSimulatorOptions): { stop(): Promise<void> } {
   const sim = new Simulator({ seed: opts.seed, sessionsPerMinute: opts.sessionsPerMinute, attackerRatio: opts.attackerRatio });
-  let last = Date.now();
+  // The first post carries one second of events, like every later one.
+  let last = Date.now() - 1000;
   let inFlight: Promise<void> | undefined;
   let stopped = false;
   const report = (e: unknown) => opts.onError?.(e instanceof Error ? e : new Error(String(e)));
   const tick = () => {
     if (inFlight || stopped) return;
     const now = Date.now();
-    const count = Math.max(1, Math.round((opts.eventsPerSecond * (now - last)) / 1000));
+    // After a long stall, at most 10 seconds' worth is posted at once: the stream resumes instead of flooding.
+    const elapsedMs = Math.min(now - last, 10_000);
+    const count = Math.max(1, Math.round((opts.eventsPerSecond * elapsedMs) / 1000));
     last = now;
     const events = sim.next(now, count);
     inFlight = postEvents(opts.url, opts.auth, events)

@@ -44,7 +44,22 @@ export class Random {
 
   /** A random (version 4 shaped) UUID. */
   uuid(): string {
-    const h = this.hex(32);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    const a = this.uint32();
+    const b = this.uint32();
+    const c = this.uint32();
+    const d = this.uint32();
+    return (
+      hex8(a) + '-' + hex4(b >>> 16) + '-4' + hex4(b).slice(1) + '-a' + hex4(c >>> 16).slice(1) + '-' + hex4(c) + hex8(d)
+    );
   }
+}
+
+const BYTE_HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function hex4(n: number): string {
+  return BYTE_HEX[(n >>> 8) & 0xff] + BYTE_HEX[n & 0xff];
+}
+
+function hex8(n: number): string {
+  return BYTE_HEX[n >>> 24] + BYTE_HEX[(n >>> 16) & 0xff] + BYTE_HEX[(n >>> 8) & 0xff] + BYTE_HEX[n & 0xff];
 }

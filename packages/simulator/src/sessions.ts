@@ -17,11 +17,16 @@ export interface EventSink {
 
 const RUNC_ARGS = ['runc', 'init'];
 
+/** Processes exec'd by runc all had the same image before: `runc init`. */
+const RUNC_PREVIOUS = [{ args: RUNC_ARGS, executable: '/usr/bin/runc' }];
+
 function runcFor(rng: Random, pod: Pod, t: number): Proc {
-  return makeProc(pod, {
+  const runc = makeProc(pod, {
     name: 'runc', executable: '/usr/bin/runc', args: RUNC_ARGS, commandLine: 'runc init', pid: rng.int(10_000, 3_900_000), startMs: t - rng.int(40, 160),
     workingDirectory: '/', interactive: false, user: users.root,
   });
+  runc.views = { previous: RUNC_PREVIOUS };
+  return runc;
 }
 
 const initProcs = new Map<Pod, Proc>();

@@ -43,7 +43,8 @@ export class Simulator {
 
   /**
    * Events with `@timestamp` in (previous call, now], ordered by time: about `count` background events plus the
-   * events of sessions that fall in this slice. The first call covers the second before `now`.
+   * events of sessions that fall in this slice (these replace background events, so the total stays `count` unless
+   * more session events are due than that). The first call covers the second before `now`.
    */
   next(now: number, count: number): Record<string, unknown>[] {
     const from = this.last ?? now - 1000;
@@ -75,7 +76,8 @@ export class Simulator {
         : (count * (this.opts.interactiveRatio ?? 0.02)) / EVENTS_PER_SESSION;
     this.sessionCarry += expected;
     const sink: EventSink = { push: (event, t) => this.pending.push({ event, t }) };
-    while (this.sessionCarry >= 1) {
+    // The tolerance keeps float sums like 0.1 * 10 from losing a session to rounding.
+    while (this.sessionCarry >= 1 - 1e-9) {
       this.sessionCarry -= 1;
       writeSession(this.rng, pickSessionKind(this.rng, attackerRatio), from + 1 + Math.floor(this.rng.next() * (span - 1)), sink);
     }

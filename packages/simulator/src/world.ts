@@ -56,10 +56,8 @@ export interface Node {
   name: string;
   hostId: string;
   agentId: string;
-  bootId: string;
   ip: string;
   zone: string;
-  mac: string;
 }
 
 export interface World {
@@ -132,18 +130,27 @@ function makeNodes(rng: Random): Node[] {
       name: `ip-${ip.replaceAll('.', '-')}.eu-west-1.compute.internal`,
       hostId: rng.hex(32),
       agentId: rng.uuid(),
-      bootId: rng.uuid(),
       ip,
       zone: zones[i % zones.length],
-      mac: Array.from({ length: 6 }, () => rng.hex(2)).join(':'),
     });
   }
   return nodes;
 }
 
-/** entity ids look like cloud_defend's: base64 of `<agent id>-<pid>-<start seconds>`. */
+const agentIdBase64 = new Map<string, string>();
+
+/**
+ * Entity ids look like cloud_defend's: base64 of `<agent id>-<pid>-<start seconds>`. An agent id is 36 characters, a
+ * multiple of 3, so its base64 is a fixed prefix and only the short rest is encoded per process.
+ */
 export function entityId(agentId: string, pid: number, startMs: number): string {
-  return Buffer.from(`${agentId}-${pid}-${Math.floor(startMs / 1000)}`).toString('base64');
+  let prefix = agentIdBase64.get(agentId);
+  if (prefix === undefined) {
+    prefix = agentId.length % 3 === 0 ? btoa(agentId) : '';
+    agentIdBase64.set(agentId, prefix);
+  }
+  const rest = `-${pid}-${Math.floor(startMs / 1000)}`;
+  return prefix ? prefix + btoa(rest) : btoa(agentId + rest);
 }
 
 const CLUSTER_NAME = 'prod-eu-west-1';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApiKeyResponseSchema } from '@execwatch/api';
-import { parseExpiration } from './api-keys';
+import { createApiKeyResponseSchema, type CreateApiKeyResponse, type MeResponse } from '@execwatch/api';
+import { parseExpiration, type ApiKeyInfo, type InvalidationResult } from './api-keys';
 import { sha256Hex } from './secrets';
-import { basic, login, startAuthTestServer, testClock, type AuthTestServer } from './testing/auth-test-server';
+import { basic, jsonOf, login, startAuthTestServer, testClock, type AuthTestServer } from './testing/auth-test-server';
 
 const ADMIN = { username: 'root', password: 'admin-password-12' };
 const ANA = { username: 'ana', password: 'analyst-password-1' };
@@ -46,6 +46,16 @@ describe('HTTP Basic and API keys', () => {
     expect(await bad.json()).toEqual({ error: 'unauthenticated', message: 'invalid username or password', status: 401 });
   });
 
+  it('answers concurrent Basic requests alike and forgets a password once it is changed', async () => {
+    const many = (who: typeof ANA) => Promise.all(Array.from({ length: 12 }, () => call('/api/probe', { headers: asBasic(who) }).then((r) => r.status)));
+    expect(new Set(await many(ANA))).toEqual(new Set([200]));
+    expect(new Set(await many({ username: 'ana', password: 'wrong-password-9' }))).toEqual(new Set([401]));
+    const patched = await call('/api/users/ana', { method: 'PATCH', headers: asBasic(ADMIN), body: JSON.stringify({ password: 'changed-password-1' }) });
+    expect(patched.status).toBe(200);
+    expect((await call('/api/probe', { headers: asBasic(ANA) })).status).toBe(401);
+    expect((await call('/api/probe', { headers: asBasic({ username: 'ana', password: 'changed-password-1' }) })).status).toBe(200);
+  });
+
   it('leaves the Basic challenge out for the web app, so the browser shows no password dialog', async () => {
     const res = await call('/api/probe', { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0' } });
     expect(res.status).toBe(401);
@@ -53,7 +63,7 @@ describe('HTTP Basic and API keys', () => {
   });
 
   it('reports Basic as the authentication method in /api/auth/me', async () => {
-    const me = await (await call('/api/auth/me', { headers: asBasic(ANA) })).json();
+    const me = await jsonOf<MeResponse>(call('/api/auth/me', { headers: asBasic(ANA) }));
     expect(me.authentication).toBe('basic');
     expect(me.user).toMatchObject({ username: 'ana', roles: ['analyst'], enabled: true });
   });
@@ -70,17 +80,17 @@ describe('HTTP Basic and API keys', () => {
     expect(stored?.key_hash).toBe(sha256Hex(key.api_key));
     expect(JSON.stringify(stored)).not.toContain(key.api_key);
 
-    const me = await (await call('/api/auth/me', { headers: { authorization: `ApiKey ${key.encoded}` } })).json();
+    const me = await jsonOf<MeResponse>(call('/api/auth/me', { headers: { authorization: `ApiKey ${key.encoded}` } }));
     expect(me).toMatchObject({ authentication: 'api_key', user: { username: 'ana' } });
     expect(me.abilities['alerts:triage']).toBe(true);
 
-    const listed = await (await call('/api/security/api_key', { headers: asBasic(ANA) })).json();
+    const listed = await jsonOf<{ api_keys: ApiKeyInfo[] }>(call('/api/security/api_key', { headers: asBasic(ANA) }));
     expect(listed.api_keys).toEqual([{ id: key.id, name: 'shipper', username: 'ana', realm: 'execwatch', creation: clock.now(), expiration: key.expiration, invalidated: false }]);
     expect(JSON.stringify(listed)).not.toContain(key.api_key);
   });
 
   it('refuses a key with a wrong secret, and an expired key', async () => {
-    const key = await (await createKey(ANA, { name: 'short', expiration: '1h' })).json();
+    const key = await jsonOf<CreateApiKeyResponse>(createKey(ANA, { name: 'short', expiration: '1h' }));
     const wrong = Buffer.from(`${key.id}:${key.api_key.slice(0, -1)}x`).toString('base64');
     expect((await call('/api/probe', { headers: { authorization: `ApiKey ${wrong}` } })).status).toBe(401);
     expect((await call('/api/probe', { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(200);
@@ -89,8 +99,8 @@ describe('HTTP Basic and API keys', () => {
   });
 
   it("invalidates keys with Elasticsearch's response shape; users only touch their own keys", async () => {
-    const anaKey = await (await createKey(ANA, { name: 'a' })).json();
-    const adminKey = await (await createKey(ADMIN, { name: 'b' })).json();
+    const anaKey = await jsonOf<CreateApiKeyResponse>(createKey(ANA, { name: 'a' }));
+    const adminKey = await jsonOf<CreateApiKeyResponse>(createKey(ADMIN, { name: 'b' }));
     const invalidate = (who: typeof ADMIN, body: unknown) => call('/api/security/api_key', { method: 'DELETE', headers: asBasic(who), body: JSON.stringify(body) });
 
     const notMine = await (await invalidate(ANA, { ids: [adminKey.id] })).json();
@@ -101,7 +111,7 @@ describe('HTTP Basic and API keys', () => {
     expect((await call('/api/probe', { headers: { authorization: `ApiKey ${anaKey.encoded}` } })).status).toBe(401);
     expect(await (await invalidate(ANA, { ids: [anaKey.id] })).json()).toMatchObject({ invalidated_api_keys: [], previously_invalidated_api_keys: [anaKey.id] });
 
-    const byAdmin = await (await invalidate(ADMIN, { name: 'b' })).json();
+    const byAdmin = await jsonOf<InvalidationResult>(invalidate(ADMIN, { name: 'b' }));
     expect(byAdmin.invalidated_api_keys).toEqual([adminKey.id]);
     expect((await invalidate(ADMIN, {})).status).toBe(400);
   });
@@ -110,7 +120,7 @@ describe('HTTP Basic and API keys', () => {
     await createKey(ANA, { name: 'a' });
     await createKey(ADMIN, { name: 'b' });
     const names = async (who: typeof ADMIN, query = '') =>
-      ((await (await call(`/api/security/api_key${query}`, { headers: asBasic(who) })).json()).api_keys as { name: string }[]).map((k) => k.name).sort();
+      (await jsonOf<{ api_keys: ApiKeyInfo[] }>(call(`/api/security/api_key${query}`, { headers: asBasic(who) }))).api_keys.map((k) => k.name).sort();
     expect(await names(ADMIN)).toEqual(['a', 'b']);
     expect(await names(ADMIN, '?owner=true')).toEqual(['b']);
     expect(await names(ANA)).toEqual(['a']);
@@ -118,7 +128,7 @@ describe('HTTP Basic and API keys', () => {
   });
 
   it('does not let an API key mint API keys, and validates the request', async () => {
-    const key = await (await createKey(ANA, { name: 'a' })).json();
+    const key = await jsonOf<CreateApiKeyResponse>(createKey(ANA, { name: 'a' }));
     const minted = await call('/api/security/api_key', { method: 'POST', headers: { authorization: `ApiKey ${key.encoded}` }, body: JSON.stringify({ name: 'child' }) });
     expect(minted.status).toBe(403);
     expect((await createKey(ANA, { name: 'x', expiration: 'forever' })).status).toBe(400);
@@ -133,7 +143,7 @@ describe('HTTP Basic and API keys', () => {
   });
 
   it('stops a disabled user’s keys from working', async () => {
-    const key = await (await createKey(ANA, { name: 'a' })).json();
+    const key = await jsonOf<CreateApiKeyResponse>(createKey(ANA, { name: 'a' }));
     await call('/api/users/ana', { method: 'PATCH', headers: asBasic(ADMIN), body: JSON.stringify({ enabled: false }) });
     expect((await call('/api/probe', { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(401);
   });
@@ -141,7 +151,7 @@ describe('HTTP Basic and API keys', () => {
   it('creates keys programmatically for the demo shipper', async () => {
     await srv.auth.ensureUser({ username: 'shipper', password: 'ingest-password-1', roles: ['ingest'] });
     const key = await srv.auth.createApiKey('shipper', 'demo');
-    const me = await (await call('/api/auth/me', { headers: { authorization: `ApiKey ${key.encoded}` } })).json();
+    const me = await jsonOf<MeResponse>(call('/api/auth/me', { headers: { authorization: `ApiKey ${key.encoded}` } }));
     expect(me.abilities).toMatchObject({ ingest: true, 'alerts:read': false });
     expect((await call('/api/probe', { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(403);
   });

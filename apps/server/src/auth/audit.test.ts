@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditEventSchema } from '@execwatch/api';
+import { auditEventSchema, type AuditEvent, type ErrorBody } from '@execwatch/api';
 import { redactSecrets } from './auditor';
-import { basic, login, startAuthTestServer, testClock, type AuthTestServer } from './testing/auth-test-server';
+import { basic, jsonOf, login, startAuthTestServer, testClock, type AuthTestServer } from './testing/auth-test-server';
 
 const ADMIN = { username: 'root', password: 'admin-password-12' };
 const ANA = { username: 'ana', password: 'analyst-password-1' };
@@ -37,7 +37,7 @@ describe('audit log', () => {
   it('records who, when, from where, what, before and after of a change, without secrets', async () => {
     const res = await fetch(`${srv.url}/api/probe`, { method: 'POST', headers: { authorization: basic(ANA.username, ANA.password) } });
     expect(res.status).toBe(200);
-    const body = await (await adminGet('/api/audit?action=probe.change')).json();
+    const body = await jsonOf<{ total: number; page: number; size: number; events: unknown[] }>(adminGet('/api/audit?action=probe.change'));
     expect(body).toMatchObject({ total: 1, page: 1, size: 50 });
     const event = auditEventSchema.parse(body.events[0]);
     expect(event).toMatchObject({
@@ -59,7 +59,7 @@ describe('audit log', () => {
     const { cookie } = await login(srv.url, ANA.username, ANA.password);
     clock.advance(1000);
     await fetch(`${srv.url}/api/auth/logout`, { method: 'POST', headers: { cookie: cookie ?? '', 'execwatch-xsrf': 'true' } });
-    const events = (await (await adminGet('/api/audit?size=10')).json()).events as { action: string; outcome: string; user: string | null }[];
+    const { events } = await jsonOf<{ events: AuditEvent[] }>(adminGet('/api/audit?size=10'));
     expect(events.filter((e) => e.action.startsWith('auth.')).map((e) => [e.action, e.outcome, e.user])).toEqual([
       ['auth.logout', 'success', 'ana'],
       ['auth.login', 'success', 'ana'],
@@ -77,7 +77,7 @@ describe('audit log', () => {
       headers: { authorization: basic(ADMIN.username, ADMIN.password), 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'new', password: 'new-user-password', roles: ['viewer'] }),
     });
-    const get = async (q: string) => (await (await adminGet(`/api/audit?${q}`)).json()) as { total: number; events: { action: string; user: string }[] };
+    const get = (q: string) => jsonOf<{ total: number; events: AuditEvent[] }>(adminGet(`/api/audit?${q}`));
 
     expect((await get('user=ana')).total).toBe(5);
     const created = await get('action=user.create');
@@ -94,7 +94,7 @@ describe('audit log', () => {
   it.each(['from=yesterday', 'size=0', 'size=5000', 'page=0', 'unknown=1', 'from=now-1d&to=now-2d'])('answers 400 to the bad query %s', async (q) => {
     const res = await adminGet(`/api/audit?${q}`);
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toBe('validation_error');
+    expect((await jsonOf<ErrorBody>(res)).error).toBe('validation_error');
   });
 
   it('exports ndjson with the same filters', async () => {
@@ -106,7 +106,7 @@ describe('audit log', () => {
     const lines = (await res.text()).trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(auditEventSchema.parse(JSON.parse(line)).user).toBe('ana');
-    const exports = await (await adminGet('/api/audit?action=audit.export')).json();
+    const exports = await jsonOf<{ events: AuditEvent[] }>(adminGet('/api/audit?action=audit.export'));
     expect(exports.events[0]).toMatchObject({ user: 'root', after: { events: 3 } });
   });
 

@@ -24,6 +24,11 @@ export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<obje
 }
 
 export interface Auditor {
+  /**
+   * Records a failed sign-in, and a lockout when it reached a limit. Attempts refused while locked out are not
+   * recorded one by one, so that a guessing flood cannot flood the audit log.
+   */
+  signInFailed(req: Request, input: { action: string; target: { type: string; id: string | null }; method: string; reason: string }, reached: string[]): Promise<void>;
   /** The AuditFn routes receive: attributes the event to the request's user and address. */
   audit: AuditFn;
   /** Appends an event for an explicit user (sign-ins, where no user is authenticated yet). */
@@ -53,6 +58,12 @@ export function createAuditor(log: AuditLog, logger: Logger, now: () => number):
   }
   return {
     record,
+    async signInFailed(req, input, reached) {
+      await record(req, null, { action: input.action, outcome: 'failure', target: input.target, after: { method: input.method, reason: input.reason } });
+      if (reached.length > 0) {
+        await record(req, null, { action: 'auth.lockout', outcome: 'failure', target: input.target, after: { method: input.method, limits: reached } });
+      }
+    },
     audit: (req, input) => record(req, req.auth?.username ?? null, input),
   };
 }

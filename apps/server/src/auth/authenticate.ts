@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { ErrorIds } from '@execwatch/api';
 import type { AuthContext, Authorize } from '../http/context';
@@ -10,7 +11,6 @@ import { clearedSessionCookie, readCookie, SESSION_COOKIE } from './cookies';
 import { parseAuthorization } from './credentials';
 import type { LoginThrottle } from './login-throttle';
 import { abilitiesFor } from './policy';
-import { sha256Hex } from './secrets';
 import type { SessionManager } from './sessions';
 import { sourceIp } from './source-ip';
 
@@ -33,6 +33,7 @@ export function authenticationRequired(req: Request, message = 'authentication r
   return new HttpError(401, ErrorIds.unauthenticated, message, undefined, headers);
 }
 
+/** 400 `xsrf_header_missing`: a cookie-authenticated state change without the `execwatch-xsrf` header. */
 export const xsrfMissing = () =>
   new HttpError(400, ErrorIds.xsrfMissing, `state-changing requests authenticated by the session cookie need the header ${XSRF_HEADER}`);
 
@@ -57,10 +58,14 @@ const BASIC_CACHE_MAX = 1000;
 /**
  * Remembers recently verified Basic credentials (by hash, with the password hash they matched) so that shippers
  * sending Basic auth on every request do not pay for scrypt each time; a password change invalidates the entry.
+ * Concurrent requests with the same credentials share one verification.
  */
 function createBasicCache(now: () => number) {
   const entries = new Map<string, { passwordHash: string; until: number }>();
-  const keyOf = (username: string, password: string) => sha256Hex(`${username}\u0000${password}`);
+  const inflight = new Map<string, Promise<UserRecord | null>>();
+  // Keyed with a per-process secret so that the cache never holds a plain, crackable digest of a password.
+  const secret = randomBytes(32);
+  const keyOf = (username: string, password: string) => createHmac('sha256', secret).update(`${username}\u0000${password}`).digest('hex');
   return {
     hit(username: string, password: string, user: UserRecord): boolean {
       const key = keyOf(username, password);
@@ -71,6 +76,15 @@ function createBasicCache(now: () => number) {
         return false;
       }
       return true;
+    },
+    /** Runs `verify` once for concurrent identical credentials; `first` is true for the request that ran it. */
+    async verifyOnce(username: string, password: string, verify: () => Promise<UserRecord | null>): Promise<{ user: UserRecord | null; first: boolean }> {
+      const key = keyOf(username, password);
+      const running = inflight.get(key);
+      if (running) return { user: await running, first: false };
+      const started = verify().finally(() => inflight.delete(key));
+      inflight.set(key, started);
+      return { user: await started, first: true };
     },
     remember(username: string, password: string, user: UserRecord): void {
       if (entries.size >= BASIC_CACHE_MAX) {
@@ -89,16 +103,17 @@ export function createAuthenticate(deps: AuthenticateDeps): RequestHandler {
   async function viaBasic(req: Request, username: string, password: string): Promise<AuthContext> {
     const address = sourceIp(req);
     const wait = await deps.throttle.retryAfter(username, address);
-    if (wait !== null) {
-      await deps.auditor.record(req, null, { action: 'auth.authenticate', outcome: 'failure', target: { type: 'user', id: username }, after: { method: 'basic', reason: 'rate_limited' } });
-      throw rateLimited(wait);
-    }
+    if (wait !== null) throw rateLimited(wait);
     const known = await deps.accounts.activeUser(username);
     if (known && basicCache.hit(username, password, known)) return authContext(known, 'basic');
-    const user = await deps.accounts.verifyCredentials(username, password);
+    const { user, first } = await basicCache.verifyOnce(username, password, () => deps.accounts.verifyCredentials(username, password));
+    if (!first) {
+      if (!user) throw authenticationRequired(req, 'invalid username or password');
+      return authContext(user, 'basic');
+    }
     if (!user) {
-      await deps.throttle.recordFailure(username, address);
-      await deps.auditor.record(req, null, { action: 'auth.authenticate', outcome: 'failure', target: { type: 'user', id: username }, after: { method: 'basic', reason: 'invalid_credentials' } });
+      const reached = await deps.throttle.recordFailure(username, address);
+      await deps.auditor.signInFailed(req, { action: 'auth.authenticate', target: { type: 'user', id: username }, method: 'basic', reason: 'invalid_credentials' }, reached);
       throw authenticationRequired(req, 'invalid username or password');
     }
     await deps.throttle.recordSuccess(username);
@@ -107,18 +122,17 @@ export function createAuthenticate(deps: AuthenticateDeps): RequestHandler {
   }
 
   async function viaApiKey(req: Request, id: string, secret: string): Promise<AuthContext> {
-    const address = sourceIp(req);
-    // Keys cannot be guessed, but failures still count per address so a flood cannot fill the audit log.
-    const wait = await deps.throttle.retryAfter(null, address);
-    if (wait !== null) throw rateLimited(wait);
     const key = await deps.apiKeys.verify(id, secret);
     const user = key ? await deps.accounts.activeUser(key.username) : null;
-    if (!key || !user) {
-      await deps.throttle.recordFailure(null, address);
-      await deps.auditor.record(req, null, { action: 'auth.authenticate', outcome: 'failure', target: { type: 'api_key', id: id.slice(0, 64) }, after: { method: 'api_key', reason: 'invalid_api_key' } });
-      throw authenticationRequired(req, 'invalid, expired or invalidated api key');
-    }
-    return authContext(user, 'api_key', key.id);
+    if (key && user) return authContext(user, 'api_key', key.id);
+    // Keys cannot be guessed; failures are counted per address only so that a flood of bad keys cannot fill the
+    // audit log. A valid key is never refused because of its address.
+    const address = sourceIp(req);
+    const wait = await deps.throttle.retryAfter(null, address);
+    if (wait !== null) throw rateLimited(wait);
+    const reached = await deps.throttle.recordFailure(null, address);
+    await deps.auditor.signInFailed(req, { action: 'auth.authenticate', target: { type: 'api_key', id: id.slice(0, 64) }, method: 'api_key', reason: 'invalid_api_key' }, reached);
+    throw authenticationRequired(req, 'invalid, expired or invalidated api key');
   }
 
   async function viaSession(req: Request, token: string): Promise<AuthContext | null> {

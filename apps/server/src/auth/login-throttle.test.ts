@@ -46,11 +46,15 @@ describe('password guessing', () => {
     expect((await login(srv.url, 'ana', PASSWORD)).res.status).toBe(200);
   });
 
-  it('limits guessing from one address across many user names', async () => {
+  it('limits guessing from one address across many user names, but never refuses a valid API key', async () => {
+    const key = await srv.auth.createApiKey('ana', 'shipper');
     for (let i = 0; i < 8; i++) expect((await login(srv.url, `user${i}`, 'guess-password-1')).res.status).toBe(401);
     const res = (await login(srv.url, 'ana', PASSWORD)).res;
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await fetch(`${srv.url}/api/probe`, { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(200);
+    const badKey = Buffer.from(`${key.id}:not-the-secret`).toString('base64');
+    expect((await fetch(`${srv.url}/api/probe`, { headers: { authorization: `ApiKey ${badKey}` } })).status).toBe(429);
   });
 
   it('applies the same limit to HTTP Basic, and the right password works after the window', async () => {
@@ -63,11 +67,12 @@ describe('password guessing', () => {
     expect((await probe(PASSWORD)).status).toBe(200);
   });
 
-  it('audits every failed and refused sign-in', async () => {
-    for (let i = 0; i < 6; i++) await login(srv.url, 'ana', 'wrong-password-x');
-    const { events } = await srv.store.audit.search({ action: 'auth.login', page: 1, size: 100 });
-    expect(events).toHaveLength(6);
-    expect(events.every((e) => e.outcome === 'failure' && e.target.id === 'ana' && e.source_ip === '127.0.0.1')).toBe(true);
-    expect(events.filter((e) => JSON.stringify(e.after) === '{"reason":"rate_limited"}')).toHaveLength(1);
+  it('audits every failed sign-in and the lockout, but not each attempt refused while locked out', async () => {
+    for (let i = 0; i < 9; i++) await login(srv.url, 'ana', 'wrong-password-x');
+    const failed = await srv.store.audit.search({ action: 'auth.login', page: 1, size: 100 });
+    expect(failed.total).toBe(5);
+    expect(failed.events.every((e) => e.outcome === 'failure' && e.target.id === 'ana' && e.source_ip === '127.0.0.1' && e.user === null)).toBe(true);
+    const lockouts = await srv.store.audit.search({ action: 'auth.lockout', page: 1, size: 100 });
+    expect(lockouts.events.map((e) => e.after)).toEqual([{ method: 'session', limits: ['user'] }]);
   });
 });

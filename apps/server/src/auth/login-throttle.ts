@@ -9,6 +9,7 @@ export interface ThrottleOptions {
   now: () => number;
 }
 
+/** 5 failures per user name and 20 per address within 15 minutes. */
 export const defaultThrottle = { maxPerUser: 5, maxPerAddress: 20, windowMs: 15 * 60_000 } as const;
 
 export interface LoginThrottle {
@@ -17,7 +18,8 @@ export interface LoginThrottle {
    * again, or null when it may be tried now.
    */
   retryAfter(username: string | null, address: string): Promise<number | null>;
-  recordFailure(username: string | null, address: string): Promise<void>;
+  /** Counts a failure; returns the limits it has just reached (`user` and/or `address`), for the audit log. */
+  recordFailure(username: string | null, address: string): Promise<('user' | 'address')[]>;
   /** A correct password clears the user's counter (not the address's: one good account must not reset a guessing address). */
   recordSuccess(username: string): Promise<void>;
 }
@@ -34,7 +36,7 @@ export function createLoginThrottle(users: UserStore, opts: ThrottleOptions): Lo
   // Finds when the oldest failure that keeps the count at the limit leaves the window (bisection over `since`).
   async function secondsUntilBelow(key: string, max: number, at: number): Promise<number> {
     let lo = 0;
-    let hi = opts.windowMs;
+    let hi = opts.windowMs + 1; // failures(now + 1) is 0: nothing is recorded in the future
     while (hi - lo > RESOLUTION_MS) {
       const mid = Math.floor((lo + hi) / 2);
       if ((await users.failures(key, at - opts.windowMs + mid)) >= max) lo = mid;
@@ -61,8 +63,10 @@ export function createLoginThrottle(users: UserStore, opts: ThrottleOptions): Lo
 
     async recordFailure(username, address) {
       const at = opts.now();
-      if (username !== null) await users.recordFailure(userKey(username), at, opts.windowMs);
-      await users.recordFailure(addressKey(address), at, opts.windowMs);
+      const reached: ('user' | 'address')[] = [];
+      if (username !== null && (await users.recordFailure(userKey(username), at, opts.windowMs)) === opts.maxPerUser) reached.push('user');
+      if ((await users.recordFailure(addressKey(address), at, opts.windowMs)) === opts.maxPerAddress) reached.push('address');
+      return reached;
     },
 
     async recordSuccess(username) {

@@ -103,6 +103,9 @@ export const routePolicies: readonly RoutePolicy[] = [
   route('GET', '/api/exception_lists/items/_find', 'exceptions:read'),
   route('POST', '/api/exception_lists/items/_preview', 'exceptions:read'),
   route('GET', '/api/exception_lists/items/_stale', 'exceptions:read'),
+  route('GET', '/api/exception_lists/_settings', 'exceptions:read'),
+  // Governance of exceptions (e.g. "expiry mandatory") is an administrator's setting.
+  route('PUT', '/api/exception_lists/_settings', 'users:manage'),
 ];
 
 /** The union of the abilities of `roles`. */

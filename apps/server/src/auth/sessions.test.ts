@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ErrorBody, MeResponse } from '@execwatch/api';
 import { sha256Hex } from './secrets';
-import { login, sessionCookieFrom, startAuthTestServer, testClock, type AuthTestServer } from './testing/auth-test-server';
+import { jsonOf, login, sessionCookieFrom, startAuthTestServer, testClock, type AuthTestServer } from './testing/auth-test-server';
 
 const PASSWORD = 'analyst-password-1';
 const HOUR = 3_600_000;
@@ -25,7 +26,7 @@ describe('browser sessions', () => {
     const setCookie = res.headers.getSetCookie().join('\n');
     expect(setCookie).toMatch(/execwatch_sid=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict/);
     expect(setCookie).not.toContain('Secure');
-    const body = await res.json();
+    const body = await jsonOf<MeResponse>(res);
     expect(body.user.username).toBe('ana');
     expect(body.authentication).toBe('session');
     expect(body.abilities['alerts:triage']).toBe(true);
@@ -33,7 +34,7 @@ describe('browser sessions', () => {
 
     const me = await fetch(`${srv.url}/api/auth/me`, { headers: { cookie: cookie ?? '' } });
     expect(me.status).toBe(200);
-    expect((await me.json()).authentication).toBe('session');
+    expect((await jsonOf<MeResponse>(me)).authentication).toBe('session');
   });
 
   it('stores only the hash of the session id', async () => {
@@ -47,7 +48,7 @@ describe('browser sessions', () => {
     const { res, cookie } = await login(srv.url, 'ana', 'wrong-password-123');
     expect(res.status).toBe(401);
     expect(cookie).toBeUndefined();
-    expect((await res.json()).error).toBe('unauthenticated');
+    expect((await jsonOf<ErrorBody>(res)).error).toBe('unauthenticated');
     expect(res.headers.get('www-authenticate')).toBeNull();
   });
 
@@ -56,7 +57,7 @@ describe('browser sessions', () => {
     expect(form.status).toBe(400);
     const extra = await fetch(`${srv.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ana', password: PASSWORD, admin: true }) });
     expect(extra.status).toBe(400);
-    expect((await extra.json()).error).toBe('validation_error');
+    expect((await jsonOf<ErrorBody>(extra)).error).toBe('validation_error');
   });
 
   it('needs the execwatch-xsrf header on state-changing cookie requests, not on reads', async () => {
@@ -64,7 +65,7 @@ describe('browser sessions', () => {
     expect((await probe(cookie)).status).toBe(200);
     const without = await probe(cookie, { method: 'POST' });
     expect(without.status).toBe(400);
-    expect((await without.json()).error).toBe('xsrf_header_missing');
+    expect((await jsonOf<ErrorBody>(without)).error).toBe('xsrf_header_missing');
     expect((await probe(cookie, { method: 'POST', headers: { 'execwatch-xsrf': 'true' } })).status).toBe(200);
   });
 

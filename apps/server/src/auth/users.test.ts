@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { userSchema } from '@execwatch/api';
+import { userSchema, type ErrorBody, type MeResponse, type User } from '@execwatch/api';
 import { silentLogger } from '../log';
 import { createAuth } from './index';
 import { verifyPassword } from './passwords';
-import { createMemoryAuthStore } from './testing/memory-auth-store';
-import { basic, startAuthTestServer, type AuthTestServer } from './testing/auth-test-server';
+import { openTempStore, type TempStore } from './testing/temp-store';
+import { basic, jsonOf, startAuthTestServer, type AuthTestServer } from './testing/auth-test-server';
 
 const ADMIN = { username: 'root', password: 'admin-password-12' };
 
@@ -23,7 +23,7 @@ describe('users API', () => {
   it('creates a user (201, no hash in the answer) who can then sign in', async () => {
     const res = await call('/api/users', 'POST', { username: 'ana', password: 'analyst-password-1', roles: ['analyst'], full_name: 'Ana Lyst' });
     expect(res.status).toBe(201);
-    const body = await res.json();
+    const body = await jsonOf<User>(res);
     expect(userSchema.parse(body)).toMatchObject({ username: 'ana', roles: ['analyst'], full_name: 'Ana Lyst', enabled: true });
     expect(JSON.stringify(body)).not.toMatch(/password|scrypt/);
     expect((await call('/api/auth/me', 'GET', undefined, { username: 'ana', password: 'analyst-password-1' })).status).toBe(200);
@@ -41,7 +41,7 @@ describe('users API', () => {
   ])('refuses the invalid user %j with a 400', async (body) => {
     const res = await call('/api/users', 'POST', body);
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toBe('validation_error');
+    expect((await jsonOf<ErrorBody>(res)).error).toBe('validation_error');
   });
 
   it('refuses a duplicate user with 409', async () => {
@@ -50,11 +50,11 @@ describe('users API', () => {
   });
 
   it('lists users and updates roles; 404 for an unknown user', async () => {
-    const list = await (await call('/api/users')).json();
-    expect(list.users.map((u: { username: string }) => u.username)).toEqual(['root', 'viv']);
+    const list = await jsonOf<{ users: User[] }>(call('/api/users'));
+    expect(list.users.map((u) => u.username)).toEqual(['root', 'viv']);
     const res = await call('/api/users/viv', 'PATCH', { roles: ['analyst'], full_name: 'Viv' });
-    expect(await res.json()).toMatchObject({ username: 'viv', roles: ['analyst'], full_name: 'Viv' });
-    const me = await (await call('/api/auth/me', 'GET', undefined, { username: 'viv', password: 'viewer-password-1' })).json();
+    expect(await jsonOf<User>(res)).toMatchObject({ username: 'viv', roles: ['analyst'], full_name: 'Viv' });
+    const me = await jsonOf<MeResponse>(call('/api/auth/me', 'GET', undefined, { username: 'viv', password: 'viewer-password-1' }));
     expect(me.abilities['alerts:triage']).toBe(true);
     expect((await call('/api/users/nobody', 'PATCH', { enabled: false })).status).toBe(404);
   });
@@ -70,15 +70,21 @@ describe('users API', () => {
   it('forbids non-admins, naming the missing ability', async () => {
     const res = await call('/api/users', 'GET', undefined, { username: 'viv', password: 'viewer-password-1' });
     expect(res.status).toBe(403);
-    const body = await res.json();
+    const body = await jsonOf<ErrorBody>(res);
     expect(body).toMatchObject({ error: 'forbidden', status: 403 });
     expect(body.message).toContain('users:manage');
   });
 });
 
 describe('bootstrap', () => {
+  let temp: TempStore;
+  beforeEach(async () => {
+    temp = await openTempStore();
+  });
+  afterEach(() => temp.dispose());
+
   it('creates admin with the configured password on first start only', async () => {
-    const store = createMemoryAuthStore();
+    const { store } = temp;
     const auth = createAuth({ store, log: silentLogger, config: { secureCookies: false, adminPassword: 'configured-admin-pw' } });
     expect(await auth.bootstrap()).toEqual({ username: 'admin', password: 'configured-admin-pw', generated: false });
     const admin = await store.users.get('admin');
@@ -91,7 +97,7 @@ describe('bootstrap', () => {
   });
 
   it('generates a long random password when none is configured', async () => {
-    const store = createMemoryAuthStore();
+    const { store } = temp;
     const auth = createAuth({ store, log: silentLogger, config: { secureCookies: false } });
     const created = await auth.bootstrap();
     expect(created?.generated).toBe(true);
@@ -100,12 +106,13 @@ describe('bootstrap', () => {
   });
 
   it('refuses a configured admin password shorter than 12 characters', async () => {
-    const auth = createAuth({ store: createMemoryAuthStore(), log: silentLogger, config: { secureCookies: false, adminPassword: 'short' } });
+    const auth = createAuth({ store: temp.store, log: silentLogger, config: { secureCookies: false, adminPassword: 'short' } });
     await expect(auth.bootstrap()).rejects.toThrow(/at least 12/);
+    expect(await temp.store.users.count()).toBe(0);
   });
 
   it('refuses short demo passwords in ensureUser', async () => {
-    const auth = createAuth({ store: createMemoryAuthStore(), log: silentLogger, config: { secureCookies: false } });
+    const auth = createAuth({ store: temp.store, log: silentLogger, config: { secureCookies: false } });
     await expect(auth.ensureUser({ username: 'demo', password: 'short', roles: ['viewer'] })).rejects.toThrow(/at least 12/);
   });
 });

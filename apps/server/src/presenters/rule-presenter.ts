@@ -3,6 +3,7 @@ import type { Execution, Rule } from '@execwatch/api';
 import type { EffectiveRule } from '../services/rules/rule-definition';
 import type { ExceptionsListRef } from '../services/rules/rule-exceptions';
 
+/** The API's rule from its effective definition, its default exception list and its latest execution. */
 export function presentRule(rule: EffectiveRule, extras: { exceptionsList: ExceptionsListRef[]; lastExecution: Execution | null }): Rule {
   return {
     id: rule.id,

@@ -32,6 +32,7 @@ function fieldFilters(req: Request): Record<string, string> {
   return out;
 }
 
+/** Mounts the alerts routes; reads need `alerts:read`, changes `alerts:triage`, every change is audited. */
 export function alertsRoutes(ctx: RouteContext, alerts: AlertsService): Router {
   const r = Router();
   const read = ctx.authorize('alerts:read');

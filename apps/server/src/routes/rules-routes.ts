@@ -26,6 +26,7 @@ export interface RulesRouteDeps {
   exceptionLists: RuleExceptionLists;
 }
 
+/** Mounts the rules routes; changes and manual runs need `rules:write` and are audited. */
 export function rulesRoutes(ctx: RouteContext, deps: RulesRouteDeps): Router {
   const r = Router();
   const { registry, engine, exceptionLists } = deps;

@@ -1,4 +1,5 @@
 /** Builds the server's services over a store: rule registry, detection engine, scheduler, alerts. */
+import type { Execution } from '@execwatch/api';
 import type { Logger } from '../log';
 import type { Store } from '../store/ports';
 import { AlertsService } from './alerts/alerts-service';
@@ -30,6 +31,8 @@ export interface ServicesOptions {
   rules?: { rules: RuleDefinition[]; errors: RuleLoadError[] };
   /** Interval for rules without their own override (demo mode). */
   intervalOverride?: string;
+  /** Called when a run has written its `running` record (tests interrupt runs there). */
+  onRunStart?: (execution: Execution) => void;
 }
 
 /** Loads the rules (bad files are logged and listed, never fatal) and wires the services. */
@@ -43,7 +46,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     }, () => undefined);
   }
   const exceptionLists = createRuleExceptionLists(opts.store);
-  const engine = new DetectionEngine({ store: opts.store, registry, exceptions: exceptionLists, log: opts.log, now: opts.now, instanceId: opts.instanceId, space: opts.space });
+  const engine = new DetectionEngine({ store: opts.store, registry, exceptions: exceptionLists, log: opts.log, now: opts.now, instanceId: opts.instanceId, space: opts.space, onRunStart: opts.onRunStart });
   const scheduler = new Scheduler({ engine, registry, log: opts.log });
   const alerts = new AlertsService({ store: opts.store, registry, checklists: new ChecklistService(opts.store), now: opts.now });
   return { registry, engine, scheduler, exceptionLists, alerts };

@@ -25,6 +25,7 @@ export interface TestClock {
   advance(ms: number): void;
 }
 
+/** A clock that moves only when told to. */
 export function testClock(start = Date.UTC(2026, 0, 1, 12)): TestClock {
   let t = start;
   return { now: () => t, set: (ms) => void (t = ms), advance: (ms) => void (t += ms) };

@@ -25,14 +25,11 @@ export function sessionRoutes(parts: AuthParts): Router {
     const target = { type: 'user', id: username };
 
     const wait = await parts.throttle.retryAfter(username, address);
-    if (wait !== null) {
-      await parts.auditor.record(req, null, { action: 'auth.login', outcome: 'failure', target, after: { reason: 'rate_limited' } });
-      throw rateLimited(wait);
-    }
+    if (wait !== null) throw rateLimited(wait);
     const user = await parts.accounts.verifyCredentials(username, password);
     if (!user) {
-      await parts.throttle.recordFailure(username, address);
-      await parts.auditor.record(req, null, { action: 'auth.login', outcome: 'failure', target, after: { reason: 'invalid_credentials' } });
+      const reached = await parts.throttle.recordFailure(username, address);
+      await parts.auditor.signInFailed(req, { action: 'auth.login', target, method: 'session', reason: 'invalid_credentials' }, reached);
       throw new HttpError(401, ErrorIds.unauthenticated, 'invalid username or password');
     }
     await parts.throttle.recordSuccess(username);

@@ -1,6 +1,7 @@
 /**
  * A real HTTP server on 127.0.0.1:0 with access control mounted as the app mounts it (security headers, JSON
  * parser, auth routes, global authenticate), plus two probe routes standing in for the rest of the API.
+ * By default it runs over a real embedded SQLite store in a temp folder, removed at close.
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ import { HttpError } from '../../http/errors';
 import { silentLogger } from '../../log';
 import { createAuth, type AuthConfig, type AuthService } from '../index';
 import type { AuthStore } from '../store';
-import { createMemoryAuthStore } from './memory-auth-store';
+import { openTempStore } from './temp-store';
 
 export interface AuthTestServer {
   url: string;
@@ -38,7 +39,9 @@ const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
 
 /** Starts the server; `close()` stops it. */
 export async function startAuthTestServer(opts: { store?: AuthStore; now?: () => number; config?: Partial<AuthConfig> } = {}): Promise<AuthTestServer> {
-  const store = opts.store ?? createMemoryAuthStore();
+  const temp = opts.store ? null : await openTempStore(opts.now);
+  const store = opts.store ?? temp?.store;
+  if (!store) throw new Error('no store');
   const auth = createAuth({ store, log: silentLogger, now: opts.now, config: { secureCookies: false, ...opts.config } });
   const app = express();
   app.disable('x-powered-by');
@@ -66,11 +69,13 @@ export async function startAuthTestServer(opts: { store?: AuthStore; now?: () =>
     url: `http://127.0.0.1:${port}`,
     auth,
     store,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    async close() {
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
-      }),
+      });
+      await temp?.dispose();
+    },
   };
 }
 
@@ -91,4 +96,9 @@ export async function login(url: string, username: string, password: string, coo
     body: JSON.stringify({ username, password }),
   });
   return { res, cookie: sessionCookieFrom(res) };
+}
+
+/** A response's JSON body as the shape the test expects (the assertions that follow check it). */
+export async function jsonOf<T>(res: Response | Promise<Response>): Promise<T> {
+  return (await (await res).json()) as T;
 }

@@ -1,7 +1,9 @@
 /** Alert triage: list, stats, detail, updates (with the checklist gate), session, checklist and notes. */
 import { randomUUID } from 'node:crypto';
 import {
+  AlertQuerySyntaxError,
   ErrorIds,
+  parseAlertQuery,
   type Alert,
   type AlertDetail,
   type AlertFilter,
@@ -42,11 +44,20 @@ function requiredStepsIncomplete(alertId: string, missing: string[]): HttpError 
   return new HttpError(409, ErrorIds.requiredStepsIncomplete, `alert ${alertId} cannot be closed as false or benign positive before its required checklist steps are done: ${missing.join(', ')}`, { missing_steps: missing });
 }
 
+/** The alert use cases behind the alerts routes. */
 export class AlertsService {
   constructor(private readonly opts: AlertsServiceOptions) {}
 
-  /** Resolves date math in a filter's from/to to ISO (the store only sees ISO). */
-  resolveFilter<F extends { from?: string; to?: string }>(filter: F): F {
+  /** Resolves date math in a filter's from/to to ISO (the store only sees ISO) and checks the query syntax. */
+  resolveFilter<F extends { from?: string; to?: string; query?: string }>(filter: F): F {
+    if (filter.query !== undefined) {
+      try {
+        parseAlertQuery(filter.query);
+      } catch (err) {
+        if (err instanceof AlertQuerySyntaxError) throw badRequest(`query: ${err.message}`);
+        throw err;
+      }
+    }
     const r = resolveRange(filter.from, filter.to, this.opts.now());
     return { ...filter, from: r.from === undefined ? undefined : new Date(r.from).toISOString(), to: r.to === undefined ? undefined : new Date(r.to).toISOString() };
   }

@@ -26,6 +26,7 @@ export interface ChecklistTemplate {
 
 const emptyTemplate: ChecklistTemplate = { groups: [], stepIds: [], requiredIds: new Set() };
 
+/** Checklist templates per rule (cached) and per-alert checklist state. */
 export class ChecklistService {
   private readonly cache = new Map<string, { note: string; groups: TemplateGroup[] }>();
 

@@ -29,8 +29,10 @@ export async function startDemo(opts: {
 }): Promise<DemoHandle> {
   const { auth, url, config } = opts;
   const credentials: string[] = [];
-  if (opts.admin) credentials.push(`admin     ${opts.admin.password}   (all abilities)`);
-  else credentials.push('admin     (password set on the first start of this data dir; EXECWATCH_ADMIN_PASSWORD)');
+  // a demo restarted on its old data dir still prints working credentials: admin's password is reset too
+  const adminPassword = opts.admin?.password ?? config.adminPassword ?? demoPassword();
+  if (!opts.admin) await auth.ensureUser({ username: 'admin', password: adminPassword, roles: ['admin'], full_name: 'Administrator' });
+  credentials.push(`admin     ${adminPassword}   (admin)`);
   for (const u of demoUsers) {
     const password = demoPassword();
     await auth.ensureUser({ ...u, password });
@@ -38,7 +40,20 @@ export async function startDemo(opts: {
   }
   await auth.ensureUser({ username: 'demo-ingest', password: demoPassword(), roles: ['ingest'], full_name: 'Demo simulator' });
   const key = await auth.createApiKey('demo-ingest', `demo simulator ${new Date().toISOString()}`);
-  const simulator = startSimulator({ url, auth: { apiKey: key.encoded }, eventsPerSecond: config.demoEventsPerSecond, seed: Date.now() % 1_000_000 });
+  let lastError = 0;
+  const simulator = startSimulator({
+    url,
+    auth: { apiKey: key.encoded },
+    eventsPerSecond: config.demoEventsPerSecond,
+    seed: Date.now() % 1_000_000,
+    sessionsPerMinute: 6,
+    onError: (err) => {
+      // one line a minute at most: a stopped or busy server must not flood the console
+      if (Date.now() - lastError < 60_000) return;
+      lastError = Date.now();
+      opts.log.warn('simulator could not post events', { error: err.message });
+    },
+  });
   const lines = [
     `Execwatch demo: open ${url}`,
     '',

@@ -38,10 +38,12 @@ export function lookbackMs(rule: Pick<EffectiveRule, 'from'>, now: number): numb
   return Math.max(0, now - resolveDate(rule.from, now, 'from'));
 }
 
+/** The rule's interval in ms (5 minutes when unparsable, as the loader's default). */
 export function intervalMs(rule: Pick<EffectiveRule, 'interval'>): number {
   return durationMs(rule.interval) ?? 5 * 60_000;
 }
 
+/** Runs rules over windows: one run at a time per rule, each claimed in the store and recorded in the execution log. */
 export class DetectionEngine {
   private readonly tails = new Map<string, Promise<unknown>>();
   private readonly active = new Set<Promise<unknown>>();
@@ -66,6 +68,8 @@ export class DetectionEngine {
       const now = this.opts.now();
       const plan = planScheduledRun({ now, intervalMs: intervalMs(rule), lookbackMs: lookbackMs(rule, now), lastCoveredTo: rule.last_covered_to });
       const out: Execution[] = [];
+      // a gap is given up on (and recorded below), so coverage continues after it
+      for (const g of plan.gaps) await this.opts.registry.markCovered(ruleId, g);
       for (const w of plan.catchUp) out.push(await this.execute(rule, w, 'catch_up', []));
       out.push(await this.execute(rule, plan.main, trigger, plan.gaps));
       return out;

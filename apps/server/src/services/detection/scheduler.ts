@@ -9,6 +9,7 @@ export interface SchedulerOptions {
   log: Logger;
 }
 
+/** Timers per rule; a tick runs the rule (with catch-up) and re-arms itself after the rule's current interval. */
 export class Scheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private stopped = true;

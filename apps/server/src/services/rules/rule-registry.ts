@@ -24,6 +24,7 @@ export interface RuleRegistryOptions {
   now: () => number;
 }
 
+/** Rule definitions by rule_id with their stored state (enabled, overrides, coverage) merged in. */
 export class RuleRegistry {
   private readonly byId = new Map<string, { def: RuleDefinition; reason: string | null }>();
   readonly loadErrors: RuleLoadError[];

@@ -33,7 +33,7 @@ export const QUERY_ALIAS_FIELDS: Record<AlertQueryAlias, string[]> = {
   assignee: ['kibana.alert.workflow_assignee_ids'],
 };
 
-const isAlias = (field: string): field is AlertQueryAlias => (ALERT_QUERY_ALIASES as readonly string[]).includes(field);
+const isAlias = (field: string): field is AlertQueryAlias => (ALERT_QUERY_ALIASES as readonly string[]).includes(field); // widened so any string can be looked up
 
 /** Escapes a value for a `wildcard` query where only `*` stays special. */
 export function escapeWildcard(value: string): string {

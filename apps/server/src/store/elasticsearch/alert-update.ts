@@ -24,9 +24,9 @@ for (String key : ['workflow_tags', 'workflow_assignee_ids']) {
   Map op = params.lists[key];
   List cur = new ArrayList();
   if (a[key] instanceof List) { cur.addAll(a[key]); } else if (a[key] != null) { cur.add(a[key]); }
-  List next = op.set != null ? new ArrayList(op.set) : new ArrayList(cur);
-  for (def v : op.add) { if (!next.contains(v)) { next.add(v); } }
-  next.removeAll(op.remove);
+  List next = op['set'] != null ? new ArrayList(op['set']) : new ArrayList(cur);
+  for (def v : op['add']) { if (!next.contains(v)) { next.add(v); } }
+  next.removeAll(op['remove']);
   if (!next.equals(cur)) { a[key] = next; changed = true; }
 }
 if (!changed) { ctx.op = 'noop'; }

@@ -5,7 +5,7 @@ import { ndjsonHeaders } from './client';
 import type { EsContext, Source } from './context';
 import { alertFilterQuery, alertSort, groupFields, histogramInterval, statusQuery } from './alert-filter';
 import { alertPatchScript } from './alert-update';
-import { backoffDelay, ClusterUnavailableError, isNotFound, isRetryableStatus, sleep, withRetry } from './retry';
+import { backoffDelay, ClusterRequestError, ClusterUnavailableError, isNotFound, isRetryableStatus, sleep, withRetry } from './retry';
 
 /** Ids per `terms` query / bulk request (well under `indices.query.bool.max_clause_count` and `index.max_terms_count`). */
 const ID_CHUNK = 10_000;
@@ -49,7 +49,7 @@ export function createAlertStore(ctx: EsContext): AlertStore {
           else if (r.status === 409) existing++;
           else {
             lastReason = `${r.status} ${r.error?.type ?? ''} ${r.error?.reason ?? ''}`.trim();
-            if (!isRetryableStatus(r.status)) throw new ClusterUnavailableError(`alert ${alert.id} was rejected: ${lastReason}`, r.status);
+            if (!isRetryableStatus(r.status)) throw new ClusterRequestError(`alert ${alert.id} was rejected: ${lastReason}`, r.status);
             failed.push(alert);
           }
         });
@@ -106,7 +106,11 @@ export function createAlertStore(ctx: EsContext): AlertStore {
           field: '@timestamp',
           fixed_interval: `${intervalMs}ms`,
           min_doc_count: 0,
+          // Buckets start at the range's start, not at the epoch-aligned interval boundary.
+          offset: `${opts.range.from % intervalMs}ms`,
           extended_bounds: { min: opts.range.from, max: opts.range.to },
+          // Alerts outside the range (no from/to in the filter) must not blow up the bucket count.
+          hard_bounds: { min: opts.range.from, max: opts.range.to },
         },
       },
     };
@@ -148,7 +152,7 @@ export function createAlertStore(ctx: EsContext): AlertStore {
         byStatus: Object.fromEntries(buckets(b.by_status).map((x) => [String(x.key), x.doc_count])),
       });
       const groups = buckets(filtered.groups).map((b) => group(String(b.key), b));
-      const none = (filtered.no_group ?? {}) as Agg;
+      const none = (filtered.no_group ?? {}) as Agg; // aggregation results are untyped JSON
       if (typeof none.doc_count === 'number' && none.doc_count > 0) groups.push(group(null, none));
       out.groups = groups.sort((x, y) => y.count - x.count).slice(0, opts.groupsSize);
     }
@@ -210,7 +214,7 @@ export function createAlertStore(ctx: EsContext): AlertStore {
             query: where(filter),
             _source: false,
             size: Math.min(5_000, limit - out.length),
-            sort: [{ 'kibana.alert.uuid': { order: 'asc', unmapped_type: 'keyword' } }, { '@timestamp': { order: 'asc', unmapped_type: 'date' } }],
+            sort: [{ '@timestamp': { order: 'desc', unmapped_type: 'date' } }, { 'kibana.alert.uuid': { order: 'asc', unmapped_type: 'keyword' } }],
             ...(after ? { search_after: after } : {}),
           }),
         retry,
@@ -233,9 +237,9 @@ function totalOf(total: number | estypes.SearchTotalHits | undefined): number {
 }
 
 function buckets(agg: unknown): (Agg & { key: string | number; doc_count: number })[] {
-  const list: unknown = typeof agg === 'object' && agg !== null ? (agg as Agg).buckets : undefined;
+  const list: unknown = typeof agg === 'object' && agg !== null ? (agg as Agg).buckets : undefined; // checked to be an object just before
   if (!Array.isArray(list)) return [];
-  return (list as unknown[]).filter(
+  return (list as unknown[]).filter( // Array.isArray narrowed it to any[]
     (b): b is Agg & { key: string | number; doc_count: number } => typeof b === 'object' && b !== null && 'key' in b && 'doc_count' in b && typeof b.doc_count === 'number',
   );
 }

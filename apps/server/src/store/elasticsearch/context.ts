@@ -32,7 +32,7 @@ export function getPath(doc: unknown, path: string): unknown {
   let cur: unknown = doc;
   for (const part of path.split('.')) {
     if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = (cur as Source)[part];
+    cur = (cur as Source)[part]; // checked to be a plain object just before
   }
   return cur;
 }

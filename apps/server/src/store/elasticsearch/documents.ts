@@ -80,7 +80,8 @@ export async function allDocs<T>(ctx: EsContext, index: string, type: string, so
         ctx.client.search<{ body?: T }>({
           index,
           query: { bool: { filter: [{ term: { type } }, ...filter] } },
-          sort: [{ [sortField]: { order: 'asc' } }],
+          // Indices have one shard, so the field plus `_doc` is a total order for search_after.
+          sort: [{ [sortField]: { order: 'asc' } }, '_doc'],
           size: 1_000,
           ...(after ? { search_after: after } : {}),
         }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExceptionItemForMatching, RuleSearchRequest } from '../ports';
 import { buildEqlSearchRequest, buildWindowFilter } from './eql-request';
+import { responseError } from './fake-cluster';
 import { FakeCluster, storeOn } from './test-helpers';
 
 const RULE_QUERY = 'process where container.id : "*" and event.type == "start" and process.interactive == true';
@@ -208,5 +209,52 @@ describe('searchRule against a recorded cluster', () => {
       query: { bool: { filter: [{ term: { 'process.entry_leader.entity_id': 'leader-1' } }] } },
       sort: [{ '@timestamp': { order: 'asc' } }, { 'process.start': { order: 'asc' } }],
     });
+  });
+});
+
+describe('counting past max_signals', () => {
+  it('counts a full page with an ids-only search of the same request', async () => {
+    const cluster = new FakeCluster();
+    cluster.responders.set('_eql/search', (req) =>
+      req.querystring.filter_path
+        ? { hits: { events: ['e1', 'e2', 'e3', 'e4', 'e5'].map((id) => ({ _id: id })) } }
+        : { hits: { events: [eqlEvent('e1', 'a'), eqlEvent('e2', 'b')] } },
+    );
+    const result = await storeOn(cluster).events.searchRule(request({ size: 2 }));
+    expect(result.events.map((e) => e._id)).toEqual(['e1', 'e2']);
+    expect(result.total).toBe(5);
+    const [main, count] = cluster.sent('_eql/search');
+    expect(count?.querystring.filter_path).toBe('hits.events._id,hits.sequences.events._id,is_partial,timed_out,shard_failures');
+    expect(count?.body).toEqual({ ...(main?.body as object), size: 10_000 });
+  });
+
+  it('needs no count when the page is not full', async () => {
+    const cluster = new FakeCluster();
+    cluster.responders.set('_eql/search', () => ({ hits: { events: [eqlEvent('e1', 'a')] } }));
+    expect((await storeOn(cluster).events.searchRule(request({ size: 2 }))).total).toBe(1);
+    expect(cluster.sent('_eql/search')).toHaveLength(1);
+  });
+
+  it('treats a count response without hits (nothing matched) as zero', async () => {
+    const cluster = new FakeCluster();
+    cluster.responders.set('_eql/search', (req) => (req.querystring.filter_path ? {} : { hits: { events: [] } }));
+    const result = await storeOn(cluster).events.searchRule(request({ exceptions: items }));
+    expect(result.suppressed).toBe(0);
+    expect(result.suppressedByItem).toEqual({});
+  });
+});
+
+describe('index patterns without data', () => {
+  it('answers an empty result when EQL finds no index for the patterns', async () => {
+    const cluster = new FakeCluster();
+    cluster.responders.set('_eql/search', () => responseError(400, 'verification_exception', 'Found 1 problem\nline -1:-1: Unknown index [logs-endpoint*]'));
+    const result = await storeOn(cluster).events.searchRule(request({ index: ['logs-endpoint*'] }));
+    expect(result).toMatchObject({ events: [], sequences: [], total: 0, partial: null });
+  });
+
+  it('still fails a run on other verification errors (an unknown field is a configuration problem)', async () => {
+    const cluster = new FakeCluster();
+    cluster.responders.set('_eql/search', () => responseError(400, 'verification_exception', 'Found 1 problem\nline 1:15: Unknown column [process.interactive]'));
+    await expect(storeOn(cluster).events.searchRule(request())).rejects.toThrow(/Unknown column/);
   });
 });

@@ -1,17 +1,45 @@
-import type { estypes } from '@elastic/elasticsearch';
+import { errors, type estypes } from '@elastic/elasticsearch';
 import { buildExceptionFilter } from '@execwatch/exceptions';
 import type { BulkItemResult, BulkOperation, EventHit, EventStore, ExceptionItemForMatching, RuleSearchRequest, RuleSearchResult } from '../ports';
 import { ndjsonHeaders } from './client';
 import { assertFieldName, type EsContext, type Source } from './context';
 import { buildEqlSearchRequest, buildSuppressedSearchRequest } from './eql-request';
-import { backoffDelay, describeEsError, isRetryableStatus, sleep, withRetry } from './retry';
+import { backoffDelay, ClusterRequestError, describeEsError, isRetryableStatus, sleep, withRetry } from './retry';
 
 /** Per-item suppressed counts cost one `_eql/search` each; beyond this many items only the total is counted. */
 export const MAX_ITEMS_COUNTED_SEPARATELY = 20;
-/** Suppressed matches are counted up to this many per search (EQL returns hits, not a full count). */
-export const SUPPRESSED_COUNT_CAP = 10_000;
+/** Matches are counted up to this many per search (EQL returns hits, not a full count; 10k is its default window). */
+export const COUNT_CAP = 10_000;
 
 type EqlResponse = estypes.EqlSearchResponse<Source>;
+
+/** Bulk bodies are split below Elasticsearch's default `http.max_content_length` (100 MB). */
+export const MAX_BULK_BYTES = 20 * 1024 * 1024;
+
+interface Prepared {
+  pos: number;
+  bytes: number;
+  action: Source;
+  source: Source;
+}
+
+/** Consecutive runs of items whose sizes add up to at most `max` (an oversized item goes alone). */
+export function byteChunks<T extends { bytes: number }>(items: T[], max: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const item of items) {
+    if (current.length > 0 && size + item.bytes > max) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += item.bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
 
 /** The Kibana exception filter for the items (null when none is in force), via @execwatch/exceptions. */
 export function exceptionQuery(items: ExceptionItemForMatching[], now: number): { query: estypes.QueryDslQueryContainer | null; skipped: string[] } {
@@ -33,13 +61,19 @@ export function partialReason(res: Pick<EqlResponse, 'is_partial' | 'timed_out' 
   return reasons.length > 0 ? `${head}: ${reasons.join('; ')}` : `partial results: ${head}`;
 }
 
+/** EQL's answer for index patterns matching no index: 404 index_not_found, or 400 "Unknown index". */
+export function isUnknownIndex(err: unknown): boolean {
+  if (err instanceof errors.ResponseError) return err.statusCode === 404 && describeEsError(err).includes('index_not_found_exception');
+  return err instanceof ClusterRequestError && err.statusCode === 400 && /Unknown index \[/.test(err.message);
+}
+
 function toHit(e: estypes.EqlHitsEvent<Source>): EventHit {
   return { _index: e._index, _id: e._id, _source: e._source ?? {} };
 }
 
 function setIngested(source: Source, ingestedAt: string): void {
   const event = source.event;
-  if (event !== null && typeof event === 'object' && !Array.isArray(event)) (event as Source).ingested = ingestedAt;
+  if (event !== null && typeof event === 'object' && !Array.isArray(event)) (event as Source).ingested = ingestedAt; // checked to be a plain object just before
   else source.event = { ingested: ingestedAt };
 }
 
@@ -50,7 +84,7 @@ export function createEventStore(ctx: EsContext): EventStore {
   async function bulk(ops: BulkOperation[], ingestedAt: number): Promise<BulkItemResult[]> {
     const ingested = new Date(ingestedAt).toISOString();
     const results: (BulkItemResult | null)[] = ops.map(() => null);
-    let pending: { pos: number; action: Source; source: Source }[] = [];
+    const prepared: Prepared[] = [];
     ops.forEach((op, pos) => {
       let source: unknown;
       try {
@@ -68,33 +102,36 @@ export function createEventStore(ctx: EsContext): EventStore {
         };
         return;
       }
-      setIngested(source as Source, ingested);
-      pending.push({ pos, action: { [op.action]: { _index: op.index, ...(op.id ? { _id: op.id } : {}) } }, source: source as Source });
+      setIngested(source as Source, ingested); // checked to be a plain object above
+      prepared.push({ pos, bytes: op.source.length, action: { [op.action]: { _index: op.index, ...(op.id ? { _id: op.id } : {}) } }, source: source as Source }); // checked to be a plain object above
     });
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      const res = await withRetry('bulk ingest', () => client.bulk({ operations: pending.flatMap((p) => [p.action, p.source]) }, { headers: ndjsonHeaders(ctx.compatibility) }), retry, log);
-      const again: typeof pending = [];
-      res.items.forEach((item, i) => {
-        const p = pending[i];
-        if (!p) return;
-        const op = ops[p.pos];
-        const [action, detail] = Object.entries(item)[0] ?? [];
-        if (!op || !detail) return;
-        if (isRetryableStatus(detail.status) && attempt + 1 < retry.attempts) {
-          again.push(p);
-          return;
-        }
-        results[p.pos] = {
-          action: action === 'create' ? 'create' : 'index',
-          _index: detail._index,
-          _id: detail._id ?? null,
-          status: detail.status,
-          ...(detail.result === 'created' || detail.result === 'updated' ? { result: detail.result } : {}),
-          ...(detail.error ? { error: { type: detail.error.type, reason: detail.error.reason ?? '' } } : {}),
-        };
-      });
-      pending = again;
-      if (pending.length > 0) await sleep(backoffDelay(retry, attempt));
+    for (const chunk of byteChunks(prepared, MAX_BULK_BYTES)) {
+      let pending = chunk;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        const res = await withRetry('bulk ingest', () => client.bulk({ operations: pending.flatMap((p) => [p.action, p.source]) }, { headers: ndjsonHeaders(ctx.compatibility) }), retry, log);
+        const again: Prepared[] = [];
+        res.items.forEach((item, i) => {
+          const p = pending[i];
+          if (!p) return;
+          const op = ops[p.pos];
+          const [action, detail] = Object.entries(item)[0] ?? [];
+          if (!op || !detail) return;
+          if (isRetryableStatus(detail.status) && attempt + 1 < retry.attempts) {
+            again.push(p);
+            return;
+          }
+          results[p.pos] = {
+            action: action === 'create' ? 'create' : 'index',
+            _index: detail._index,
+            _id: detail._id ?? null,
+            status: detail.status,
+            ...(detail.result === 'created' || detail.result === 'updated' ? { result: detail.result } : {}),
+            ...(detail.error ? { error: { type: detail.error.type, reason: detail.error.reason ?? '' } } : {}),
+          };
+        });
+        pending = again;
+        if (pending.length > 0) await sleep(backoffDelay(retry, attempt));
+      }
     }
     return results.map(
       (r, pos) => r ?? { action: ops[pos]?.action ?? 'index', _index: ops[pos]?.index ?? '', _id: null, status: 500, error: { type: 'no_response', reason: 'no result for this item' } },
@@ -102,37 +139,55 @@ export function createEventStore(ctx: EsContext): EventStore {
   }
 
   async function eql(request: estypes.EqlSearchRequest): Promise<EqlResponse> {
-    return withRetry('eql search', () => client.eql.search<Source>(request), retry, log);
+    try {
+      return await withRetry('eql search', () => client.eql.search<Source>(request), retry, log);
+    } catch (err) {
+      // Index patterns that match nothing yet (no events shipped) are an empty result, not a failed run.
+      if (isUnknownIndex(err)) return { hits: {} };
+      throw err;
+    }
+  }
+
+  /**
+   * How many events (or sequences) a request matches, up to COUNT_CAP: EQL has no count, so the
+   * hits are fetched with `filter_path` keeping only their ids.
+   */
+  async function eqlCount(request: estypes.EqlSearchRequest): Promise<{ count: number; partial: string | null }> {
+    const res = await eql({ ...request, size: COUNT_CAP, filter_path: ['hits.events._id', 'hits.sequences.events._id', 'is_partial', 'timed_out', 'shard_failures'] });
+    const hits = (res as Partial<EqlResponse>).hits; // filter_path drops `hits` entirely when nothing matched
+    return { count: hits?.events?.length ?? hits?.sequences?.length ?? 0, partial: partialReason(res) };
   }
 
   async function suppressedCounts(req: RuleSearchRequest, now: number, wanted: number): Promise<{ total: number; byItem: Record<string, number>; sample: EventHit[]; partial: string | null }> {
     const all = exceptionQuery(req.exceptions, now).query;
     if (!all) return { total: 0, byItem: {}, sample: [], partial: null };
-    const res = await eql(buildSuppressedSearchRequest(req, all, Math.max(wanted, SUPPRESSED_COUNT_CAP)));
-    const events = res.hits.events ?? res.hits.sequences?.flatMap((s) => s.events) ?? [];
+    const total = await eqlCount(buildSuppressedSearchRequest(req, all, COUNT_CAP));
+    let sample: EventHit[] = [];
+    if (wanted > 0 && total.count > 0) {
+      const res = await eql(buildSuppressedSearchRequest(req, all, wanted));
+      sample = (res.hits.events ?? res.hits.sequences?.flatMap((s) => s.events) ?? []).slice(0, wanted).map(toHit);
+    }
     const byItem: Record<string, number> = {};
-    if (req.exceptions.length <= MAX_ITEMS_COUNTED_SEPARATELY) {
+    if (total.count > 0 && req.exceptions.length <= MAX_ITEMS_COUNTED_SEPARATELY) {
       for (const item of req.exceptions) {
         const one = exceptionQuery([item], now).query;
-        if (!one) continue;
-        const r = await eql(buildSuppressedSearchRequest(req, one, SUPPRESSED_COUNT_CAP));
-        byItem[item.id] = r.hits.events?.length ?? r.hits.sequences?.length ?? 0;
+        if (one) byItem[item.id] = (await eqlCount(buildSuppressedSearchRequest(req, one, COUNT_CAP))).count;
       }
     }
-    const total = res.hits.events ? res.hits.events.length : (res.hits.sequences?.length ?? 0);
-    return { total, byItem, sample: events.slice(0, wanted).map(toHit), partial: partialReason(res) };
+    return { total: total.count, byItem, sample, partial: total.partial };
   }
 
   async function searchRule(req: RuleSearchRequest): Promise<RuleSearchResult> {
     const now = ctx.now();
     const exceptions = exceptionQuery(req.exceptions, now);
     if (exceptions.skipped.length > 0) log.warn('exception items skipped', { reasons: exceptions.skipped });
-    // size = max_signals, as Kibana asks: EQL returns hits, not a full count, so a run whose total
-    // equals max_signals may have had more matches (Kibana reports the cap reached in that case too).
-    const res = await eql(buildEqlSearchRequest(req, exceptions.query));
+    const request = buildEqlSearchRequest(req, exceptions.query);
+    const res = await eql(request);
     const events = (res.hits.events ?? []).map(toHit);
     const sequences = (res.hits.sequences ?? []).map((s) => ({ join_keys: s.join_keys ?? [], events: s.events.map(toHit) }));
-    const total = res.hits.events ? events.length : sequences.length;
+    const returned = res.hits.events ? events.length : sequences.length;
+    // A full page may hide more matches: count them (ids only) so the run knows how far past max_signals it was.
+    const total = returned >= req.size && req.size > 0 ? Math.max(returned, (await eqlCount(request)).count) : returned;
     const suppressed = await suppressedCounts(req, now, req.suppressedSample ?? 0);
     const partial = [partialReason(res), suppressed.partial].filter((p): p is string => p !== null);
     return {

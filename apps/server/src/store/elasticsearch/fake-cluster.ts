@@ -28,7 +28,7 @@ const PRIMARY_TERM = 1;
 
 function responseError(statusCode: number, type: string, reason: string): errors.ResponseError {
   // The mock turns a ResponseError into an HTTP response with this status and body.
-  return new errors.ResponseError({ body: { error: { type, reason }, status: statusCode }, statusCode, headers: {}, warnings: [], meta: {} as never });
+  return new errors.ResponseError({ body: { error: { type, reason }, status: statusCode }, statusCode, headers: {}, warnings: [], meta: {} as never }); // the mock reads only body and status
 }
 
 /** An in-memory cluster shared by any number of clients (several "server instances"). */
@@ -41,6 +41,7 @@ export class FakeCluster {
   /** Answers for `_eql/search`, `_search`, `_count`, `_update_by_query`, `_delete_by_query`, `_update`, `_bulk` by endpoint name. */
   readonly responders = new Map<string, Responder>();
   private seqNo = 0;
+  private autoId = 0;
 
   constructor() {
     const m = this.mock;
@@ -48,8 +49,8 @@ export class FakeCluster {
       m.add({ method, path }, (params) => {
         const req: RecordedRequest = {
           method: params.method as string, // the mock passes the request's method
-          path: params.path as string,
-          querystring: (params.querystring ?? {}) as Record<string, string>,
+          path: params.path as string, // the mock passes the parsed request
+          querystring: (params.querystring ?? {}) as Record<string, string>, // the mock passes the parsed request
           body: params.body ?? null,
         };
         this.requests.push(req);
@@ -62,7 +63,7 @@ export class FakeCluster {
       return t ? { index_templates: [{ name, index_template: t }] } : responseError(404, 'resource_not_found_exception', `index template matching [${name}] not found`);
     });
     on('PUT', '/_index_template/:name', (r) => {
-      this.templates.set(seg(r.path, 1), r.body as Json);
+      this.templates.set(seg(r.path, 1), r.body as Json); // request bodies are the JSON the client sent
       return { acknowledged: true };
     });
     on('HEAD', '/:index', (r) => (this.indices.has(seg(r.path, 0)) ? {} : responseError(404, 'index_not_found_exception', 'no such index')));
@@ -72,17 +73,23 @@ export class FakeCluster {
       this.indices.set(index, new Map());
       return { acknowledged: true, index };
     });
-    on('GET', '/:index/_mapping', (r) => ({ [seg(r.path, 0)]: { mappings: { _meta: { version: 0 } } } }));
+    on('GET', '/:index/_mapping', (r) => {
+      const index = seg(r.path, 0);
+      return { [index]: { mappings: this.mappingFor(index) } };
+    });
     on('PUT', '/:index/_mapping', () => ({ acknowledged: true }));
     on('GET', '/:index/_doc/:id', (r) => this.getDoc(seg(r.path, 0), seg(r.path, 2)));
-    on(['PUT', 'POST'], '/:index/_doc/:id', (r) => this.writeDoc(seg(r.path, 0), seg(r.path, 2), r.body as Json, r.querystring));
-    on(['PUT', 'POST'], '/:index/_create/:id', (r) => this.writeDoc(seg(r.path, 0), seg(r.path, 2), r.body as Json, { ...r.querystring, op_type: 'create' }));
+    on(['PUT', 'POST'], '/:index/_doc/:id', (r) => this.writeDoc(seg(r.path, 0), seg(r.path, 2), r.body as Json, r.querystring)); // request bodies are the JSON the client sent
+    on(['PUT', 'POST'], '/:index/_create/:id', (r) => this.writeDoc(seg(r.path, 0), seg(r.path, 2), r.body as Json, { ...r.querystring, op_type: 'create' })); // request bodies are the JSON the client sent
     on('DELETE', '/:index/_doc/:id', (r) => this.deleteDoc(seg(r.path, 0), seg(r.path, 2), r.querystring));
+    on('POST', '/:index/_doc', (r) => this.writeDoc(seg(r.path, 0), `auto-${++this.autoId}`, r.body as Json, r.querystring)); // request bodies are the JSON the client sent
     for (const endpoint of ['_eql/search', '_search', '_count', '_update_by_query', '_delete_by_query', '_bulk', '_mget']) {
       const reply = (r: RecordedRequest) => {
         const responder = this.responders.get(endpoint);
-        if (!responder) return responseError(500, 'fake_cluster_exception', `no responder for ${endpoint}`);
-        return responder(r);
+        if (responder) return responder(r);
+        if (endpoint === '_search' || endpoint === '_count' || endpoint === '_delete_by_query') return this.queryDocs(endpoint, seg(r.path, 0), (r.body ?? {}) as Json); // request bodies are the JSON the client sent
+        if (endpoint === '_bulk') return this.bulk((r.body ?? []) as Json[]); // request bodies are the JSON the client sent
+        return responseError(500, 'fake_cluster_exception', `no responder for ${endpoint}`);
       };
       on(['GET', 'POST'], `/:index/${endpoint}`, reply);
       if (endpoint === '_bulk' || endpoint === '_mget') on(['POST', 'PUT'], `/${endpoint}`, reply);
@@ -108,8 +115,63 @@ export class FakeCluster {
     return this.requests.filter((r) => r.path.endsWith(`/${endpoint}`));
   }
 
+  /** The mapping an index got from the template matching it (indices take it at creation, as Elasticsearch does). */
+  private mappingFor(index: string): Json {
+    for (const t of this.templates.values()) {
+      const patterns = Array.isArray(t.index_patterns) ? (t.index_patterns as string[]) : []; // written by putIndexTemplate
+      const matches = patterns.some((p) => (p.endsWith('*') ? index.startsWith(p.slice(0, -1)) : index === p));
+      const template = t.template as { mappings?: Json } | undefined; // templates are the JSON putIndexTemplate sent
+      if (matches) return template?.mappings ?? {};
+    }
+    return {};
+  }
+
   doc(index: string, id: string): StoredDoc | undefined {
     return this.indices.get(index)?.get(id);
+  }
+
+  /** `_bulk` with `create`/`index` actions on stored documents (a `create` of an existing id is a 409 item). */
+  private bulk(lines: Json[]): Json {
+    const items: Json[] = [];
+    for (let i = 0; i < lines.length; i += 2) {
+      const [action, meta] = Object.entries(lines[i] ?? {})[0] ?? [];
+      const { _index, _id } = (meta ?? {}) as { _index?: string; _id?: string }; // request bodies are the JSON the client sent
+      const index = _index ?? '';
+      const id = _id ?? `auto-${++this.autoId}`;
+      const out = this.writeDoc(index, id, (lines[i + 1] ?? {}) as Json, action === 'create' ? { op_type: 'create' } : {}); // request bodies are the JSON the client sent
+      if (out instanceof errors.ResponseError) {
+        const body = out.body as { error?: Json }; // built by responseError above
+        items.push({ [String(action)]: { _index: index, _id: id, status: out.statusCode, error: body.error } });
+      } else if (!(out instanceof Error)) {
+        items.push({ [String(action)]: { _index: index, _id: id, status: out.result === 'created' ? 201 : 200, result: out.result } });
+      }
+    }
+    return { took: 1, errors: items.some((it) => Object.values(it).some((v) => (v as { status: number }).status >= 300)), items }; // items are built just above
+  }
+
+  /** `_search`, `_count` and `_delete_by_query` over stored documents (bool/term/terms/range/exists/ids only). */
+  private queryDocs(endpoint: string, index: string, body: Json): Json {
+    const docs = [...(this.indices.get(index)?.entries() ?? [])].filter(([id, d]) => matches(body.query as Json | undefined, id, d.source)); // request bodies are the JSON the client sent
+    if (endpoint === '_count') return { count: docs.length };
+    if (endpoint === '_delete_by_query') {
+      for (const [id] of docs) this.indices.get(index)?.delete(id);
+      return { deleted: docs.length, version_conflicts: 0, failures: [] };
+    }
+    const sort = Array.isArray(body.sort) ? (body.sort as Json[]) : []; // request bodies are the JSON the client sent
+    const first = sort[0] ? Object.entries(sort[0])[0] : undefined;
+    if (first) {
+      const [field, spec] = first;
+      const desc = (spec as { order?: string }).order === 'desc'; // request bodies are the JSON the client sent
+      docs.sort(([, a], [, b]) => String(a.source[field] ?? '').localeCompare(String(b.source[field] ?? '')) * (desc ? -1 : 1));
+    }
+    const from = typeof body.from === 'number' ? body.from : 0;
+    const size = typeof body.size === 'number' ? body.size : 10;
+    return {
+      hits: {
+        total: { value: docs.length, relation: 'eq' },
+        hits: docs.slice(from, from + size).map(([id, d]) => ({ _index: index, _id: id, _source: d.source, ...(first ? { sort: [d.source[first[0]] ?? null] } : {}) })),
+      },
+    };
   }
 
   private getDoc(index: string, id: string): Json | Error {
@@ -141,6 +203,47 @@ export class FakeCluster {
     }
     this.indices.get(index)?.delete(id);
     return { _index: index, _id: id, result: 'deleted', _seq_no: ++this.seqNo, _primary_term: PRIMARY_TERM };
+  }
+}
+
+const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** Evaluates the small query subset the state stores use against a document's top-level key fields. */
+function matches(query: Json | undefined, id: string, source: Json): boolean {
+  if (!query) return true;
+  const [kind, spec] = Object.entries(query)[0] ?? [];
+  const q = (spec ?? {}) as Json; // request bodies are the JSON the client sent
+  switch (kind) {
+    case 'match_all':
+      return true;
+    case 'bool':
+      return (
+        asList(q.filter).every((c) => matches(c as Json, id, source)) && // request bodies are the JSON the client sent
+        asList(q.must).every((c) => matches(c as Json, id, source)) && // request bodies are the JSON the client sent
+        !asList(q.must_not).some((c) => matches(c as Json, id, source)) // request bodies are the JSON the client sent
+      );
+    case 'term': {
+      const [field, value] = Object.entries(q)[0] ?? [];
+      const wanted = typeof value === 'object' && value !== null ? (value as Json).value : value; // request bodies are the JSON the client sent
+      return field !== undefined && asList(source[field]).some((v) => v === wanted);
+    }
+    case 'terms': {
+      const [field, values] = Object.entries(q)[0] ?? [];
+      return field !== undefined && asList(source[field]).some((v) => asList(values).includes(v));
+    }
+    case 'exists':
+      return source[String(q.field)] !== undefined && source[String(q.field)] !== null;
+    case 'ids':
+      return asList(q.values).includes(id);
+    case 'range': {
+      const [field, bounds] = Object.entries(q)[0] ?? [];
+      const value = field === undefined ? undefined : source[field];
+      if (typeof value !== 'string') return false;
+      const b = bounds as Record<string, string>; // request bodies are the JSON the client sent
+      return (b.gte === undefined || value >= b.gte) && (b.gt === undefined || value > b.gt) && (b.lte === undefined || value <= b.lte) && (b.lt === undefined || value < b.lt);
+    }
+    default:
+      throw new Error(`the fake cluster does not evaluate ${String(kind)} queries`);
   }
 }
 

@@ -12,7 +12,7 @@ import { defaultRetryPolicy, describeEsError, type RetryPolicy } from './retry';
 import { createRuleStore } from './rules';
 import { createUserStore } from './users';
 
-export { ClusterUnavailableError } from './retry';
+export { ClusterRequestError, ClusterUnavailableError } from './retry';
 
 export interface ElasticsearchStoreOptions {
   node: string;

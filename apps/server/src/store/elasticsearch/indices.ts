@@ -188,7 +188,7 @@ export function indexTemplates(names: IndexNames, prefix = 'execwatch'): Record<
     },
   };
   const mappings = stateMappings();
-  for (const key of Object.keys(mappings) as (keyof typeof mappings)[]) {
+  for (const key of Object.keys(mappings) as (keyof typeof mappings)[]) { // Object.keys loses the key type
     const index = names[key];
     templates[index] = {
       name: index,
@@ -258,6 +258,6 @@ function stateKeyOf(index: string): Exclude<keyof IndexNames, 'alerts'> {
 
 function isAlreadyExists(err: unknown): boolean {
   if (typeof err !== 'object' || err === null || !('body' in err)) return false;
-  const body = (err as { body?: { error?: { type?: string } } }).body;
+  const body = (err as { body?: { error?: { type?: string } } }).body; // a client ResponseError carries the parsed body
   return body?.error?.type === 'resource_already_exists_exception';
 }

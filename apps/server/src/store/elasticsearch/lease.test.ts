@@ -79,3 +79,14 @@ describe('rule-run leases (several server instances on one cluster)', () => {
     expect((runsBy.a ?? 0) + (runsBy.b ?? 0)).toBe(10);
   });
 });
+
+describe('alert writes from two instances', () => {
+  it('never duplicates: the second instance finds every alert already present', async () => {
+    const cluster = new FakeCluster();
+    const alerts = ['x1', 'x2', 'x3'].map((id) => ({ id, index: 'execwatch-alerts-default', doc: { '@timestamp': '2024-06-01T12:00:00.000Z', kibana: { alert: { uuid: id } } } }));
+    const [first, second] = await Promise.all([storeOn(cluster, { instanceId: 'a' }).alerts.createMany(alerts), storeOn(cluster, { instanceId: 'b' }).alerts.createMany(alerts)]);
+    expect((first?.created ?? 0) + (second?.created ?? 0)).toBe(3);
+    expect((first?.existing ?? 0) + (second?.existing ?? 0)).toBe(3);
+    expect(cluster.indices.get('execwatch-alerts-default')?.size).toBe(3);
+  });
+});

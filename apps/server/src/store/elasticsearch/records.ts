@@ -31,7 +31,8 @@ export function createExecutionLog(ctx: EsContext): ExecutionLog {
   };
 }
 
-const checklistId = (alertId: string, stepId: string) => `${encodeURIComponent(alertId)}/${encodeURIComponent(stepId)}`;
+// encodeURIComponent escapes ":", so the separator is unambiguous.
+const checklistId = (alertId: string, stepId: string) => `${encodeURIComponent(alertId)}:${encodeURIComponent(stepId)}`;
 
 /** Checklist steps per alert (one document per alert and step). */
 export function createChecklistStore(ctx: EsContext): ChecklistStore {
@@ -41,7 +42,7 @@ export function createChecklistStore(ctx: EsContext): ChecklistStore {
       return allDocs<ChecklistEntry>(ctx, index, 'step', 'step_id', [{ term: { alert_id: alertId } }]);
     },
     async doneCounts(alertIds) {
-      const out: Record<string, string[]> = {};
+      const out: Record<string, string[]> = Object.fromEntries(alertIds.map((id) => [id, []]));
       if (alertIds.length === 0) return out;
       const entries = await allDocs<ChecklistEntry>(ctx, index, 'step', 'step_id', [{ terms: { alert_id: alertIds } }, { term: { done: true } }]);
       for (const e of entries) (out[e.alert_id] ??= []).push(e.step_id);

@@ -21,6 +21,17 @@ export class ClusterUnavailableError extends Error {
   }
 }
 
+/** The cluster refused a request (a 4xx other than 404/409); the message names its reason. */
+export class ClusterRequestError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+  ) {
+    super(message);
+    this.name = 'ClusterRequestError';
+  }
+}
+
 /** HTTP statuses worth another try: throttling and server-side trouble. */
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
@@ -55,10 +66,10 @@ export function describeEsError(err: unknown): string {
 
 function extractReason(body: unknown): string | null {
   if (typeof body !== 'object' || body === null) return null;
-  const error = (body as { error?: unknown }).error;
+  const error = (body as { error?: unknown }).error; // checked to be an object just before
   if (typeof error === 'string') return error;
   if (typeof error === 'object' && error !== null) {
-    const e = error as { type?: unknown; reason?: unknown };
+    const e = error as { type?: unknown; reason?: unknown }; // checked to be an object just before
     return [e.type, e.reason].filter((v) => typeof v === 'string').join(': ') || null;
   }
   return null;
@@ -74,7 +85,13 @@ export async function withRetry<T>(what: string, fn: () => Promise<T>, policy: R
     try {
       return await fn();
     } catch (err) {
-      if (!isRetryableError(err)) throw err;
+      if (!isRetryableError(err)) {
+        // 404 and 409 are answers callers act on (absent, conflict); other refusals get a readable reason.
+        if (err instanceof errors.ResponseError && !isNotFound(err) && !isConflict(err)) {
+          throw new ClusterRequestError(`${what} was rejected: ${describeEsError(err)}`, err.statusCode ?? 400);
+        }
+        throw err;
+      }
       last = err;
       if (attempt + 1 < policy.attempts) {
         const delay = backoffDelay(policy, attempt);

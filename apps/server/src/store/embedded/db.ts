@@ -24,8 +24,9 @@ export function openDatabase(dataDir: string, log: Logger): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  // Checkpoints run after responses (see scheduleCheckpoint), not inside a commit.
-  db.pragma('wal_autocheckpoint = 0');
+  // Checkpoints run after responses (see scheduleCheckpoint in index.ts), not inside a commit; the
+  // automatic one is only a safety net for a WAL that grew past 128 MB anyway.
+  db.pragma('wal_autocheckpoint = 8192');
   db.pragma('journal_size_limit = 67108864');
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { compile, search } from '@execwatch/eql';
+import { compile, search, type EqlEvent } from '@execwatch/eql';
 import { compileExceptionMatcher, type ExceptionMatcher } from '@execwatch/exceptions';
 import type { BulkItemResult, BulkOperation, Doc, EventHit, EventStore, RuleSearchRequest, RuleSearchResult } from '../ports';
 import type { Db } from './db';
@@ -43,7 +43,7 @@ const err = (action: BulkOperation['action'], index: string, id: string | null, 
 });
 
 /** The event store over the `events` table. `afterWrite` runs once per committed bulk call. */
-export function createEventStore(db: Db, afterWrite: () => void): EventStore {
+export function createEventStore(db: Db, afterWrite: () => void, now: () => number = Date.now): EventStore {
   // The document: the client's line as JSONB (SQLite validates it) with event.ingested set to the ingest time.
   const newDoc = `SELECT d, ${TIMESTAMP_MS('d')} AS t FROM (SELECT jsonb_set(jsonb(:src), '$.event.ingested', :ingestedIso) AS d)`;
   const insertSql = (dataStream: boolean) => `
@@ -112,7 +112,7 @@ export function createEventStore(db: Db, afterWrite: () => void): EventStore {
           changes = (dataStream ? insertDataStream : insert).run(params).changes;
         }
         if (changes === 0) {
-          results[i] = rejected(op, id, dataStream);
+          results[i] = rejected(op, op.id ?? null, dataStream);
           continue;
         }
         if (!knownIndices.has(op.index)) {
@@ -122,7 +122,7 @@ export function createEventStore(db: Db, afterWrite: () => void): EventStore {
         results[i] = { action: op.action, _index: op.index, _id: id, status, result: status === 201 ? 'created' : 'updated' };
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
-        results[i] = err(op.action, op.index, id, 400, 'document_parsing_exception',
+        results[i] = err(op.action, op.index, op.id ?? null, 400, 'document_parsing_exception',
           `[${op.line}:1] failed to parse: ${message === 'malformed JSON' ? 'malformed JSON (the source line is not valid JSON)' : message}`);
       }
     }
@@ -130,7 +130,7 @@ export function createEventStore(db: Db, afterWrite: () => void): EventStore {
   });
 
   /** Why a line that parsed was not stored: not an object, or a data stream document without @timestamp. */
-  function rejected(op: BulkOperation, id: string, dataStream: boolean): BulkItemResult {
+  function rejected(op: BulkOperation, id: string | null, dataStream: boolean): BulkItemResult {
     const d = diagnose.get(op.source);
     if (d?.type !== 'object') {
       return err(op.action, op.index, id, 400, 'document_parsing_exception', `[${op.line}:1] failed to parse: the source must be a JSON object, found ${d?.type ?? 'nothing'}`);
@@ -147,7 +147,7 @@ export function createEventStore(db: Db, afterWrite: () => void): EventStore {
     if (override === 'event.ingested') return { expr: 'coalesce(ingested, ts)', params: [] };
     if (override === null || override === '@timestamp') return { expr: 'ts', params: [] };
     const path = jsonPath(override);
-    return { expr: `coalesce(${epochMsSql('doc', '?')}, ts)`, params: [path, path, path, path, path] };
+    return { expr: `coalesce(${epochMsSql('doc', '?')}, ts)`, params: [path, path, path, path] };
   }
 
   function matchingIndices(patterns: string[]): string[] {
@@ -222,35 +222,35 @@ export function createEventStore(db: Db, afterWrite: () => void): EventStore {
     const rows = db
       .prepare<unknown[], FullRow>(sql)
       .iterate(...win.params, req.window.from, ...win.params, req.window.to, ...indices, ...where.params, ...win.params);
-    const candidates: EventHit[] = [];
     const suppressedByItem: Record<string, number> = {};
     const suppressedEvents: EventHit[] = [];
     let suppressed = 0;
-    for (const r of rows) {
-      const hit = toHit(r);
-      const itemId = matcher.match(hit._source);
-      if (itemId === null) {
-        candidates.push(hit);
-        continue;
+    // Candidates stream into the sequence matcher; exception matches are taken out (and counted) on the way.
+    function* candidates(): Generator<EventHit> {
+      for (const r of rows) {
+        const hit = toHit(r);
+        const itemId = matcher.match(hit._source);
+        if (itemId === null) {
+          yield hit;
+          continue;
+        }
+        suppressed++;
+        suppressedByItem[itemId] = (suppressedByItem[itemId] ?? 0) + 1;
+        if (suppressedEvents.length < (req.suppressedSample ?? 0)) suppressedEvents.push(hit);
       }
-      suppressed++;
-      suppressedByItem[itemId] = (suppressedByItem[itemId] ?? 0) + 1;
-      if (suppressedEvents.length < (req.suppressedSample ?? 0)) suppressedEvents.push(hit);
     }
-    const timestampField = req.timestampOverride ?? '@timestamp';
-    const res = search(candidates, {
+    const res = search(candidates(), {
       query: req.query,
       size: req.size,
-      timestamp_field: timestampField,
-      tiebreaker_field: undefined,
+      timestamp_field: req.timestampOverride ?? '@timestamp',
       result_position: 'head',
-      filter: undefined,
     });
-    const asHit = (e: { _index: string; _id: string; _source: object }): EventHit => ({ _index: e._index, _id: e._id, _source: e._source as Doc });
+    const asHits = (events: EqlEvent[]): EventHit[] =>
+      events.flatMap((e) => (e.missing === true ? [] : [{ _index: e._index ?? '', _id: e._id ?? '', _source: e._source }]));
     return {
-      events: (res.events ?? []).map(asHit),
-      sequences: (res.sequences ?? []).map((s) => ({ join_keys: s.join_keys ?? [], events: s.events.map(asHit) })),
-      total: res.total,
+      events: asHits(res.events ?? []),
+      sequences: (res.sequences ?? []).map((s) => ({ join_keys: s.join_keys, events: asHits(s.events) })),
+      total: res.total.value,
       suppressed,
       suppressedByItem,
       suppressedEvents,
@@ -276,7 +276,7 @@ export function createEventStore(db: Db, afterWrite: () => void): EventStore {
 
     async searchRule(req) {
       const compiled = compile(req.query);
-      const matcher = compileExceptionMatcher(req.exceptions, { now: Date.now() });
+      const matcher = compileExceptionMatcher(req.exceptions, { now: now() });
       const indices = matchingIndices(req.index);
       if (indices.length === 0 || req.window.to <= req.window.from) return empty();
       if (compiled.kind === 'event') return searchEventRule(req, compiled, matcher, indices);

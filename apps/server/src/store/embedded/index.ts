@@ -36,7 +36,7 @@ export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: 
   };
   return {
     kind: 'embedded',
-    events: createEventStore(db, scheduleCheckpoint),
+    events: createEventStore(db, scheduleCheckpoint, opts.now),
     alerts: createAlertStore(db),
     rules: createRuleStore(db),
     executions: createExecutionLog(db),

@@ -19,10 +19,24 @@ export const migrations: Migration[] = [
         -- event.ingested (the ingest time) and @timestamp, epoch ms.
         ingested INTEGER,
         ts INTEGER,
-        doc BLOB NOT NULL
+        doc BLOB NOT NULL,
+        -- Hot fields of the container-exec rules, computed from the document (see hot-fields.ts). They live
+        -- only in the window index below, so a rule run filters on the index and reads few rows.
+        g_interactive ANY GENERATED ALWAYS AS (doc ->> '$.process.interactive') VIRTUAL,
+        g_same_as_process ANY GENERATED ALWAYS AS (doc ->> '$.process.entry_leader.same_as_process') VIRTUAL,
+        g_entry_meta_type ANY GENERATED ALWAYS AS (doc ->> '$.process.entry_leader.entry_meta.type') VIRTUAL,
+        g_has_container_id ANY GENERATED ALWAYS AS ((doc ->> '$.container.id') IS NOT NULL) VIRTUAL,
+        g_event_type ANY GENERATED ALWAYS AS (doc ->> '$.event.type') VIRTUAL,
+        -- 1 when a parent object of a hot field is an array (objects in arrays): the columns cannot decide then.
+        g_nested_arrays ANY GENERATED ALWAYS AS (
+          json_type(doc, '$.process') = 'array' OR json_type(doc, '$.event') = 'array' OR json_type(doc, '$.container') = 'array'
+          OR json_type(doc, '$.process.entry_leader') = 'array' OR json_type(doc, '$.process.entry_leader.entry_meta') = 'array'
+        ) VIRTUAL
       );
       CREATE UNIQUE INDEX events_explicit_id ON events (idx, id) WHERE explicit_id = 1;
-      CREATE INDEX events_override_time ON events (coalesce(ingested, ts));
+      CREATE INDEX events_override_time ON events (
+        coalesce(ingested, ts), g_interactive, g_same_as_process, g_entry_meta_type, g_has_container_id, g_nested_arrays, g_event_type
+      );
       CREATE INDEX events_ts ON events (ts);
       CREATE INDEX events_entry_leader ON events (doc ->> '$.process.entry_leader.entity_id');
       CREATE TABLE event_indices (name TEXT PRIMARY KEY);

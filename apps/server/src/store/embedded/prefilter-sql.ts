@@ -1,4 +1,5 @@
 import { jsonPath, parentPaths } from './field-path';
+import { HOT_EXISTS_COLUMNS, HOT_FIELD_COLUMNS, NESTED_ARRAYS_COLUMN } from './hot-fields';
 
 /** The loose pre-filter @execwatch/eql derives from a query (structurally the same type). */
 export type Prefilter =
@@ -11,6 +12,8 @@ export type Prefilter =
 export interface SqlFragment {
   sql: string;
   params: (string | number)[];
+  /** False when the fragment reads only indexed columns (evaluated before the row is read). */
+  usesDoc?: boolean;
 }
 
 const TRUE: SqlFragment = { sql: '1', params: [] };
@@ -30,20 +33,61 @@ export function prefilterToSql(pf: Prefilter, col = 'doc'): SqlFragment {
     case 'or': {
       const parts = pf.args.map((a) => prefilterToSql(a, col));
       if (pf.kind === 'and') {
-        const real = parts.filter((p) => p.sql !== '1');
+        // Index-only tests first: SQLite reads the row only once a test needs the document.
+        const real = parts.filter((p) => p.sql !== '1').sort((a, b) => Number(a.usesDoc !== false) - Number(b.usesDoc !== false));
         if (real.length === 0) return TRUE;
         return join(real, ' AND ');
       }
       if (parts.length === 0 || parts.some((p) => p.sql === '1')) return TRUE;
       return join(parts, ' OR ');
     }
-    case 'exists':
+    case 'exists': {
+      const hot = HOT_EXISTS_COLUMNS[pf.field];
+      if (hot !== undefined) return hotLeaf(hot, []);
       return leaf(pf.field, col, (p) => ({ sql: `${col} ->> ? IS NOT NULL`, params: [p] }));
-    case 'eq':
+    }
+    case 'eq': {
+      const hot = HOT_FIELD_COLUMNS[pf.field];
+      if (hot !== undefined) return hotEq(hot, pf.values, pf.caseInsensitive);
       return leaf(pf.field, col, (p) => eqSql(p, pf.values, pf.caseInsensitive, col));
-    case 'wildcard':
+    }
+    case 'wildcard': {
+      const hotExists = HOT_EXISTS_COLUMNS[pf.field];
+      if (hotExists !== undefined && pf.patterns.length > 0 && pf.patterns.every((p) => /^\*+$/.test(p))) return hotLeaf(hotExists, []);
       return leaf(pf.field, col, (p) => wildcardSql(p, pf.patterns, pf.caseInsensitive, col));
+    }
   }
+}
+
+/** A test on generated columns, passing rows where a parent object is an array. */
+function hotLeaf(sql: string, params: (string | number)[]): SqlFragment {
+  return { sql: `(${sql}) OR ${NESTED_ARRAYS_COLUMN}`, params, usesDoc: false };
+}
+
+// Characters JSON text escapes: values holding them are not searched for inside array text.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+/** Equality on a generated column; arrays are stored as JSON text, searched for the quoted value. */
+function hotEq(column: string, values: (string | number | boolean)[], ci: boolean): SqlFragment {
+  const forms = eqForms(values, ci);
+  if (forms === 'loose') return hotLeaf(`${column} IS NOT NULL`, []);
+  if (forms.length === 0) return { sql: '0', params: [], usesDoc: false };
+  const lhs = ci ? `lower(${column})` : column;
+  const strings = values.filter((v): v is string => typeof v === 'string');
+  const arrayParts: string[] = [];
+  const arrayParams: (string | number)[] = [];
+  let arrayAny = strings.length !== values.length;
+  for (const v of strings) {
+    if (NEEDS_ESCAPE.test(v)) arrayAny = true;
+    else {
+      arrayParts.push(`instr(${lhs}, ?) > 0`);
+      arrayParams.push(JSON.stringify(ci ? v.toLowerCase() : v));
+    }
+  }
+  if (arrayAny || arrayParts.length === 0) {
+    return hotLeaf(`${lhs} IN (${forms.map(() => '?').join(',')}) OR substr(${column}, 1, 1) = '['`, forms);
+  }
+  return hotLeaf(`${lhs} IN (${forms.map(() => '?').join(',')}) OR (substr(${column}, 1, 1) = '[' AND (${arrayParts.join(' OR ')}))`, [...forms, ...arrayParams]);
 }
 
 function join(parts: SqlFragment[], op: string): SqlFragment {
@@ -64,7 +108,8 @@ function leaf(field: string, col: string, scalar: (path: string) => SqlFragment)
   return { sql: alternatives.join(' OR '), params };
 }
 
-function eqSql(path: string, values: (string | number | boolean)[], ci: boolean, col: string): SqlFragment {
+/** The values an equality may meet in stored JSON (booleans as 1/0 or text, numbers as numbers or text), or 'loose'. */
+function eqForms(values: (string | number | boolean)[], ci: boolean): (string | number)[] | 'loose' {
   const forms = new Set<string | number>();
   for (const v of values) {
     if (typeof v === 'boolean') {
@@ -74,7 +119,8 @@ function eqSql(path: string, values: (string | number | boolean)[], ci: boolean,
       forms.add(v);
       forms.add(String(v));
     } else {
-      if (ci && !ASCII.test(v)) return { sql: `${col} ->> ? IS NOT NULL`, params: [path] };
+      // SQLite's lower() folds ASCII only: non-ASCII case-insensitive values are left to JS.
+      if (ci && !ASCII.test(v)) return 'loose';
       forms.add(ci ? v.toLowerCase() : v);
       const n = Number(v);
       if (v.trim() !== '' && Number.isFinite(n)) forms.add(n);
@@ -82,16 +128,22 @@ function eqSql(path: string, values: (string | number | boolean)[], ci: boolean,
       if (v === 'false') forms.add(0);
     }
   }
-  if (forms.size === 0) return { sql: '0', params: [] };
-  const list = [...forms];
+  return [...forms];
+}
+
+function eqSql(path: string, values: (string | number | boolean)[], ci: boolean, col: string): SqlFragment {
+  const forms = eqForms(values, ci);
+  if (forms === 'loose') return { sql: `${col} ->> ? IS NOT NULL`, params: [path] };
+  if (forms.length === 0) return { sql: '0', params: [] };
   const lhs = ci ? `lower(${col} ->> ?)` : `${col} ->> ?`;
-  return { sql: `${lhs} IN (${list.map(() => '?').join(',')})`, params: [path, ...list] };
+  return { sql: `${lhs} IN (${forms.map(() => '?').join(',')})`, params: [path, ...forms] };
 }
 
 function wildcardSql(path: string, patterns: string[], ci: boolean, col: string): SqlFragment {
   if (patterns.length === 0) return { sql: '0', params: [] };
-  const parts: string[] = [];
-  const params: (string | number)[] = [];
+  // Booleans and numbers print differently in SQL and JS (0 vs "false", 100.0 vs "100"): let JS decide them.
+  const parts: string[] = [`json_type(${col}, ?) IN ('true', 'false', 'integer', 'real')`];
+  const params: (string | number)[] = [path];
   for (const p of patterns) {
     if (/^\**$/.test(p)) return { sql: `${col} ->> ? IS NOT NULL`, params: [path] };
     if (ci && !ASCII.test(p)) return { sql: `${col} ->> ? IS NOT NULL`, params: [path] };

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { EuiBasicTable, EuiCodeBlock, EuiFieldSearch, EuiSpacer } from '@elastic/eui';
+import { EuiBasicTable, EuiButtonEmpty, EuiCopy, EuiFieldSearch, EuiPanel, EuiSpacer } from '@elastic/eui';
 import { displayValue, flattenDocument } from '../../../lib/document';
 
 type Row = { field: string; value: string };
@@ -27,11 +27,21 @@ export function FieldsTable({ document }: { document: Record<string, unknown> })
   );
 }
 
-/** The alert document as JSON. */
+/** The alert document as JSON (a plain block: EUI's highlighter would pull every Prism grammar into the bundle). */
 export function JsonView({ document }: { document: Record<string, unknown> }) {
+  const json = JSON.stringify(document, null, 2);
   return (
-    <EuiCodeBlock language="json" isCopyable overflowHeight={600} fontSize="s" paddingSize="s" data-test-subj="alert-json">
-      {JSON.stringify(document, null, 2)}
-    </EuiCodeBlock>
+    <EuiPanel color="subdued" paddingSize="s" hasBorder={false} data-test-subj="alert-json">
+      <EuiCopy textToCopy={json}>
+        {(copy) => (
+          <EuiButtonEmpty size="xs" iconType="copyClipboard" onClick={copy}>
+            Copy JSON
+          </EuiButtonEmpty>
+        )}
+      </EuiCopy>
+      <pre style={{ fontSize: 12, overflow: 'auto', maxHeight: 600, margin: 0 }} tabIndex={0} aria-label="Alert document as JSON">
+        {json}
+      </pre>
+    </EuiPanel>
   );
 }

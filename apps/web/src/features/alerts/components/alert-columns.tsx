@@ -18,20 +18,25 @@ function Mono({ children }: { children: ReactNode }) {
   return <code style={{ fontSize: 12, wordBreak: 'break-all' }}>{children}</code>;
 }
 
+/** Long text cut to two lines; the whole text is in the tooltip and the flyout. */
+function Clamp({ text }: { text: string }) {
+  return (
+    <span title={text} style={{ display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', overflow: 'hidden', fontSize: 12 }}>
+      {text}
+    </span>
+  );
+}
+
 export const alertColumns: AlertColumn[] = [
   { id: 'time', name: '@timestamp', sortField: '@timestamp', width: '170px', render: (a) => formatTime(a['@timestamp']) },
-  { id: 'rule', name: 'Rule', sortField: 'rule.name', width: '200px', render: (a) => a.rule.name },
+  { id: 'rule', name: 'Rule', sortField: 'rule.name', width: '180px', render: (a) => <Clamp text={a.rule.name} /> },
   { id: 'severity', name: 'Severity', sortField: 'severity', width: '100px', render: (a) => <SeverityBadge severity={a.severity} /> },
   { id: 'risk', name: 'Risk', sortField: 'risk_score', width: '60px', render: (a) => a.risk_score },
   {
     id: 'reason',
     name: 'Reason',
     width: '260px',
-    render: (a) => (
-      <EuiText size="xs">
-        <span>{a.reason}</span>
-      </EuiText>
-    ),
+    render: (a) => <Clamp text={a.reason} />,
   },
   {
     id: 'namespace',

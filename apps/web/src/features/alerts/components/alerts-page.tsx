@@ -8,7 +8,6 @@ import {
   EuiPanel,
   EuiSelect,
   EuiSpacer,
-  EuiSuperDatePicker,
 } from '@elastic/eui';
 import type { AlertGroupField } from '@execwatch/api';
 import { QueryError } from '../../../components/query-error';
@@ -23,6 +22,7 @@ import { BulkActions, type BulkTarget } from './bulk-actions';
 import { ColumnPicker } from './column-picker';
 import { FieldFilter } from './field-filter';
 import { FieldFilterBadges } from './field-filter-badges';
+import { LazyTimeRangePicker } from './lazy-time-range-picker';
 import { QueryBar } from './query-bar';
 import { SelectionBar } from './selection-bar';
 import { SeverityFilter } from './severity-filter';
@@ -92,20 +92,17 @@ export function AlertsPage() {
         pageTitle="Alerts"
         description="Interactive exec sessions launched against running containers (MITRE ATT&CK T1609)."
         rightSideItems={[
-          <EuiSuperDatePicker
+          <LazyTimeRangePicker
             key="range"
-            start={view.from}
-            end={view.to}
-            onTimeChange={({ start, end }) => update({ from: start, to: end })}
-            isPaused={view.refresh === 0}
-            refreshInterval={view.refresh > 0 ? view.refresh : 30_000}
-            onRefreshChange={({ isPaused, refreshInterval }) => update({ refresh: isPaused ? 0 : Math.max(refreshInterval, 1000) }, { replace: true })}
+            from={view.from}
+            to={view.to}
+            refresh={view.refresh}
+            onTimeChange={(from, to) => update({ from, to })}
+            onRefreshChange={(refresh) => update({ refresh }, { replace: true })}
             onRefresh={() => {
               void alerts.refetch();
               void stats.refetch();
             }}
-            data-test-subj="alerts-date-picker"
-            width="auto"
           />,
         ]}
         bottomBorder={false}

@@ -24,6 +24,11 @@ function TechniqueFacts({ id, name, reference, tactic }: { id: string; name: str
         </EuiLink>
       </EuiText>
       <EuiSpacer size="s" />
+      {facts.data && facts.data.tactics.length > 0 && (
+        <EuiText size="xs" color="subdued">
+          Platforms: {facts.data.platforms.join(', ') || '—'}
+        </EuiText>
+      )}
       {facts.isPending ? (
         <EuiSkeletonText lines={3} />
       ) : facts.data ? (
@@ -45,7 +50,7 @@ function TechniqueFacts({ id, name, reference, tactic }: { id: string; name: str
                 columnWidths={[1, 3]}
                 listItems={facts.data.mitigations.map((m) => ({
                   title: (
-                    <EuiLink href={`https://attack.mitre.org/mitigations/${m.id}/`} target="_blank" external>
+                    <EuiLink href={m.url} target="_blank" external>
                       {m.id} {m.name}
                     </EuiLink>
                   ),
@@ -67,9 +72,9 @@ function TechniqueFacts({ id, name, reference, tactic }: { id: string; name: str
                 columnWidths={[1, 3]}
                 listItems={facts.data.detection.map((d) => ({
                   title: (
-                    <EuiLink href={`https://attack.mitre.org/datasources/${d.id}/`} target="_blank" external>
-                      {d.id} {d.data_source}
-                      {d.data_component ? `: ${d.data_component}` : ''}
+                    <EuiLink href={d.url} target="_blank" external>
+                      {d.id} {d.name}
+                      {d.component ? `: ${d.component}` : ''}
                     </EuiLink>
                   ),
                   description: d.description ?? '',

@@ -8,18 +8,19 @@ import {
   type EuiBasicTableColumn,
 } from '@elastic/eui';
 import { QueryError } from '../../../components/query-error';
+import type { RelatedEvent } from '@execwatch/api';
 import { displayValue, getPath } from '../../../lib/document';
 import { formatTime } from '../../../lib/format';
 import { useRelatedEventsQuery } from '../api/use-related-events-query';
 
-type EventDoc = Record<string, unknown>;
+type EventDoc = RelatedEvent;
 
 const columns: Array<EuiBasicTableColumn<EventDoc>> = [
-  { name: '@timestamp', width: '170px', render: (e: EventDoc) => formatTime(String(getPath(e, '@timestamp') ?? '')) },
-  { name: 'event.action', width: '90px', render: (e: EventDoc) => displayValue(getPath(e, 'event.action')) },
-  { name: 'process', render: (e: EventDoc) => <code>{[getPath(e, 'process.args')].flat().filter((v) => typeof v === 'string').join(' ') || displayValue(getPath(e, 'process.name'))}</code> },
-  { name: 'user', width: '80px', render: (e: EventDoc) => displayValue(getPath(e, 'user.name') ?? getPath(e, 'user.id')) },
-  { name: 'pod', render: (e: EventDoc) => displayValue(getPath(e, 'orchestrator.resource.name')) },
+  { name: '@timestamp', width: '170px', render: (e: EventDoc) => formatTime(e['@timestamp']) },
+  { name: 'event.action', width: '90px', render: (e: EventDoc) => e.event_action ?? '—' },
+  { name: 'process', render: (e: EventDoc) => <code>{e.command_line ?? e.process_name ?? '—'}</code> },
+  { name: 'user', width: '80px', render: (e: EventDoc) => e.user_name ?? '—' },
+  { name: 'pod', render: (e: EventDoc) => displayValue(getPath(e.document, 'orchestrator.resource.name')) },
 ];
 
 /** "Show related events": the events sharing one field value, in a child flyout. */

@@ -3,7 +3,6 @@ import {
   EuiBasicTable,
   EuiButton,
   EuiCallOut,
-  EuiCodeBlock,
   EuiDescriptionList,
   EuiFieldText,
   EuiFlexGrid,
@@ -139,9 +138,11 @@ export default function RulePage() {
                 <EuiDescriptionList compressed listItems={[{ title: 'Index', description: r.index.join(', ') }, { title: 'Language', description: r.language ?? r.type }]} />
               </EuiFlexGrid>
               <EuiSpacer size="s" />
-              <EuiCodeBlock language="sql" fontSize="s" paddingSize="s" data-test-subj="rule-query">
-                {r.query}
-              </EuiCodeBlock>
+              <EuiPanel color="subdued" paddingSize="s" hasBorder={false}>
+                <pre style={{ fontSize: 12, whiteSpace: 'pre-wrap', margin: 0 }} data-test-subj="rule-query">
+                  {r.query}
+                </pre>
+              </EuiPanel>
               <EuiSpacer size="s" />
               <EuiText size="xs">
                 <strong>Threat:</strong>{' '}

@@ -1,0 +1,83 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { healthResponseSchema } from '@execwatch/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './testing/test-server';
+
+let server: TestServer;
+let webDist: string;
+
+beforeAll(async () => {
+  webDist = mkdtempSync(path.join(os.tmpdir(), 'execwatch-web-'));
+  mkdirSync(path.join(webDist, 'assets'));
+  writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body><div id="root"></div></body></html>');
+  writeFileSync(path.join(webDist, 'assets', 'app.js'), 'console.log(1)');
+  server = await startTestServer({ webDist });
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(webDist, { recursive: true, force: true });
+});
+
+describe('health', () => {
+  it('answers without authentication', async () => {
+    const { status, body } = await server.json('GET', '/api/health', { user: null });
+    expect(status).toBe(200);
+    const health = healthResponseSchema.parse(body);
+    expect(health).toMatchObject({ status: 'ok', store: 'embedded' });
+    expect(health.rules).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('errors', () => {
+  it('unknown API paths are 404 JSON', async () => {
+    const { status, body } = await server.json('GET', '/api/nope');
+    expect(status).toBe(404);
+    expect(body).toEqual({ error: 'not_found', message: 'no route for GET /api/nope', status: 404 });
+  });
+
+  it('asks for credentials with 401 and WWW-Authenticate', async () => {
+    const res = await server.request('GET', '/api/rules', { user: null });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Basic/);
+    expect(await res.json()).toMatchObject({ error: 'unauthenticated', status: 401 });
+  });
+
+  it('rejects JSON bodies over 1 MB with 413', async () => {
+    const big = JSON.stringify({ ids: ['x'], status: 'open', reason_text: 'a'.repeat(1_100_000) });
+    const { status, body } = await server.json('POST', '/api/alerts/_bulk_update', { rawBody: big, headers: { 'content-type': 'application/json' } });
+    expect(status).toBe(413);
+    expect(body).toMatchObject({ error: 'payload_too_large', status: 413 });
+  });
+
+  it('rejects malformed JSON with 400 and no stack trace', async () => {
+    const res = await server.request('PATCH', '/api/alerts/abc', { rawBody: '{"status":', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({ error: 'validation_error', status: 400 });
+    expect(text).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
+
+describe('web app', () => {
+  it('serves index.html for client routes with the CSP nonce injected', async () => {
+    const res = await server.request('GET', '/alerts/123', { user: null });
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    const html = await res.text();
+    expect(html).toContain(`<script nonce="${nonce}"`);
+    expect(html).toContain(`<meta property="csp-nonce" content="${nonce}" />`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('serves built assets, and never the SPA for API paths', async () => {
+    const asset = await server.request('GET', '/assets/app.js', { user: null });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toMatch(/immutable/);
+    const api = await server.request('GET', '/api/unknown-thing', { user: null });
+    expect(api.headers.get('content-type')).toMatch(/json/);
+  });
+});

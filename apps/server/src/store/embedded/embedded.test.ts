@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../log';
+import { auditEvent, alertDoc, createOps, execEvent, T0 } from '../contract/fixtures';
+import type { Store } from '../ports';
+import { DB_FILE, createEmbeddedStore } from './index';
+
+let dir: string;
+let store: Store;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-embedded-'));
+  store = createEmbeddedStore({ dataDir: dir, log: silentLogger });
+});
+afterEach(async () => {
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('embedded store file', () => {
+  it('uses WAL, 16 KB pages and records each migration once', async () => {
+    await store.close();
+    store = createEmbeddedStore({ dataDir: dir, log: silentLogger });
+    const db = new Database(path.join(dir, DB_FILE), { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('page_size', { simple: true })).toBe(16384);
+      const versions = db.prepare<[], { version: number }>('SELECT version FROM schema_migrations ORDER BY version').all().map((r) => r.version);
+      expect(versions).toEqual([...new Set(versions)]);
+      expect(versions.length).toBeGreaterThanOrEqual(4);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps data across close and reopen', async () => {
+    await store.events.bulk(createOps([execEvent({ id: 'a' }), execEvent({ id: 'b' })]), T0);
+    await store.alerts.createMany([alertDoc('x')]);
+    await store.close();
+    store = createEmbeddedStore({ dataDir: dir, log: silentLogger });
+    expect(await store.events.count()).toBe(2);
+    expect((await store.alerts.get('x'))?.id).toBe('x');
+  });
+
+  it('the audit table refuses UPDATE and DELETE', async () => {
+    await store.audit.append(auditEvent('a1', T0, 'alice', 'login'));
+    const db = new Database(path.join(dir, DB_FILE));
+    try {
+      expect(() => db.prepare("UPDATE audit_log SET action = 'x'").run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    } finally {
+      db.close();
+    }
+    expect((await store.audit.search({ page: 1, size: 10 })).total).toBe(1);
+  });
+
+  it('user text never becomes SQL: hostile filter values, field names and queries', async () => {
+    await store.alerts.createMany([alertDoc('a1'), alertDoc('a2', { namespace: "x'); DROP TABLE alerts; --" })]);
+    const search = (filter: Parameters<Store['alerts']['search']>[0]['filter']) =>
+      store.alerts.search({ filter, sort: { field: '@timestamp', order: 'desc' }, page: 1, size: 10 });
+    expect((await search({ namespace: ["x'); DROP TABLE alerts; --"] })).alerts.map((a) => a.id)).toEqual(['a2']);
+    expect((await search({ query: '"\'; DELETE FROM alerts; --"' })).total).toBe(0);
+    await expect(search({ fields: { "a') OR 1=1 --": 'x' } })).rejects.toThrow(/invalid field/);
+    await expect(search({ query: 'bad"field:x' })).rejects.toThrow();
+    await expect(store.events.relatedEvents('x") OR 1=1 --', 'v', { from: 0, to: T0 }, 5)).rejects.toThrow(/invalid field/);
+    expect((await search({})).total).toBe(2);
+  });
+
+  it('explicit ids are unique per index; generated ids are distinct', async () => {
+    const res = await store.events.bulk(createOps(Array.from({ length: 50 }, (_, i) => execEvent({ id: `g${i}` }))), T0);
+    expect(new Set(res.map((r) => r._id)).size).toBe(50);
+    const other = await store.events.bulk(createOps([execEvent()], 'logs-other.process-default', ['same']), T0);
+    const again = await store.events.bulk(createOps([execEvent()], PROCESS, ['same']), T0);
+    expect(other[0]?.status).toBe(201);
+    expect(again[0]?.status).toBe(201);
+  });
+});
+
+const PROCESS = 'logs-cloud_defend.process-default';

@@ -1,0 +1,16 @@
+import { generateEvents } from '@execwatch/simulator';
+import { buildAlert } from '../services/detection/alert-builder';
+import { startTestServer } from './test-server';
+import { seedRuleId } from './scenario';
+const s = await startTestServer({ realTime: true });
+const rule = await s.services.registry.get(seedRuleId);
+if (!rule) throw new Error('x');
+const events = generateEvents(10000, { seed: 1 });
+await s.store.alerts.createMany(events.map((e, i) => buildAlert([{ _index: 'x', _id: String(i), _source: e }], rule, { now: Date.now() - i * 1000, executionId: 'x', space: 'default' })));
+const k = await s.auth.createApiKey('admin', 'p');
+const time = async (name: string, n: number, fn: () => unknown) => { const t = performance.now(); for (let i = 0; i < n; i++) await fn(); console.log(name, ((performance.now() - t) / n).toFixed(2)); };
+const q = { filter: {}, sort: { field: '@timestamp' as const, order: 'desc' as const }, page: 1, size: 50 };
+await time('store', 50, () => s.store.alerts.search(q));
+await time('service', 50, () => s.services.alerts.list({ page: 1, size: 50, sort_field: '@timestamp', sort_order: 'desc' }));
+await time('http', 600, async () => (await fetch(`${s.url}/api/alerts?size=50`, { headers: { authorization: `ApiKey ${k.encoded}` } })).arrayBuffer());
+await s.close();

@@ -1,0 +1,214 @@
+/**
+ * Server benchmarks against a real server process on loopback with a temp data dir:
+ * - bulk ingest over HTTP (5,160-event requests, a few concurrent connections), events/s;
+ * - a rule run (POST /api/rules/{id}/_run) over a window holding 200,000 and then 1,000,000 events, ms;
+ * - the server's peak RSS over all of it (VmHWM), MB;
+ * - GET /api/alerts p99 with 100,000 stored alerts and 10 connections (autocannon), ms.
+ * Standalone: `node --import tsx bench/src/server.ts` prints the figures as JSON. Progress goes to stderr.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { generateEvents, toBulkBody } from '@execwatch/simulator';
+import { createAuth } from '../../apps/server/src/auth/index';
+import { silentLogger } from '../../apps/server/src/log';
+import { createServices } from '../../apps/server/src/services/index';
+import { buildAlert } from '../../apps/server/src/services/detection/alert-builder';
+import { createEmbeddedStore } from '../../apps/server/src/store/embedded/index';
+import type { StoredAlert } from '../../apps/server/src/store/ports';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const seedRuleId = '420e5bb4-93bf-40a3-8f4a-4cc1af90eca1';
+const adminPassword = 'bench-admin-password-1';
+const eventsPerRequest = 5160;
+const ingestConnections = 4;
+const distinctBodies = 8;
+const storedAlerts = Number(process.env.BENCH_ALERTS ?? 100_000);
+const smallWindow = Number(process.env.BENCH_SMALL_WINDOW ?? 200_000);
+const largeWindow = Number(process.env.BENCH_LARGE_WINDOW ?? 1_000_000);
+
+const progress = (msg: string) => process.stderr.write(`bench server: ${msg}\n`);
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Writes `count` alerts (from generated events) and an API key straight into the store, before the server starts. */
+async function prepareStore(dataDir: string): Promise<string> {
+  const now = Date.now();
+  const store = createEmbeddedStore({ dataDir, log: silentLogger, now: () => now });
+  await store.init();
+  const auth = createAuth({ store, log: silentLogger, config: { secureCookies: false, adminPassword } });
+  await auth.bootstrap();
+  const key = await auth.createApiKey('admin', 'bench');
+  const services = await createServices({ store, log: silentLogger, now: () => now, instanceId: 'bench-prepare' });
+  const rule = await services.registry.get(seedRuleId);
+  if (!rule) throw new Error('the seed rule is missing');
+  const chunk = 10_000;
+  for (let done = 0; done < storedAlerts; done += chunk) {
+    const n = Math.min(chunk, storedAlerts - done);
+    const events = generateEvents(n, { seed: 1000 + done, end: now - 60_000, start: now - 7 * 24 * 3_600_000 });
+    const alerts: StoredAlert[] = events.map((e, i) => buildAlert([{ _index: 'logs-cloud_defend.process-default', _id: `bench-${done + i}`, _source: e }], rule, { now: now - (storedAlerts - done - i) * 1000, executionId: 'bench', space: 'default' }));
+    await store.alerts.createMany(alerts);
+  }
+  await store.close();
+  return key.encoded;
+}
+
+interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+async function startServerProcess(dataDir: string): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps/server/src/main.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', EXECWATCH_DATA_DIR: dataDir, EXECWATCH_ADMIN_PASSWORD: adminPassword, EXECWATCH_LOG_LEVEL: 'warn', EXECWATCH_WEB_DIST: path.join(dataDir, 'no-web') },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    child,
+    peakRssMb() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0);
+      return round(kb / 1024);
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Posts `requests` bulk bodies over `ingestConnections` connections; returns events/s. */
+async function ingest(url: string, apiKey: string, bodies: string[], requests: number): Promise<{ eventsPerSecond: number; events: number; failed: number }> {
+  let next = 0;
+  let events = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (next < requests) {
+      const body = bodies[next++ % bodies.length] ?? '';
+      const res = await fetch(`${url}/_bulk`, { method: 'POST', headers: { authorization: `ApiKey ${apiKey}`, 'content-type': 'application/x-ndjson' }, body });
+      const parsed = (await res.json()) as { errors?: boolean; items?: unknown[] }; // Elasticsearch bulk response shape
+      if (!res.ok) throw new Error(`bulk answered ${res.status}`);
+      events += parsed.items?.length ?? 0;
+      if (parsed.errors) failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: ingestConnections }, worker));
+  const s = (performance.now() - t0) / 1000;
+  return { eventsPerSecond: Math.round(events / s), events, failed };
+}
+
+async function runRule(url: string, apiKey: string, from: number, to: number): Promise<{ wallMs: number; runMs: number; matched: number }> {
+  const t0 = performance.now();
+  const res = await fetch(`${url}/api/rules/${seedRuleId}/_run`, {
+    method: 'POST',
+    headers: { authorization: `ApiKey ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ from: new Date(from).toISOString(), to: new Date(to).toISOString() }),
+  });
+  const wallMs = performance.now() - t0;
+  const body = (await res.json()) as { duration_ms?: number; events_matched?: number; status?: string; error?: string }; // the execution record
+  if (!res.ok || body.status === 'failed') throw new Error(`rule run failed: ${res.status} ${body.error ?? ''}`);
+  return { wallMs: Math.round(wallMs), runMs: body.duration_ms ?? -1, matched: body.events_matched ?? 0 };
+}
+
+/** Runs every server benchmark and returns the figures. */
+export async function run(): Promise<Record<string, number>> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'execwatch-bench-'));
+  let server: ServerProcess | null = null;
+  try {
+    progress(`writing ${storedAlerts} alerts`);
+    const apiKey = await prepareStore(dataDir);
+    server = await startServerProcess(dataDir);
+    const headers = { authorization: `ApiKey ${apiKey}`, 'content-type': 'application/json' };
+    // the scheduler would compete with the measurements; manual runs still work on a disabled rule
+    await fetch(`${server.url}/api/rules/${seedRuleId}`, { method: 'PATCH', headers, body: JSON.stringify({ enabled: false }) });
+
+    progress('GET /api/alerts, 10 connections');
+    const cannon = await autocannon({ url: `${server.url}/api/alerts?size=50`, connections: 10, duration: 10, headers: { authorization: `ApiKey ${apiKey}` } });
+    const alertsP99 = cannon.latency.p99;
+
+    progress('building bulk bodies');
+    const bodies: string[] = [];
+    for (let i = 0; i < distinctBodies; i++) bodies.push(toBulkBody(generateEvents(eventsPerRequest, { seed: 7 + i })));
+    const windowStart = Date.now() - 1;
+
+    progress(`ingesting ${smallWindow} events`);
+    const smallRequests = Math.ceil(smallWindow / eventsPerRequest);
+    const first = await ingest(server.url, apiKey, bodies, smallRequests);
+    const afterSmall = Date.now() + 1;
+    progress(`rule run over ${first.events} events`);
+    const small = await runRule(server.url, apiKey, windowStart, afterSmall);
+
+    progress(`ingesting up to ${largeWindow} events`);
+    const second = await ingest(server.url, apiKey, bodies, Math.ceil(largeWindow / eventsPerRequest) - smallRequests);
+    const afterLarge = Date.now() + 1;
+    progress(`rule run over ${first.events + second.events} events`);
+    const large = await runRule(server.url, apiKey, windowStart, afterLarge);
+    const peakRss = server.peakRssMb();
+
+    const ingestRate = (first.events + second.events) / ((first.events / first.eventsPerSecond) + (second.events / second.eventsPerSecond));
+    return {
+      server_ingest_events_per_s: Math.round(ingestRate),
+      server_ingest_events: first.events + second.events,
+      server_ingest_failed_requests: first.failed + second.failed,
+      server_rule_run_200k_ms: small.wallMs,
+      server_rule_run_200k_engine_ms: small.runMs,
+      server_rule_run_200k_events_matched: small.matched,
+      server_rule_run_1m_ms: large.wallMs,
+      server_rule_run_1m_engine_ms: large.runMs,
+      server_rule_run_1m_events_matched: large.matched,
+      server_peak_rss_mb: peakRss,
+      server_alerts_stored: storedAlerts,
+      server_alerts_list_p99_ms: alertsP99,
+      server_alerts_list_p50_ms: cannon.latency.p50,
+      server_alerts_list_rps: Math.round(cannon.requests.average),
+      server_alerts_list_errors: cannon.errors + cannon.non2xx,
+    };
+  } finally {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const figures = await run();
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+}

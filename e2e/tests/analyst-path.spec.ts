@@ -1,0 +1,170 @@
+import { expect, test, type Page } from '@playwright/test';
+import { analystUser } from '../support/env';
+import { loginAs, snap, waitForRows } from '../support/session';
+
+// One analyst's path through the page, in order: each step builds on the state the previous one left.
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await loginAs(page, analystUser);
+  await waitForRows(page);
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+async function openFirstAlert(): Promise<string> {
+  const row = page.getByTestId('alerts-table').getByTestId('alert-row').first();
+  const id = await row.getAttribute('data-alert-id');
+  await row.getByTestId('alert-open').click();
+  await expect(page.getByTestId('alert-flyout')).toBeVisible();
+  await expect(page.getByTestId('alert-status')).toBeVisible();
+  return id ?? '';
+}
+
+test('filters by a query term and the URL reproduces the view', async () => {
+  const firstNamespace = (await page.getByTestId('alert-row').first().locator('td').nth(7).innerText()).split('\n')[0]?.trim() ?? '';
+  expect(firstNamespace.length).toBeGreaterThan(0);
+  await page.getByTestId('alerts-query').fill(`namespace:${firstNamespace}`);
+  await page.getByTestId('alerts-query').press('Enter');
+  await expect(page).toHaveURL(/query=namespace/);
+  await waitForRows(page);
+  const namespaces = await page.getByTestId('alert-row').locator('td:nth-child(8)').allInnerTexts();
+  expect(namespaces.length).toBeGreaterThan(0);
+  for (const cell of namespaces) expect(cell.split('\n')[0]?.trim()).toBe(firstNamespace);
+
+  // Sort by risk ascending, then reload: the same query, sort and rows come back.
+  await page.getByRole('button', { name: 'Risk' }).click();
+  await expect(page).toHaveURL(/sort=risk_score/);
+  const before = await page.getByTestId('alert-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-alert-id')));
+  await page.reload();
+  await waitForRows(page);
+  await expect(page.getByTestId('alerts-query')).toHaveValue(`namespace:${firstNamespace}`);
+  const after = await page.getByTestId('alert-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-alert-id')));
+  expect(after).toEqual(before);
+  await snap(page, '03-filtered');
+
+  // A query the parser rejects is shown as an error and not applied.
+  await page.getByTestId('alerts-query').fill('namespace:(a OR b');
+  await page.getByTestId('alerts-query').press('Enter');
+  await expect(page.getByText(/invalid query/)).toBeVisible();
+  await expect(page).toHaveURL(/query=namespace%3A[^(]/);
+
+  await page.goto('/alerts');
+  await waitForRows(page);
+});
+
+test('opens an alert: the flyout shows who/what/where and its link reopens it', async () => {
+  const id = await openFirstAlert();
+  await expect(page).toHaveURL(new RegExp(`alert=${id}`));
+  const flyout = page.getByTestId('alert-flyout');
+  await expect(flyout.getByTestId('alert-reason')).toContainText('process event');
+  await expect(flyout.getByTestId('alert-entity')).toContainText('Container id');
+  await expect(flyout.getByTestId('alert-entity')).toContainText('Entry leader');
+  await snap(page, '04-flyout-overview');
+  await page.reload();
+  await expect(page.getByTestId('alert-flyout')).toBeVisible();
+  await expect(page.getByTestId('alert-flyout').getByTestId('alert-reason')).toBeVisible();
+});
+
+test('reads the session: a process tree rooted at the exec\'d shell', async () => {
+  const flyout = page.getByTestId('alert-flyout');
+  await flyout.getByTestId('alert-flyout-tab-session').click();
+  await expect(flyout.getByTestId('session-view')).toBeVisible();
+  const processes = flyout.getByTestId('session-process');
+  await expect(processes.first()).toBeVisible();
+  await expect(processes.first()).toHaveAttribute('data-alert-process', 'true');
+  await snap(page, '05-flyout-session');
+});
+
+test('shows the ATT&CK mapping with T1609 and its mitigations', async () => {
+  const flyout = page.getByTestId('alert-flyout');
+  await flyout.getByTestId('alert-flyout-tab-attack').click();
+  const t1609 = flyout.locator('[data-technique-id="T1609"]');
+  await expect(t1609).toContainText('Container Administration Command');
+  await expect(t1609.getByTestId('attack-mitigations')).toContainText('M1042');
+  await expect(t1609.getByRole('link', { name: /T1609/ })).toHaveAttribute('href', /attack\.mitre\.org/);
+  await snap(page, '06-flyout-attack');
+});
+
+test('refuses to close as false positive before the required steps, then allows it', async () => {
+  const flyout = page.getByTestId('alert-flyout');
+  await page.getByTestId('alert-status').click();
+  await page.getByTestId('alert-status-closed').click();
+  await page.getByTestId('close-reason-false_positive').click();
+  await page.getByTestId('close-confirm').click();
+  await expect(page.getByTestId('close-error')).toBeVisible();
+  await snap(page, '07-close-refused');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  // The refusal opened the checklist; tick every required step, with a note on the first.
+  await expect(flyout.getByTestId('checklist')).toBeVisible();
+  const steps = flyout.getByTestId('checklist-step');
+  expect(await steps.count()).toBeGreaterThan(5);
+  const first = steps.first();
+  await first.getByRole('button', { name: 'Add note' }).click();
+  await first.getByTestId('checklist-step-note').fill('container belongs to the payments team');
+  await first.getByTestId('checklist-step-checkbox').check();
+  await expect(first).toHaveAttribute('data-done', 'true');
+  await expect(first.getByTestId('checklist-step-done-by')).toContainText(analystUser.username);
+  await expect(first.getByTestId('checklist-step-value').first()).toContainText('container.id');
+  const required = flyout.locator('[data-test-subj="checklist-step"]:has(.euiBadge:has-text("Required"))[data-done="false"]');
+  while ((await required.count()) > 0) {
+    await required.first().getByTestId('checklist-step-checkbox').check();
+    await expect(flyout.getByTestId('checklist-progress-text')).not.toContainText('Saving');
+  }
+  await expect(flyout.getByTestId('checklist-progress-text')).toContainText('required steps done');
+  await snap(page, '08-checklist');
+
+  await page.getByTestId('alert-status').click();
+  await page.getByTestId('alert-status-closed').click();
+  await page.getByTestId('close-reason-false_positive').click();
+  await page.getByTestId('close-reason-text').fill('payments team debugging, confirmed on the ticket');
+  await page.getByTestId('close-confirm').click();
+  await expect(page.getByTestId('close-reason-modal')).toBeHidden();
+  await expect(page.getByTestId('alert-status')).toHaveAttribute('data-status', 'closed');
+  await expect(flyout.getByTestId('alert-flyout-tab-overview')).toBeVisible();
+  await flyout.getByTestId('alert-flyout-tab-overview').click();
+  await expect(flyout.getByTestId('alert-status-history')).toContainText(analystUser.username);
+  await expect(flyout.getByTestId('alert-status-history')).toContainText('False positive');
+  await snap(page, '09-closed');
+  await flyout.getByTestId('alert-flyout-close').click();
+  await expect(page.getByTestId('alert-flyout')).toBeHidden();
+});
+
+test('"filter alerts by this value" from a checklist step narrows the table', async () => {
+  await openFirstAlert();
+  const flyout = page.getByTestId('alert-flyout');
+  await flyout.getByTestId('alert-flyout-tab-checklist').click();
+  const value = flyout.getByTestId('checklist-step-value').first();
+  await expect(value).toContainText('container.id');
+  await value.getByTestId('step-filter-value').click();
+  await expect(page).toHaveURL(/f\.container\.id=/);
+  await expect(page.getByTestId('field-filter-badge')).toContainText('container.id');
+  await waitForRows(page);
+  await page.getByTestId('field-filter-badge').getByRole('button').click();
+  await expect(page).not.toHaveURL(/f\.container\.id=/);
+});
+
+test('"show related events" lists the events of a step\'s value', async () => {
+  await openFirstAlert();
+  const flyout = page.getByTestId('alert-flyout');
+  await flyout.getByTestId('alert-flyout-tab-checklist').click();
+  await flyout.getByTestId('checklist-step-value').first().getByTestId('step-related-events').click();
+  const related = page.getByTestId('related-events-flyout');
+  await expect(related).toBeVisible();
+  await expect(related.locator('tbody tr').first()).toBeVisible();
+  await snap(page, '10-related-events');
+  await related.getByRole('button', { name: /close/i }).first().click();
+  await flyout.getByTestId('alert-flyout-close').click();
+});
+
+test('the row shows checklist progress', async () => {
+  await page.goto('/alerts?status=closed');
+  await waitForRows(page);
+  await expect(page.getByTestId('alert-row').first().getByTestId('checklist-progress')).not.toContainText(/^0\//);
+});
