@@ -70,6 +70,8 @@ async function prepareStore(dataDir: string): Promise<string> {
 
 interface ServerProcess {
   url: string;
+  /** The last lines the server wrote to stderr (for error reports). */
+  stderrTail(): string;
   child: ChildProcess;
   peakRssMb(): number;
   stop(): Promise<void>;
@@ -101,6 +103,7 @@ async function startServerProcess(dataDir: string): Promise<ServerProcess> {
   return {
     url,
     child,
+    stderrTail: () => `${child.exitCode !== null || child.signalCode ? `server exited (${child.exitCode ?? child.signalCode}); ` : ''}${stderr.slice(-1500)}`,
     peakRssMb() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0);
@@ -124,7 +127,9 @@ async function ingest(url: string, apiKey: string, bodies: string[], requests: n
   const worker = async () => {
     while (next < requests) {
       const body = bodies[next++ % bodies.length] ?? '';
-      const res = await fetch(`${url}/_bulk`, { method: 'POST', headers: { authorization: `ApiKey ${apiKey}`, 'content-type': 'application/x-ndjson' }, body });
+      const post = () => fetch(`${url}/_bulk`, { method: 'POST', headers: { authorization: `ApiKey ${apiKey}`, 'content-type': 'application/x-ndjson' }, body });
+      // a kept-alive connection the server just closed resets once; a second failure is real
+      const res = await post().catch(() => post());
       const parsed = (await res.json()) as { errors?: boolean; items?: unknown[] }; // Elasticsearch bulk response shape
       if (!res.ok) throw new Error(`bulk answered ${res.status}`);
       events += parsed.items?.length ?? 0;
@@ -202,6 +207,8 @@ export async function run(): Promise<Record<string, number>> {
       server_alerts_list_rps: Math.round(cannon.requests.average),
       server_alerts_list_errors: cannon.errors + cannon.non2xx,
     };
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}${server ? ` | ${server.stderrTail()}` : ''}`);
   } finally {
     await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });

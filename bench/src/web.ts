@@ -85,7 +85,7 @@ function freePort(): Promise<number> {
 }
 
 /** Writes `storedAlerts` alerts straight into a fresh embedded store (the fastest path), spread over the last day. */
-async function prepareStore(dataDir: string): Promise<void> {
+export async function prepareStore(dataDir: string): Promise<void> {
   const now = Date.now();
   const store = createEmbeddedStore({ dataDir, log: silentLogger, now: () => now });
   await store.init();
@@ -111,7 +111,7 @@ async function prepareStore(dataDir: string): Promise<void> {
   await store.close();
 }
 
-async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+export async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps/server/src/main.ts')], {
     cwd: repoRoot,
@@ -160,7 +160,7 @@ async function visit(browser: Browser, url: string, rowIndex: number): Promise<{
     const login = await context.request.post(`${url}/api/auth/login`, { data: { username: 'admin', password: adminPassword }, headers: { 'execwatch-xsrf': 'true' } });
     if (!login.ok()) throw new Error(`login failed: ${login.status()}`);
     const page = await context.newPage();
-    await page.goto(`${url}/alerts?status=any`, { waitUntil: 'commit' });
+    await page.goto(`${url}/alerts`, { waitUntil: 'commit' });
     // performance.now() in the page counts from the navigation's start; polling each frame finds the first paint with rows.
     const firstRows = await page.waitForFunction(
       () => {
@@ -172,8 +172,10 @@ async function visit(browser: Browser, url: string, rowIndex: number): Promise<{
     );
     const firstRowsMs = Number(await firstRows.jsonValue());
     const totalText = await page.locator('[data-test-subj="alerts-count"]').innerText();
-    // Let the flyout's chunk prefetch (the page starts it 300 ms after mounting), as an analyst reading the table would.
-    await page.waitForTimeout(1000);
+    // Open the flyout once the page has settled (counts, histogram, the flyout's prefetched code), as an
+    // analyst reading the table would.
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(500);
     const flyoutMs = await page.evaluate(async (index) => {
       const g = globalThis as unknown as PageGlobals; // runs in the page
       const buttons = g.document.querySelectorAll('[data-test-subj="alert-row"] [data-test-subj="alert-open"]');

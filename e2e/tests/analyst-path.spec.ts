@@ -95,7 +95,7 @@ test('refuses to close as false positive before the required steps, then allows 
   const flyout = page.getByTestId('alert-flyout');
   await page.getByTestId('alert-status').click();
   await page.getByTestId('alert-status-closed').click();
-  await page.getByTestId('close-reason-false_positive').click();
+  await page.getByRole('radio', { name: 'False positive' }).check();
   await page.getByTestId('close-confirm').click();
   await expect(page.getByTestId('close-error')).toBeVisible();
   await snap(page, '07-close-refused');
@@ -122,7 +122,7 @@ test('refuses to close as false positive before the required steps, then allows 
 
   await page.getByTestId('alert-status').click();
   await page.getByTestId('alert-status-closed').click();
-  await page.getByTestId('close-reason-false_positive').click();
+  await page.getByRole('radio', { name: 'False positive' }).check();
   await page.getByTestId('close-reason-text').fill('payments team debugging, confirmed on the ticket');
   await page.getByTestId('close-confirm').click();
   await expect(page.getByTestId('close-reason-modal')).toBeHidden();

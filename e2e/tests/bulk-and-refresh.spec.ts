@@ -26,6 +26,7 @@ test('auto-refresh keeps the selection', async ({ page }) => {
 test('bulk acknowledge with "select all N matching" reaches beyond the page', async ({ page }) => {
   await loginAs(page, analystUser, '/alerts?size=25');
   await waitForRows(page);
+  await expect(page.getByTestId('status-filter-open')).toContainText(/\d/);
   const openBefore = selectedCount(await page.getByTestId('status-filter-open').innerText());
   expect(openBefore).toBeGreaterThan(25);
   await page.getByTestId('alerts-table').locator('thead input[type="checkbox"]').check();

@@ -11,7 +11,7 @@ import { ConfigError, loadConfig, type ServerConfig } from './config';
 import { createLogger, type Logger } from './log';
 import { createServices } from './services/index';
 import { createStore } from './store/index';
-import { startDemo, type DemoHandle } from './services/demo/demo';
+import type { DemoHandle } from './services/demo/demo';
 
 const shutdownGraceMs = 30_000;
 
@@ -39,6 +39,9 @@ async function start(config: ServerConfig, log: Logger): Promise<void> {
   const app = createApp({ store, log, now, auth, services, webDist: config.webDist, scheduling: true });
   const server = config.tls ? https.createServer(loadTlsOptions(config.tls.certFile, config.tls.keyFile), app) : http.createServer(app);
   server.requestTimeout = 10 * 60_000; // 100 MB bulk bodies over slow links
+  // longer than clients' idle pools, so a reused connection is not closed under a request (shippers keep them open)
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -50,6 +53,8 @@ async function start(config: ServerConfig, log: Logger): Promise<void> {
 
   let demo: DemoHandle | null = null;
   if (config.demo) {
+    // the simulator is loaded only for the demo
+    const { startDemo } = await import('./services/demo/demo');
     demo = await startDemo({ auth, url, config, log, admin });
   } else {
     const lines = [`Execwatch is running at ${url}`, `store: ${store.kind}${store.kind === 'embedded' ? ` (${config.dataDir})` : ''}, rules: ${services.registry.size}`];
@@ -76,6 +81,8 @@ async function start(config: ServerConfig, log: Logger): Promise<void> {
     log.info('stopped');
     process.exit(0);
   };
+  // a stray rejection in a background task is logged; it must not take the server down
+  process.on('unhandledRejection', (err) => log.error('unhandled rejection', { error: err instanceof Error ? err.message : String(err) }));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

@@ -8,9 +8,11 @@ import { createEuiCaches, readCspNonce } from './app/emotion-cache';
 import { createQueryClient } from './app/query-client';
 import { App } from './app/app';
 import { ToastProvider } from './app/toasts';
+import { prefetchAlertsForLocation } from './features/alerts/api/prefetch-alerts';
 
 const caches = createEuiCaches(readCspNonce());
 const queryClient = createQueryClient();
+prefetchAlertsForLocation(queryClient, window.location);
 const container = document.getElementById('root');
 if (!container) throw new Error('#root is missing from index.html');
 

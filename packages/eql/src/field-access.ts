@@ -1,39 +1,56 @@
 /**
  * Reading a field from a document that may use nested objects, dotted keys, or both, where arrays are multi-valued.
  * A getter returns `undefined` when the field is absent, `null` for an explicit null, a scalar, or an array of values
- * (which may itself hold nulls or nested arrays; see forEachValue).
+ * (which may itself hold nulls or nested arrays; see someValue).
  */
+import { SITES_2, SITES_3, SITES_4 } from './getter-sites';
+
 export type RawGetter = (doc: object) => unknown;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Collects every value reachable at `segs[from..]` below `node`, trying nested objects and dotted keys alike. */
-function collect(node: unknown, segs: string[], from: number, out: unknown[]): void {
+// Values found by the current slowGet; module state rather than an array so that a miss allocates nothing.
+let foundFirst: unknown;
+let foundMore: unknown[] | null = null;
+let foundCount = 0;
+
+function found(v: unknown): void {
+  if (foundCount === 0) foundFirst = v;
+  else if (foundCount === 1) foundMore = [foundFirst, v];
+  else foundMore?.push(v);
+  foundCount++;
+}
+
+/** Visits every value reachable at `segs[from..]` below `node`, trying nested objects and dotted keys alike. */
+function collect(node: unknown, segs: string[], from: number): void {
   if (from === segs.length) {
-    if (Array.isArray(node)) for (const v of node) out.push(v);
-    else if (node !== undefined) out.push(node);
+    if (Array.isArray(node)) for (const v of node) found(v);
+    else if (node !== undefined) found(node);
     return;
   }
   if (Array.isArray(node)) {
-    for (const el of node) collect(el, segs, from, out);
+    for (const el of node) collect(el, segs, from);
     return;
   }
   if (!isPlainObject(node)) return;
   let key = segs[from];
   for (let j = from; j < segs.length; j++) {
     if (j > from) key += `.${segs[j]}`;
-    if (Object.prototype.hasOwnProperty.call(node, key)) collect(node[key], segs, j + 1, out);
+    if (Object.prototype.hasOwnProperty.call(node, key)) collect(node[key], segs, j + 1);
   }
 }
 
 function slowGet(doc: object, segs: string[]): unknown {
-  const out: unknown[] = [];
-  collect(doc, segs, 0, out);
-  if (out.length === 0) return undefined;
-  if (out.length === 1) return out[0];
-  return out;
+  foundCount = 0;
+  foundFirst = undefined;
+  foundMore = null;
+  collect(doc, segs, 0);
+  const result = foundCount === 0 ? undefined : foundCount === 1 ? foundFirst : foundMore;
+  foundFirst = undefined;
+  foundMore = null;
+  return result;
 }
 
 /**
@@ -41,53 +58,42 @@ function slowGet(doc: object, segs: string[]): unknown {
  * When a document holds the same field both nested and as a dotted key, the nested value wins on this fast path.
  */
 export function makeGetter(path: string): RawGetter {
+  let g = getters.get(path);
+  if (!g) {
+    g = buildGetter(path);
+    getters.set(path, g);
+  }
+  return g;
+}
+
+/** One getter per distinct path for the whole process, so paths keep their read sites (see getter-sites.ts). */
+const getters = new Map<string, RawGetter>();
+const nextSite = [0, 0, 0, 0, 0];
+
+function buildGetter(path: string): RawGetter {
   const segs = path.split('.');
   const n = segs.length;
   if (n === 1) {
     const key = segs[0];
     return (doc) => (doc as Record<string, unknown>)[key];
   }
-  const s0 = segs[0];
-  const s1 = segs[1];
-  if (n === 2) {
-    return (doc) => {
-      const rec = doc as Record<string, unknown>;
-      const o = rec[s0];
-      if (isPlainObject(o)) {
-        const v = o[s1];
-        if (v !== undefined) return v;
-      } else if (o === undefined) {
-        const flat = rec[path];
-        if (flat !== undefined) return flat;
-        return undefined;
-      }
-      return slowGet(doc, segs);
-    };
-  }
-  if (n === 3) {
-    const s2 = segs[2];
-    return (doc) => {
-      const a = (doc as Record<string, unknown>)[s0];
-      if (typeof a === 'object' && a !== null) {
-        const b = (a as Record<string, unknown>)[s1];
-        if (typeof b === 'object' && b !== null) {
-          const v = (b as Record<string, unknown>)[s2];
-          if (v !== undefined && !Array.isArray(a) && !Array.isArray(b)) return v;
-        }
-      }
-      return slowGet(doc, segs);
-    };
+  // Property reads on arrays give undefined for these names, so arrays need no test on the fast path: they fall
+  // through to the full walk, as do dotted keys and misses.
+  const arraySafe = segs.every((x) => x !== 'length' && !/^\d+$/.test(x));
+  if (arraySafe && n <= 4) {
+    const site = nextSite[n]++;
+    const [s0, s1, s2, s3] = segs;
+    const miss = (doc: object): unknown => slowGet(doc, segs);
+    if (n === 2) return SITES_2[site % SITES_2.length](s0, s1, path, miss);
+    if (n === 3) return SITES_3[site % SITES_3.length](s0, s1, s2, path, miss);
+    return SITES_4[site % SITES_4.length](s0, s1, s2, s3, path, miss);
   }
   return (doc) => {
     let o: unknown = doc;
     for (let i = 0; i < n; i++) {
       if (typeof o !== 'object' || o === null || Array.isArray(o)) return slowGet(doc, segs);
       const v: unknown = (o as Record<string, unknown>)[segs[i]];
-      if (v === undefined) {
-        const flat = (doc as Record<string, unknown>)[path];
-        if (i === 0 && flat !== undefined && !Array.isArray(flat)) return flat;
-        return slowGet(doc, segs);
-      }
+      if (v === undefined) return slowGet(doc, segs);
       o = v;
     }
     return o;

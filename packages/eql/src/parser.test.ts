@@ -85,7 +85,7 @@ describe('parse: query shapes', () => {
   it('parses sequences with by, maxspan units, per-term keys, runs, missing events and until', () => {
     const ast = parse(`sequence by host.id with maxspan=2m
       [process where true] by process.pid with runs=2
-      ![file where true]
+      ![file where true] by process.pid
       [network where true] by process.pid
     until [process where event.type == "end"] by process.pid
     | head 3 | tail 1`);
@@ -150,6 +150,8 @@ describe('parse: errors name line, column and what was expected', () => {
     ['process where a == 1 extra', "expected 'and', 'or', '|' or <EOF>"],
     ['sequence [a where true] [b where true] with runs=0', 'runs must be between'],
     ['sequence ![a where true] ![b where true]', 'not a missing event'],
+    ['sequence [a where true] by x [b where true]', 'same number of join keys'],
+    ['sample [a where true] by x, y [b where true] by z', 'same number of join keys'],
   ])('%s -> %s', (query, fragment) => {
     expect(syntaxError(query).message).toContain(fragment);
   });

@@ -126,7 +126,7 @@ class Parser {
     this.expectKw('sequence');
     let keys: Expr[] = [];
     let maxspanMs: number | null = null;
-    if (this.eatKw('by')) keys = this.expressions();
+    if (this.eatKw('by')) keys = this.joinKeys();
     if (this.isKw('with')) {
       this.i++;
       this.expectKw('maxspan');
@@ -145,10 +145,15 @@ class Parser {
     }
     if (terms.every((x) => x.missing)) this.fail('a sequence needs at least one term that is not a missing event ![...]');
     let until: Term | null = null;
+    const untilTok = this.t;
     if (this.isKw('until')) {
       this.i++;
       if (this.isOp('![')) this.fail('until cannot be a missing event');
       until = this.term(false);
+    }
+    const counts = new Set([...terms, ...(until ? [until] : [])].map((t) => t.keys.length));
+    if (counts.size > 1) {
+      this.fail(`every term needs the same number of join keys, found [${[...terms, ...(until ? [until] : [])].map((t) => t.keys.length).join(', ')}]`, until ? untilTok : this.t);
     }
     return { type: 'sequence', keys, maxspanMs, terms, until, pipes: [] };
   }
@@ -170,13 +175,16 @@ class Parser {
   private sample(): Ast {
     this.expectKw('sample');
     let keys: Expr[] = [];
-    if (this.eatKw('by')) keys = this.expressions();
+    if (this.eatKw('by')) keys = this.joinKeys();
     const terms: Term[] = [];
     while (this.isOp('[') || this.isOp('![')) {
       if (this.isOp('![')) this.fail('missing events ![...] are only supported in sequences');
       terms.push(this.term(false));
     }
     if (terms.length < 2) this.expected("'[' (a sample needs at least 2 terms)");
+    if (new Set(terms.map((t) => t.keys.length)).size > 1) {
+      this.fail(`every term needs the same number of join keys, found [${terms.map((t) => t.keys.length).join(', ')}]`);
+    }
     return { type: 'sample', keys, terms, pipes: [] };
   }
 
@@ -192,7 +200,7 @@ class Parser {
     const filter = this.eventFilter();
     this.expectOp(']');
     let keys: Expr[] = [];
-    if (this.eatKw('by')) keys = this.expressions();
+    if (this.eatKw('by')) keys = this.joinKeys();
     return { filter, keys, missing };
   }
 
@@ -239,6 +247,14 @@ class Parser {
     this.expectKw('where');
     const condition = this.expression();
     return { category, condition, pos: this.pos(t) };
+  }
+
+  /** `by` keys: field references only. */
+  private joinKeys(): Expr[] {
+    const keys = this.expressions();
+    const bad = keys.find((k) => k.type !== 'field');
+    if (bad) throw new EqlSyntaxError('join keys must be field names', bad.pos.line, bad.pos.column);
+    return keys;
   }
 
   private expressions(): Expr[] {

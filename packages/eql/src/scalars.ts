@@ -49,6 +49,8 @@ export function parseIsoDate(s: string): number | null {
   const m = ISO_DATE.exec(s);
   if (!m) return null;
   const [, y, mo, d, h, mi, sec, frac, zone] = m;
+  if ((mo && (Number(mo) < 1 || Number(mo) > 12)) || (d && (Number(d) < 1 || Number(d) > 31))) return null;
+  if ((h && Number(h) > 24) || (mi && Number(mi) > 59) || (sec && Number(sec) > 60)) return null;
   let ms = Date.UTC(Number(y), mo ? Number(mo) - 1 : 0, d ? Number(d) : 1, h ? Number(h) : 0, mi ? Number(mi) : 0, sec ? Number(sec) : 0);
   if (Number.isNaN(ms)) return null;
   if (frac) ms += Number(`0.${frac}`) * 1000;

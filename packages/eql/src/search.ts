@@ -231,28 +231,37 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
   const hasMissing = positive.length !== terms.length;
   /** Candidates kept for a sorted replay, in case the input turns out not to be in order (only if it cannot be re-read). */
   const buffered: Item[] = [];
+  /** Per join key, the latest partial match that has reached each stage: the live state, all that is kept. */
   const state = new Map<string, (Partial | undefined)[]>();
   const completed: { keys: unknown[]; items: Item[] }[] = [];
-  let lastItem: Item | null = null;
+  const missingHits: { term: number; item: Item; keys: unknown[][] }[] = [];
   let inOrder = true;
+  let lastTs = -Infinity;
+  let lastTb: unknown = undefined;
+  let lastSeq = -1;
   let sincePrune = 0;
   /** Set when the input can be read again, so candidates need not be kept. */
   let replayable = false;
+  const scratch = new Array<boolean>(terms.length).fill(false);
 
-  const termKeys = (t: CompiledTerm, source: object): unknown[][] | null => keyTuples(t.keys, source);
-
-  const step = (item: Item, perStage: (unknown[][] | null)[], untilKeys: unknown[][] | null): void => {
+  /** Runs one event (in order) through the state machine; stages are tried last to first so it advances one step. */
+  const advance = (doc: object, source: Record<string, unknown>, seq: number, ts: number, tb: unknown, matched: boolean[], untilMatched: boolean, known: Item | null): void => {
+    let item = known;
     for (let st = last; st >= 0; st--) {
-      const tuples = perStage[st];
+      if (!matched[positive[st]]) continue;
+      if (st > 0 && state.size === 0) continue;
+      const tuples = keyTuples(stages[st].keys, source);
       if (!tuples) continue;
-      for (const tuple of tuples) {
+      for (let k = 0; k < tuples.length; k++) {
+        const tuple = tuples[k];
         const ks = keyString(tuple);
-        let slots = state.get(ks);
         if (st === 0) {
+          if (item === null) item = { doc, source, seq, ts, tb };
           if (last === 0) {
             completed.push({ keys: tuple, items: [item] });
             continue;
           }
+          let slots = state.get(ks);
           if (!slots) {
             slots = new Array<Partial | undefined>(last).fill(undefined);
             state.set(ks, slots);
@@ -260,48 +269,22 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
           slots[0] = { items: [item] };
           continue;
         }
+        const slots = state.get(ks);
         const prev = slots?.[st - 1];
         if (!slots || !prev) continue;
         slots[st - 1] = undefined;
-        if (maxspan !== null && item.ts - prev.items[0].ts > maxspan) continue;
+        if (maxspan !== null && ts - prev.items[0].ts > maxspan) continue;
+        if (item === null) item = { doc, source, seq, ts, tb };
         const items = [...prev.items, item];
         if (st === last) completed.push({ keys: tuple, items });
         else slots[st] = { items };
       }
     }
     // an until event ends the partial matches of its key, after the event itself has counted for the stages
-    if (untilKeys) for (const k of untilKeys) state.delete(keyString(k));
-  };
-
-  const evaluate = (item: Item): { perStage: (unknown[][] | null)[]; untilKeys: unknown[][] | null } | null => {
-    let any = false;
-    const matched = item.matched ?? [];
-    const perStage = stages.map((t, st) => {
-      if (!matched[positive[st]]) return null;
-      const k = termKeys(t, item.source);
-      if (k) any = true;
-      return k;
-    });
-    const untilKeys = until && item.untilMatched ? termKeys(until, item.source) : null;
-    if (!any && !untilKeys) return null;
-    return { perStage, untilKeys };
-  };
-
-  const missingHits: { term: number; item: Item; keys: unknown[][] }[] = [];
-
-  const candidate = (doc: object, seq: number): Item | null => {
-    const source = sourceOf(doc);
-    let relevant = false;
-    const matched = new Array<boolean>(terms.length);
-    for (let i = 0; i < terms.length; i++) if ((matched[i] = terms[i].matches(source))) relevant = true;
-    const untilMatched = until !== null && until.matches(source);
-    if ((!relevant && !untilMatched) || !s.accept(source)) return null;
-    const item = makeItem(s, doc, source, seq);
-    if (item) {
-      item.matched = matched;
-      item.untilMatched = untilMatched;
+    if (untilMatched && until) {
+      const tuples = keyTuples(until.keys, source);
+      if (tuples) for (const t of tuples) state.delete(keyString(t));
     }
-    return item;
   };
 
   const prune = (now: number): void => {
@@ -317,35 +300,54 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
     }
   };
 
+  /** Reads one input document; false when it matches no term (nothing of it is kept then). */
+  const consider = (doc: object, seq: number, forReplay: Item[] | null): void => {
+    const source = sourceOf(doc);
+    let relevant = false;
+    for (let i = 0; i < terms.length; i++) if ((scratch[i] = terms[i].matches(source))) relevant = true;
+    const untilMatched = until !== null && until.matches(source);
+    if ((!relevant && !untilMatched) || !s.accept(source)) return;
+    const ts = firstValue(s.timestamp(source));
+    if (typeof ts !== 'number' || Number.isNaN(ts)) return;
+    const tb = s.tiebreaker ? firstValue(s.tiebreaker(source)) : undefined;
+    let item: Item | null = null;
+    if (forReplay) {
+      forReplay.push({ doc, source, seq, ts, tb, matched: scratch.slice(), untilMatched });
+      return;
+    }
+    if (hasMissing) {
+      for (let i = 0; i < terms.length; i++) {
+        if (!terms[i].missing || !scratch[i]) continue;
+        const k = keyTuples(terms[i].keys, source);
+        if (!k) continue;
+        item ??= { doc, source, seq, ts, tb };
+        missingHits.push({ term: i, item, keys: k });
+      }
+    }
+    if (inOrder && (ts < lastTs || (ts === lastTs && (compareTb(tb, lastTb) || seq - lastSeq) < 0))) {
+      // out of order: everything is sorted and replayed at the end instead
+      inOrder = false;
+      state.clear();
+      completed.length = 0;
+    }
+    lastTs = ts;
+    lastTb = tb;
+    lastSeq = seq;
+    if (!replayable) buffered.push({ doc, source, seq, ts, tb, matched: scratch.slice(), untilMatched });
+    if (!inOrder) return;
+    advance(doc, source, seq, ts, tb, scratch, untilMatched, item);
+    if (++sincePrune >= 4096) {
+      sincePrune = 0;
+      prune(ts);
+    }
+  };
+
   return {
     setReplayable(v: boolean) {
       replayable = v;
     },
     push(doc, seq) {
-      const item = candidate(doc, seq);
-      if (!item) return;
-      if (hasMissing) {
-        terms.forEach((t, i) => {
-          if (!t.missing || !item.matched?.[i]) return;
-          const k = termKeys(t, item.source);
-          if (k) missingHits.push({ term: i, item, keys: k });
-        });
-      }
-      if (inOrder && lastItem && compareItems(lastItem, item) > 0) {
-        // out of order: everything is sorted and replayed at the end instead
-        inOrder = false;
-        state.clear();
-        completed.length = 0;
-      }
-      lastItem = item;
-      if (!replayable) buffered.push(item);
-      if (!inOrder) return;
-      const ev = evaluate(item);
-      if (ev) step(item, ev.perStage, ev.untilKeys);
-      if (++sincePrune >= 4096) {
-        sincePrune = 0;
-        prune(item.ts);
-      }
+      consider(doc, seq, null);
     },
     finish(replay) {
       if (!inOrder) {
@@ -353,17 +355,13 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
           buffered.length = 0;
           for (let i = 0; i < replay.length; i++) {
             const doc: unknown = replay[i];
-            const item = isRecord(doc) ? candidate(doc, i) : null;
-            if (item) buffered.push(item);
+            if (isRecord(doc)) consider(doc, i, buffered);
           }
         }
         buffered.sort(compareItems);
         state.clear();
         completed.length = 0;
-        for (const item of buffered) {
-          const ev = evaluate(item);
-          if (ev) step(item, ev.perStage, ev.untilKeys);
-        }
+        for (const it of buffered) advance(it.doc, it.source, it.seq, it.ts, it.tb, it.matched ?? [], it.untilMatched === true, it);
       }
       let results = completed;
       if (hasMissing) results = results.filter((c) => missingOk(c, terms, positive, missingHits, maxspan));

@@ -6,23 +6,32 @@
 /** A compiled field reader: the leaf values at `field` (arrays flattened, null/undefined dropped). */
 export type FieldReader = (doc: unknown) => unknown[];
 
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
 /**
- * Compiles a reader for `field` once: the keys to try at each depth (`a`, `a.b`, `a.b.c` for
- * flattened sources) are joined here, so reading a document allocates nothing but the result.
+ * Compiles a reader for `field` once. Nested objects are walked directly; where a segment is
+ * missing, the flattened spellings (`a.b`, `a.b.c` as one key) are tried, and arrays fan out.
+ * When a document holds both spellings of one path, the nested one wins.
  */
 export function compileFieldReader(field: string): FieldReader {
   const segments = field.split('.');
   const n = segments.length;
-  const keys: { key: string; next: number }[][] = [];
+  /** Flattened keys to try from each depth: `a.b`, `a.b.c`, ... (the single segment is tried first). */
+  const joined: { key: string; next: number }[][] = [];
   for (let start = 0; start < n; start++) {
     const options: { key: string; next: number }[] = [];
-    let key = '';
-    for (let end = start; end < n; end++) {
-      key = end === start ? segments[end] : `${key}.${segments[end]}`;
+    let key = segments[start];
+    for (let end = start + 1; end < n; end++) {
+      key = `${key}.${segments[end]}`;
       options.push({ key, next: end + 1 });
     }
-    keys.push(options);
+    joined.push(options);
   }
+  const pushLeaves = (node: unknown, out: unknown[]): void => {
+    if (node === null || node === undefined) return;
+    if (Array.isArray(node)) for (const child of node) pushLeaves(child, out);
+    else out.push(node);
+  };
   const collect = (node: unknown, start: number, out: unknown[]): void => {
     if (node === null || node === undefined) return;
     if (Array.isArray(node)) {
@@ -35,14 +44,34 @@ export function compileFieldReader(field: string): FieldReader {
     }
     if (typeof node !== 'object') return;
     const record = node as Record<string, unknown>; // checked: non-null, non-array object
-    for (const { key, next } of keys[start]) {
-      const child = record[key];
-      if (child !== undefined && Object.prototype.hasOwnProperty.call(record, key)) collect(child, next, out);
+    const seg = segments[start];
+    if (hasOwn(record, seg)) {
+      collect(record[seg], start + 1, out);
+      return;
     }
+    for (const { key, next } of joined[start]) if (hasOwn(record, key)) collect(record[key], next, out);
   };
   return (doc) => {
+    // Fast path: plain nested objects all the way down.
+    let node = doc;
+    for (let i = 0; i < n; i++) {
+      if (node === null || typeof node !== 'object' || Array.isArray(node)) {
+        const out: unknown[] = [];
+        collect(node, i, out);
+        return out;
+      }
+      const record = node as Record<string, unknown>; // checked: non-null, non-array object
+      const seg = segments[i];
+      const child = record[seg];
+      if (child === undefined || !hasOwn(record, seg)) {
+        const out: unknown[] = [];
+        collect(record, i, out);
+        return out;
+      }
+      node = child;
+    }
     const out: unknown[] = [];
-    collect(doc, 0, out);
+    pushLeaves(node, out);
     return out;
   };
 }

@@ -79,40 +79,60 @@ type Predicate = (view: DocView) => boolean;
  * negates an entry, multi-valued fields match on any value, and matching is case-sensitive unless an
  * entry sets `case_insensitive`. Expired items (at `now`) are left out.
  *
- * Items whose first `included` match/match_any entry names a value are indexed by that value, so a
- * document only evaluates the items it could match: 500 items cost about as much as a handful.
+ * Items with an `included` match/match_any entry are indexed by its values (the entry on the field
+ * with the most distinct values among the items), so a document only evaluates the items it could
+ * match: 500 items cost about as much as a handful.
  */
 export function compileExceptionMatcher(items: readonly MatchableExceptionItem[], opts: { now: number }): ExceptionMatcher {
   const { usable, skipped } = usableItems(items, opts.now);
   const table = new SlotTable();
   const fields = new Set<string>();
+  /** Whole item, for items evaluated in turn. */
   const tests: Predicate[] = [];
+  /** Item minus its anchor entry, for items reached through the anchor index (the anchor already matched). */
+  const rests: Predicate[] = [];
   const ids: string[] = [];
   const anchors = new Map<string, { slot: number; ci: boolean; byValue: Map<string, number[]> }>();
   const linear: number[] = [];
 
+  // The most selective anchor is the field with the most distinct values across the items.
+  const distinct = new Map<string, Set<string>>();
+  for (const item of usable) {
+    for (const e of item.entries) {
+      if (!isAnchorable(e)) continue;
+      const key = anchorKey(e);
+      let set = distinct.get(key);
+      if (!set) distinct.set(key, (set = new Set()));
+      for (const v of anchorValues(e)) set.add(v);
+    }
+  }
+
   usable.forEach((item, index) => {
     const preds = item.entries.map((e) => compileEntry(e, table, fields));
-    if (item.osTypes.length > 0) preds.push(compileOsTypes(item.osTypes, table, fields));
-    tests.push(allOf(preds));
+    const osPred = item.osTypes.length > 0 ? [compileOsTypes(item.osTypes, table, fields)] : [];
+    tests.push(allOf([...preds, ...osPred]));
     ids.push(item.id);
-    const anchor = item.entries.find(
-      (e): e is Extract<ExceptionEntry, { type: 'match' | 'match_any' }> =>
-        (e.type === 'match' || e.type === 'match_any') && e.operator === 'included',
-    );
-    if (!anchor) {
+    let anchorAt = -1;
+    item.entries.forEach((e, i) => {
+      if (!isAnchorable(e)) return;
+      const best = anchorAt === -1 ? -1 : (distinct.get(anchorKey(item.entries[anchorAt] as AnchorEntry))?.size ?? 0);
+      if ((distinct.get(anchorKey(e))?.size ?? 0) > best) anchorAt = i;
+    });
+    if (anchorAt === -1) {
+      rests.push(tests[index]);
       linear.push(index);
       return;
     }
-    const ci = anchor.case_insensitive === true;
-    const key = `${ci ? 'i' : 's'}:${anchor.field}`;
+    // anchorAt only ever points at an anchorable entry (checked above).
+    const anchor = item.entries[anchorAt] as AnchorEntry;
+    rests.push(allOf([...preds.filter((_, i) => i !== anchorAt), ...osPred]));
+    const key = anchorKey(anchor);
     let group = anchors.get(key);
     if (!group) {
-      group = { slot: table.slot(anchor.field), ci, byValue: new Map() };
+      group = { slot: table.slot(anchor.field), ci: anchor.case_insensitive === true, byValue: new Map() };
       anchors.set(key, group);
     }
-    const values = anchor.type === 'match' ? [anchor.value] : anchor.value;
-    for (const v of new Set(values.map((x) => (ci ? x.toLowerCase() : x)))) {
+    for (const v of new Set(anchorValues(anchor))) {
       const list = group.byValue.get(v);
       if (list) list.push(index);
       else group.byValue.set(v, [index]);
@@ -132,7 +152,7 @@ export function compileExceptionMatcher(items: readonly MatchableExceptionItem[]
         if (!candidates) continue;
         for (const idx of candidates) {
           if (idx >= best) break;
-          if (tests[idx](view)) {
+          if (rests[idx](view)) {
             best = idx;
             break;
           }
@@ -152,7 +172,25 @@ export function compileExceptionMatcher(items: readonly MatchableExceptionItem[]
   return { match, fields: [...fields], active: usable.length, skipped };
 }
 
+type AnchorEntry = Extract<ExceptionEntry, { type: 'match' | 'match_any' }>;
+
+function isAnchorable(e: ExceptionEntry): e is AnchorEntry {
+  return (e.type === 'match' || e.type === 'match_any') && e.operator === 'included';
+}
+
+function anchorKey(e: AnchorEntry): string {
+  return `${e.case_insensitive === true ? 'i' : 's'}:${e.field}`;
+}
+
+function anchorValues(e: AnchorEntry): string[] {
+  const values = e.type === 'match' ? [e.value] : e.value;
+  return e.case_insensitive === true ? values.map((v) => v.toLowerCase()) : values;
+}
+
+const always: Predicate = () => true;
+
 function allOf(preds: Predicate[]): Predicate {
+  if (preds.length === 0) return always;
   if (preds.length === 1) return preds[0];
   if (preds.length === 2) {
     const [a, b] = preds;

@@ -37,6 +37,10 @@ const first = (doc: Doc, ...fields: string[]): string | null => {
   return null;
 };
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).filter((x): x is string => typeof x === 'string');
+const toNumber = (v: unknown): number | null => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : null;
+};
 const time = (v: unknown): number | null => {
   if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
   const s = str(v);
@@ -68,7 +72,7 @@ export function alertColumns(doc: Doc): AlertColumns {
     status: first(doc, 'kibana.alert.workflow_status') ?? 'open',
     severity,
     severity_rank: severity === null ? null : SEVERITY_RANK[severity] ?? null,
-    risk: typeof risk === 'number' ? risk : risk === undefined || risk === null ? null : Number(risk) || null,
+    risk: toNumber(risk),
     rule_id: first(doc, 'kibana.alert.rule.rule_id'),
     rule_name: first(doc, 'kibana.alert.rule.name'),
     ts: time(getField(doc, '@timestamp')),

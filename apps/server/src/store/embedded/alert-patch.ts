@@ -51,3 +51,63 @@ export function applyAlertPatch(doc: Doc, patch: AlertPatch): Doc {
   setField(doc, 'kibana.alert.workflow_updated_at', at);
   return doc;
 }
+
+/** SQL that edits a JSON array column: replace, then remove, then append missing values (order kept). */
+function listEditSql(column: string, replace?: string[], add?: string[], remove?: string[]): { sql: string; params: string[] } | null {
+  if (replace === undefined && add === undefined && remove === undefined) return null;
+  const baseSql = replace === undefined ? column : 'json(?)';
+  const baseParams = replace === undefined ? [] : [JSON.stringify([...new Set(replace)])];
+  const rm = JSON.stringify(remove ?? []);
+  const addList = JSON.stringify([...new Set(add ?? [])]);
+  return {
+    sql: `(SELECT json_group_array(value) FROM (
+      SELECT value FROM (SELECT DISTINCT value FROM json_each(${baseSql})) WHERE value NOT IN (SELECT value FROM json_each(?))
+      UNION ALL
+      SELECT value FROM json_each(?) WHERE value NOT IN (SELECT value FROM json_each(${baseSql})) AND value NOT IN (SELECT value FROM json_each(?))))`,
+    params: [...baseParams, rm, addList, ...baseParams, rm],
+  };
+}
+
+/**
+ * The same patch as applyAlertPatch, as an UPDATE's SET clause over the `alerts` table, so bulk
+ * updates (by filter: any number of alerts) run as one statement without parsing documents in JS.
+ * Documents are written nested (`kibana.alert.*` objects), as the detection engine stores them.
+ */
+export function alertPatchSql(patch: AlertPatch): { sql: string; params: (string | null)[] } {
+  const at = new Date(patch.at).toISOString();
+  const docSets: string[] = [];
+  const docParams: (string | null)[] = [];
+  const cols: string[] = [];
+  const colParams: (string | null)[] = [];
+  const setDoc = (field: string, valueSql: string, params: (string | null)[]) => {
+    docSets.push(`'$.${field}', ${valueSql}`);
+    docParams.push(...params);
+  };
+  if (patch.status !== undefined) {
+    setDoc('kibana.alert.workflow_status', '?', [patch.status]);
+    setDoc('kibana.alert.workflow_user', '?', [patch.user]);
+    setDoc('kibana.alert.workflow_status_updated_at', '?', [at]);
+    cols.push('status = ?');
+    colParams.push(patch.status);
+    if (patch.status !== 'closed' && patch.reason === undefined) {
+      setDoc('kibana.alert.workflow_reason', 'NULL', []);
+      setDoc('kibana.alert.workflow_reason_text', 'NULL', []);
+    }
+  }
+  if (patch.reason !== undefined) setDoc('kibana.alert.workflow_reason', '?', [patch.reason]);
+  if (patch.reason_text !== undefined) setDoc('kibana.alert.workflow_reason_text', '?', [patch.reason_text]);
+  const assignees = listEditSql('assignees', patch.assignees, patch.add_assignees, patch.remove_assignees);
+  if (assignees) {
+    setDoc('kibana.alert.workflow_assignee_ids', `json(${assignees.sql})`, assignees.params);
+    cols.push(`assignees = ${assignees.sql}`);
+    colParams.push(...assignees.params);
+  }
+  const tags = listEditSql('tags', patch.tags, patch.add_tags, patch.remove_tags);
+  if (tags) {
+    setDoc('kibana.alert.workflow_tags', `json(${tags.sql})`, tags.params);
+    cols.push(`tags = ${tags.sql}`);
+    colParams.push(...tags.params);
+  }
+  setDoc('kibana.alert.workflow_updated_at', '?', [at]);
+  return { sql: [`doc = json_set(doc, ${docSets.join(', ')})`, ...cols].join(', '), params: [...docParams, ...colParams] };
+}

@@ -3,7 +3,7 @@ import type { AlertPatch, AlertStats, AlertStore, Doc, StoredAlert } from '../po
 import type { Db } from './db';
 import { alertColumns, type AlertColumns } from './alert-columns';
 import { alertFilterSql } from './alert-filter-sql';
-import { applyAlertPatch } from './alert-patch';
+import { alertPatchSql, applyAlertPatch } from './alert-patch';
 
 interface AlertRow {
   rowid: number;
@@ -72,31 +72,11 @@ export function createAlertStore(db: Db): AlertStore {
     return { id: row.id, index: row.idx, doc };
   };
 
-  const updateByIds = db.transaction((ids: string[], patch: AlertPatch) => {
-    let updated = 0;
-    for (const id of new Set(ids)) {
-      const row = getRow.get(id);
-      if (!row) continue;
-      write(row, patch);
-      updated++;
-    }
-    return updated;
-  });
-
-  const updateByFilter = db.transaction((where: { sql: string; params: (string | number)[] }, patch: AlertPatch) => {
-    // Keyset paging on rowid: rows already patched are never revisited even when the patch changes whether they match.
-    const page = db.prepare<unknown[], AlertRow>(`SELECT rowid, id, idx, doc FROM alerts WHERE rowid > ? AND (${where.sql}) ORDER BY rowid LIMIT 1000`);
-    let last = 0;
-    let updated = 0;
-    for (;;) {
-      const rows = page.all(last, ...where.params);
-      if (rows.length === 0) break;
-      for (const r of rows) write(r, patch);
-      updated += rows.length;
-      last = (rows[rows.length - 1] as AlertRow).rowid; // non-empty
-    }
-    return updated;
-  });
+  /** One UPDATE for any number of alerts (never paged); the patch is applied in SQL. */
+  const updateWhere = (where: { sql: string; params: (string | number)[] }, patch: AlertPatch): number => {
+    const set = alertPatchSql(patch);
+    return db.prepare(`UPDATE alerts SET ${set.sql} WHERE ${where.sql}`).run(...set.params, ...where.params).changes;
+  };
 
   return {
     async createMany(alerts) {
@@ -178,8 +158,11 @@ export function createAlertStore(db: Db): AlertStore {
     },
 
     async updateMany(target, patch) {
-      if ('ids' in target) return { updated: updateByIds(target.ids, patch) };
-      return { updated: updateByFilter(alertFilterSql(target.filter), patch) };
+      if ('ids' in target) {
+        if (target.ids.length === 0) return { updated: 0 };
+        return { updated: updateWhere({ sql: 'id IN (SELECT value FROM json_each(?))', params: [JSON.stringify([...new Set(target.ids)])] }, patch) };
+      }
+      return { updated: updateWhere(alertFilterSql(target.filter), patch) };
     },
 
     async ids(filter, limit) {

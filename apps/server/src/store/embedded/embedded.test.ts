@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../log';
 import { auditEvent, alertDoc, createOps, execEvent, T0 } from '../contract/fixtures';
-import type { Store } from '../ports';
+import type { AlertPatch, Store } from '../ports';
 import { DB_FILE, createEmbeddedStore } from './index';
 
 let dir: string;
@@ -79,3 +80,39 @@ describe('embedded store file', () => {
 });
 
 const PROCESS = 'logs-cloud_defend.process-default';
+
+describe('alert patches', () => {
+  it('bulk updates (SQL) and single updates (JS) write the same documents', async () => {
+    const tag = fc.constantFrom('a', 'b', 'c', 'd');
+    const patchArb = fc.record(
+      {
+        status: fc.constantFrom('open' as const, 'acknowledged' as const, 'closed' as const),
+        reason: fc.constantFrom('false_positive' as const, 'duplicate' as const, null),
+        reason_text: fc.option(fc.string({ maxLength: 10 }), { nil: null }),
+        assignees: fc.array(tag, { maxLength: 3 }),
+        tags: fc.array(tag, { maxLength: 3 }),
+        add_tags: fc.array(tag, { maxLength: 3 }),
+        remove_tags: fc.array(tag, { maxLength: 2 }),
+        add_assignees: fc.array(tag, { maxLength: 2 }),
+        remove_assignees: fc.array(tag, { maxLength: 2 }),
+      },
+      { requiredKeys: [] },
+    );
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(tag, { maxLength: 3 }), patchArb, async (initialTags, p) => {
+        n++;
+        const patch: AlertPatch = { ...p, user: 'alice', at: T0 + n };
+        await store.alerts.createMany([alertDoc(`js${n}`, { tags: initialTags }), alertDoc(`sql${n}`, { tags: initialTags })]);
+        const viaJs = await store.alerts.update(`js${n}`, patch);
+        expect(await store.alerts.updateMany({ ids: [`sql${n}`] }, patch)).toEqual({ updated: 1 });
+        const viaSql = await store.alerts.get(`sql${n}`);
+        const strip = (d: unknown) => JSON.parse(JSON.stringify(d).replaceAll(`sql${n}`, 'X').replaceAll(`js${n}`, 'X')) as unknown;
+        expect(strip(viaSql?.doc)).toEqual(strip(viaJs?.doc));
+        const filterFor = (id: string) => store.alerts.search({ filter: { query: `kibana.alert.uuid:${id}`, tag: ['a'] }, sort: { field: '@timestamp', order: 'desc' }, page: 1, size: 1 });
+        expect((await filterFor(`js${n}`)).total).toBe((await filterFor(`sql${n}`)).total);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -45,17 +45,19 @@ const err = (action: BulkOperation['action'], index: string, id: string | null, 
 /** The event store over the `events` table. `afterWrite` runs once per committed bulk call. */
 export function createEventStore(db: Db, afterWrite: () => void, now: () => number = Date.now): EventStore {
   // The document: the client's line as JSONB (SQLite validates it) with event.ingested set to the ingest time.
-  const newDoc = `SELECT d, ${TIMESTAMP_MS('d')} AS t FROM (SELECT jsonb_set(jsonb(:src), '$.event.ingested', :ingestedIso) AS d)`;
+  // Parameters, in order: the source line, then the ingest time as ISO text.
+  const newDoc = `SELECT d, ${TIMESTAMP_MS('d')} AS t FROM (SELECT jsonb_set(jsonb(?), '$.event.ingested', ?) AS d)`;
   const insertSql = (dataStream: boolean) => `
     INSERT INTO events (idx, id, explicit_id, ingested, ts, doc)
-    SELECT :idx, :id, :explicit, :ingested, t, d FROM (${newDoc})
+    SELECT ?, ?, ?, ?, t, d FROM (${newDoc})
     WHERE json_type(d) = 'object' ${dataStream ? 'AND t IS NOT NULL' : ''}`;
-  const insert = db.prepare(insertSql(false));
-  const insertDataStream = db.prepare(insertSql(true));
-  const replace = db.prepare(`
-    UPDATE events SET ingested = :ingested, ts = n.t, doc = n.d
+  type InsertArgs = [idx: string, id: string, explicit: number, ingested: number, src: string, ingestedIso: string];
+  const insert = db.prepare<InsertArgs>(insertSql(false));
+  const insertDataStream = db.prepare<InsertArgs>(insertSql(true));
+  const replace = db.prepare<[number, string, string, number]>(`
+    UPDATE events SET ingested = ?, ts = n.t, doc = n.d
     FROM (${newDoc}) AS n
-    WHERE seq = :seq AND json_type(n.d) = 'object'`);
+    WHERE seq = ? AND json_type(n.d) = 'object'`);
   const findExplicit = db.prepare<[string, string], { seq: number }>('SELECT seq FROM events WHERE idx = ? AND id = ? AND explicit_id = 1');
   const diagnose = db.prepare<[string], { type: string | null; ts: string | null }>(
     `SELECT json_type(d) AS type, json_type(d, '$."@timestamp"') AS ts FROM (SELECT jsonb(?) AS d)`,
@@ -68,7 +70,6 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
     const ingestedIso = new Date(ingestedAt).toISOString();
     const nextId = idGenerator(ops.length);
     const nameErrors = new Map<string, string | null>();
-    const params = { src: '', ingestedIso, idx: '', id: '', explicit: 0, ingested: ingestedAt };
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i] as BulkOperation; // i < length
       let nameError = nameErrors.get(op.index);
@@ -92,10 +93,6 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
         continue;
       }
       const id = op.id ?? nextId();
-      params.src = op.source;
-      params.idx = op.index;
-      params.id = id;
-      params.explicit = op.id === undefined ? 0 : 1;
       try {
         let status = 201;
         let changes: number;
@@ -106,10 +103,10 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
           continue;
         }
         if (existing) {
-          changes = replace.run({ src: op.source, ingestedIso, ingested: ingestedAt, seq: existing.seq }).changes;
+          changes = replace.run(ingestedAt, op.source, ingestedIso, existing.seq).changes;
           status = 200;
         } else {
-          changes = (dataStream ? insertDataStream : insert).run(params).changes;
+          changes = (dataStream ? insertDataStream : insert).run(op.index, id, op.id === undefined ? 0 : 1, ingestedAt, op.source, ingestedIso).changes;
         }
         if (changes === 0) {
           results[i] = rejected(op, op.id ?? null, dataStream);

@@ -92,7 +92,11 @@ function hotEq(column: string, values: (string | number | boolean)[], ci: boolea
 
 function join(parts: SqlFragment[], op: string): SqlFragment {
   if (parts.length === 1) return parts[0] as SqlFragment; // length checked
-  return { sql: parts.map((p) => `(${p.sql})`).join(op), params: parts.flatMap((p) => p.params) };
+  return {
+    sql: parts.map((p) => `(${p.sql})`).join(op),
+    params: parts.flatMap((p) => p.params),
+    usesDoc: parts.some((p) => p.usesDoc !== false),
+  };
 }
 
 /** Wraps a scalar test so rows where the field or a parent is an array still pass (decided in JS). */

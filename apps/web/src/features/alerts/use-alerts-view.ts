@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { parseAlertsViewState, serializeAlertsViewState, type AlertsViewState } from './alerts-view-state';
 
@@ -6,9 +6,12 @@ import { parseAlertsViewState, serializeAlertsViewState, type AlertsViewState } 
 export function useAlertsView(): [AlertsViewState, (patch: Partial<AlertsViewState>, options?: { replace?: boolean }) => void] {
   const [params, setParams] = useSearchParams();
   const view = useMemo(() => parseAlertsViewState(params), [params]);
+  // react-router hands out a new setter on every URL change; a stable `update` lets memoized children skip renders.
+  const setParamsRef = useRef(setParams);
+  setParamsRef.current = setParams;
   const update = useCallback(
     (patch: Partial<AlertsViewState>, options?: { replace?: boolean }) => {
-      setParams(
+      setParamsRef.current(
         (current) => {
           const before = parseAlertsViewState(current);
           const resetsPage = Object.keys(patch).some((k) => !['page', 'alert', 'refresh'].includes(k));
@@ -18,7 +21,7 @@ export function useAlertsView(): [AlertsViewState, (patch: Partial<AlertsViewSta
         { replace: options?.replace ?? false },
       );
     },
-    [setParams],
+    [],
   );
   return [view, update];
 }

@@ -34,7 +34,7 @@ export function JsonView({ document }: { document: Record<string, unknown> }) {
     <EuiPanel color="subdued" paddingSize="s" hasBorder={false} data-test-subj="alert-json">
       <EuiCopy textToCopy={json}>
         {(copy) => (
-          <EuiButtonEmpty size="xs" iconType="copyClipboard" onClick={copy}>
+          <EuiButtonEmpty size="xs" iconType="copy" onClick={copy}>
             Copy JSON
           </EuiButtonEmpty>
         )}

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { EuiButtonIcon, EuiDescriptionList, EuiLink, EuiPanel, EuiSpacer, EuiText, EuiTitle, EuiToolTip } from '@elastic/eui';
-import { Link } from 'react-router-dom';
+import { EuiButtonIcon, EuiDescriptionList, EuiPanel, EuiSpacer, EuiText, EuiTitle, EuiToolTip } from '@elastic/eui';
+import { RouterLink } from '../../../components/router-link';
 import type { AlertDetail } from '@execwatch/api';
 import { SeverityBadge } from '../../../components/severity-badge';
 import { StatusBadge } from '../../../components/status-badge';
@@ -55,9 +55,7 @@ export function OverviewTab({ alert, onFilter }: Props) {
           {
             title: 'Rule',
             description: (
-              <EuiLink>
-                <Link to={`/rules/${encodeURIComponent(alert.rule.rule_id)}`}>{alert.rule.name}</Link>
-              </EuiLink>
+              <RouterLink to={`/rules/${encodeURIComponent(alert.rule.rule_id)}`}>{alert.rule.name}</RouterLink>
             ),
           },
           { title: 'Severity', description: <SeverityBadge severity={alert.severity} /> },

@@ -63,7 +63,7 @@ export function StatusControl({ alert, onRequiredStepsMissing }: { alert: AlertD
           <AbilityTooltip reason={triage.reason}>
             <EuiButton
               size="s"
-              iconType="arrowDown"
+              iconType="chevronSingleDown"
               iconSide="right"
               color={alert.workflow_status === 'open' ? 'primary' : alert.workflow_status === 'acknowledged' ? 'warning' : 'text'}
               isDisabled={!triage.allowed}

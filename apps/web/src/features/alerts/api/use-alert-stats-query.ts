@@ -10,9 +10,13 @@ export function fetchAlertStats(view: AlertsViewState, signal?: AbortSignal): Pr
   return apiRequest(path, alertStatsResponseSchema, { signal });
 }
 
-/** Statistics for the view's filters. */
-export function useAlertStatsQuery(view: AlertsViewState) {
+/**
+ * Statistics for the view's filters. `enabled` lets the page ask for them only once the rows are
+ * in: they cost the server more than a page of rows, and the rows are what the analyst waits for.
+ */
+export function useAlertStatsQuery(view: AlertsViewState, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: alertsKeys.stats(toFilterQueryParams(view), view.groupBy),
     queryFn: ({ signal }) => fetchAlertStats(view, signal),
     placeholderData: keepPreviousData,

@@ -45,7 +45,10 @@ function GroupBody({ view, field, group, visibleColumns, onOpenAlert }: { view: 
     <AlertsTable
       data={alerts.data}
       isLoading={alerts.isFetching}
-      view={groupView}
+      sortField={groupView.sortField}
+      sortOrder={groupView.sortOrder}
+      page={groupView.page}
+      size={groupView.size}
       visibleColumns={visibleColumns}
       onPageChange={(patch) => setPage((p) => ({ ...p, ...patch }))}
       onOpenAlert={onOpenAlert}

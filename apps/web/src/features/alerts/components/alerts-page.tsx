@@ -51,7 +51,7 @@ const emptySelection: Selection = { ids: new Set(), allMatching: false };
 export function AlertsPage() {
   const [view, update] = useAlertsView();
   const alerts = useAlertsQuery(view);
-  const stats = useAlertStatsQuery(view);
+  const stats = useAlertStatsQuery(view, alerts.isFetched);
   const [visibleColumns, setVisibleColumns] = useVisibleColumns();
   const [selection, setSelection] = useState<Selection>(emptySelection);
   const [selectionView, setSelectionView] = useState<AlertsViewState>(view);
@@ -74,13 +74,17 @@ export function AlertsPage() {
   const pageIds = useMemo(() => (alerts.data?.alerts ?? []).map((a) => a.id), [alerts.data]);
   const total = alerts.data?.total ?? 0;
 
-  const onPageSelection = (ids: string[]) => {
-    setSelection((current) => {
-      const next = new Set([...current.ids].filter((id) => !pageIds.includes(id)));
-      for (const id of ids) next.add(id);
-      return { ids: next, allMatching: false };
-    });
-  };
+  const onPageSelection = useCallback(
+    (ids: string[]) => {
+      setSelection((current) => {
+        const next = new Set([...current.ids].filter((id) => !pageIds.includes(id)));
+        for (const id of ids) next.add(id);
+        return { ids: next, allMatching: false };
+      });
+    },
+    [pageIds],
+  );
+  const tableSelectedIds = useMemo(() => (selection.allMatching ? new Set(pageIds) : selection.ids), [selection, pageIds]);
 
   const bulkTarget: BulkTarget = selection.allMatching
     ? { kind: 'query', filter: toAlertFilter(view), total }
@@ -204,11 +208,14 @@ export function AlertsPage() {
           <AlertsTable
             data={alerts.data}
             isLoading={alerts.isPending || (alerts.isFetching && alerts.isPlaceholderData)}
-            view={view}
+            sortField={view.sortField}
+            sortOrder={view.sortOrder}
+            page={view.page}
+            size={view.size}
             visibleColumns={visibleColumns}
             onPageChange={update}
             onOpenAlert={openAlert}
-            selectedIds={selection.allMatching ? new Set(pageIds) : selection.ids}
+            selectedIds={tableSelectedIds}
             onSelectionChange={onPageSelection}
           />
         )}

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import {
   EuiBasicTable,
   EuiButtonIcon,
@@ -13,7 +13,10 @@ import { alertColumns } from './alert-columns';
 interface Props {
   data: ListAlertsResponse | undefined;
   isLoading: boolean;
-  view: AlertsViewState;
+  sortField: AlertsViewState['sortField'];
+  sortOrder: AlertsViewState['sortOrder'];
+  page: number;
+  size: number;
   visibleColumns: string[];
   onPageChange: (patch: Partial<AlertsViewState>) => void;
   onOpenAlert: (id: string) => void;
@@ -27,15 +30,19 @@ function sortFieldOf(columnId: string): AlertSortField | undefined {
   return alertColumns.find((c) => c.id === columnId)?.sortField;
 }
 
-/** The alerts table: server-side sort and paging, row selection, a details button per row. */
-export function AlertsTable({ data, isLoading, view, visibleColumns, onPageChange, onOpenAlert, selectedIds, onSelectionChange, testSubj }: Props) {
+/**
+ * The alerts table: server-side sort and paging, row selection, a details button per row.
+ * Memoized on plain props so that opening the flyout (a URL change) does not re-render 50 rows.
+ */
+export const AlertsTable = memo(function AlertsTable({ data, isLoading, sortField, sortOrder, page: pageNumber, size, visibleColumns, onPageChange, onOpenAlert, selectedIds, onSelectionChange, testSubj }: Props) {
+  const view = { sortField, sortOrder, page: pageNumber, size };
   const columns = useMemo<Array<EuiBasicTableColumn<Alert>>>(() => {
     const open: EuiBasicTableColumn<Alert> = {
       name: 'Actions',
       width: '48px',
       render: (alert: Alert) => (
         <EuiButtonIcon
-          iconType="expand"
+          iconType="maximize"
           aria-label={`View details of alert ${alert.rule.name} on ${alert.entity.pod ?? alert.id}`}
           onClick={() => onOpenAlert(alert.id)}
           data-test-subj="alert-open"
@@ -93,7 +100,7 @@ export function AlertsTable({ data, isLoading, view, visibleColumns, onPageChang
           'Loading alerts…'
         ) : (
           <EuiEmptyPrompt
-            iconType="checkInCircleFilled"
+            iconType="checkCircleFill"
             titleSize="xs"
             title={<h3>No alerts match</h3>}
             body={<p>Widen the time range or clear some filters.</p>}
@@ -104,7 +111,6 @@ export function AlertsTable({ data, isLoading, view, visibleColumns, onPageChang
       rowProps={(alert: Alert) => ({
         'data-test-subj': 'alert-row',
         'data-alert-id': alert.id,
-        className: view.alert === alert.id ? 'euiTableRow-isSelected' : undefined,
         onDoubleClick: () => onOpenAlert(alert.id),
       })}
       selection={
@@ -126,4 +132,4 @@ export function AlertsTable({ data, isLoading, view, visibleColumns, onPageChang
       onChange={onChange}
     />
   );
-}
+});

@@ -64,7 +64,7 @@ export function BulkActions({ target, onDone }: { target: BulkTarget; onDone: ()
           <AbilityTooltip reason={triage.reason}>
             <EuiButton
               size="s"
-              iconType="arrowDown"
+              iconType="chevronSingleDown"
               iconSide="right"
               isDisabled={!triage.allowed || count === 0}
               isLoading={mutation.isPending}

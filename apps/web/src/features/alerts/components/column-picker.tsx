@@ -16,7 +16,7 @@ export function ColumnPicker({ visible, onChange }: { visible: string[]; onChang
       closePopover={() => setOpen(false)}
       panelPaddingSize="s"
       button={
-        <EuiButtonEmpty size="xs" iconType="tableDensityNormal" onClick={() => setOpen(!open)} data-test-subj="column-picker">
+        <EuiButtonEmpty size="xs" iconType="table" onClick={() => setOpen(!open)} data-test-subj="column-picker">
           Columns ({visible.length})
         </EuiButtonEmpty>
       }

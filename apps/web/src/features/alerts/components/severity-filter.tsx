@@ -19,7 +19,7 @@ export function SeverityFilter({ value, onChange }: { value: Severity[]; onChang
         panelPaddingSize="none"
         button={
           <EuiFilterButton
-            iconType="arrowDown"
+            iconType="chevronSingleDown"
             onClick={() => setOpen(!open)}
             isSelected={open}
             hasActiveFilters={value.length > 0}

@@ -8,7 +8,7 @@ import { useChecklistQuery } from '../api/use-checklist-query';
 import { useUpdateChecklistStepMutation } from '../api/use-update-checklist-step-mutation';
 import { ChecklistStepItem } from './checklist-step';
 
-const groupIcons: Record<ChecklistGroupKind, string> = { investigation: 'search', false_positive: 'questionInCircle', response: 'securitySignal' };
+const groupIcons: Record<ChecklistGroupKind, string> = { investigation: 'search', false_positive: 'question', response: 'securitySignalDetected' };
 
 interface Props {
   alertId: string;

@@ -1,5 +1,5 @@
-import { EuiCallOut, EuiLink, EuiSpacer } from '@elastic/eui';
-import { Link } from 'react-router-dom';
+import { EuiCallOut, EuiSpacer } from '@elastic/eui';
+import { RouterLink } from '../../../components/router-link';
 import type { Rule } from '@execwatch/api';
 import { formatTime } from '../../../lib/format';
 import { resolveRange } from '../../../lib/time-range';
@@ -30,9 +30,7 @@ function RuleBanner({ rule, fromMs, toMs }: { rule: Rule; fromMs: number; toMs: 
           ))}
           {gaps.length > 3 && <li>and {gaps.length - 3} more gap(s).</li>}
         </ul>
-        <EuiLink>
-          <Link to={`/rules/${encodeURIComponent(rule.rule_id)}`}>Open the rule page</Link>
-        </EuiLink>
+        <RouterLink to={`/rules/${encodeURIComponent(rule.rule_id)}`}>Open the rule page</RouterLink>
       </EuiCallOut>
       <EuiSpacer size="s" />
     </>

@@ -1,5 +1,5 @@
-import { EuiBasicTable, EuiHealth, EuiLink, EuiPageTemplate, type EuiBasicTableColumn } from '@elastic/eui';
-import { Link } from 'react-router-dom';
+import { EuiBasicTable, EuiHealth, EuiPageTemplate, type EuiBasicTableColumn } from '@elastic/eui';
+import { RouterLink } from '../../../components/router-link';
 import type { Rule } from '@execwatch/api';
 import { QueryError } from '../../../components/query-error';
 import { SeverityBadge } from '../../../components/severity-badge';
@@ -12,11 +12,9 @@ const columns: Array<EuiBasicTableColumn<Rule>> = [
     field: 'name',
     name: 'Rule',
     render: (_: string, rule: Rule) => (
-      <EuiLink>
-        <Link to={`/rules/${encodeURIComponent(rule.rule_id)}`} data-test-subj="rule-link">
-          {rule.name}
-        </Link>
-      </EuiLink>
+      <RouterLink to={`/rules/${encodeURIComponent(rule.rule_id)}`} testSubj="rule-link">
+        {rule.name}
+      </RouterLink>
     ),
   },
   { field: 'severity', name: 'Severity', width: '110px', render: (_: string, rule: Rule) => <SeverityBadge severity={rule.severity} /> },

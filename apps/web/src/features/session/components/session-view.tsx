@@ -46,7 +46,7 @@ export function SessionView({ alertId }: { alertId: string }) {
                 marginBottom: 2,
               }}
             >
-              {depth > 0 && <EuiIcon type="arrowRight" size="s" aria-hidden style={{ marginRight: 4 }} />}
+              {depth > 0 && <EuiIcon type="chevronSingleRight" size="s" aria-hidden style={{ marginRight: 4 }} />}
               <span style={{ color: '#69707D' }}>{formatTime(p.start)}</span>{' '}
               <strong>{formatArgs(p.args) || p.name || p.executable || p.entity_id}</strong>{' '}
               <span style={{ color: '#69707D' }}>
