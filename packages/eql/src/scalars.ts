@@ -93,6 +93,10 @@ function formatRegex(format: string): RegExp | null {
 export function parseDate(v: unknown, format?: string): number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v !== 'string') return null;
+  if (!format) {
+    const fast = parseIsoFast(v);
+    if (fast !== null) return fast;
+  }
   const s = v.trim();
   if (format) {
     for (const f of format.split('||')) {
@@ -117,6 +121,8 @@ export function parseDate(v: unknown, format?: string): number | null {
     }
     return null;
   }
+  const fast = parseIsoFast(s);
+  if (fast !== null) return fast;
   if (/^-?\d+$/.test(s)) return Number(s);
   return parseIsoDate(s);
 }

@@ -250,15 +250,19 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
     for (let st = last; st >= 0; st--) {
       if (!matched[positive[st]]) continue;
       if (st > 0 && state.size === 0) continue;
-      const tuples = keyTuples(stages[st].keys, source);
-      if (!tuples) continue;
-      for (let k = 0; k < tuples.length; k++) {
-        const tuple = tuples[k];
-        const ks = keyString(tuple);
+      const keys = stages[st].keys;
+      // one key with one string value (the usual case) needs no tuple until a sequence completes
+      const single = keys.length === 1 ? keys[0].get(source) : undefined;
+      const tuples = typeof single === 'string' ? null : keyTuples(keys, source);
+      if (typeof single !== 'string' && !tuples) continue;
+      const count = tuples ? tuples.length : 1;
+      for (let k = 0; k < count; k++) {
+        // `single` is a string whenever there are no tuples (checked above)
+        const ks = tuples ? keyString(tuples[k]) : (single as string);
         if (st === 0) {
           if (item === null) item = { doc, source, seq, ts, tb };
           if (last === 0) {
-            completed.push({ keys: tuple, items: [item] });
+            completed.push({ keys: tuples ? tuples[k] : [single], items: [item] });
             continue;
           }
           let slots = state.get(ks);
@@ -276,7 +280,7 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
         if (maxspan !== null && ts - prev.items[0].ts > maxspan) continue;
         if (item === null) item = { doc, source, seq, ts, tb };
         const items = [...prev.items, item];
-        if (st === last) completed.push({ keys: tuple, items });
+        if (st === last) completed.push({ keys: tuples ? tuples[k] : [single], items });
         else slots[st] = { items };
       }
     }

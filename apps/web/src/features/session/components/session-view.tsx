@@ -47,9 +47,9 @@ export function SessionView({ alertId }: { alertId: string }) {
               }}
             >
               {depth > 0 && <EuiIcon type="chevronSingleRight" size="s" aria-hidden style={{ marginRight: 4 }} />}
-              <span style={{ color: '#69707D' }}>{formatTime(p.start)}</span>{' '}
+              <span style={{ color: '#4A4F58' }}>{formatTime(p.start)}</span>{' '}
               <strong>{formatArgs(p.args) || p.name || p.executable || p.entity_id}</strong>{' '}
-              <span style={{ color: '#69707D' }}>
+              <span style={{ color: '#4A4F58' }}>
                 user {p.user_name ?? p.user_id ?? '?'}
                 {p.working_directory ? ` · cwd ${p.working_directory}` : ''}
                 {p.pid !== null ? ` · pid ${p.pid}` : ''}
