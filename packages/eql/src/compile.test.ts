@@ -93,6 +93,11 @@ describe('prefilter', () => {
     });
   });
 
+  it('leaves fields with a null_value unfiltered (explicit nulls can match)', () => {
+    const mappings = { properties: { tag: { type: 'keyword', null_value: 'NULL' } } };
+    expect(compile('any where tag == "NULL"', { mappings }).prefilter).toEqual({ kind: 'true' });
+  });
+
   it('names aliased fields by their target path', () => {
     const mappings = { properties: { event_type: { type: 'keyword' }, event: { properties: { category: { type: 'alias', path: 'event_type' } } } } };
     expect(compile('proc where true', { mappings }).prefilter).toEqual({ kind: 'eq', field: 'event_type', values: ['proc'], caseInsensitive: false });

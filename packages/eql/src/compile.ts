@@ -1,6 +1,5 @@
 import type { Ast, EventFilter, Expr, Literal, Term } from './ast';
 import { EqlRequestError } from './errors';
-import { makeGetter } from './field-access';
 import { compilePredicate, fieldGetter, resolveField, type EvalContext, type Predicate, type ValueFn } from './evaluator';
 import { FieldIndex } from './mappings';
 import { parse } from './parser';
@@ -156,6 +155,8 @@ function prefilterOf(ctx: EvalContext, e: Expr): Prefilter {
       const [field, other] = e.left.type === 'field' ? [e.left, e.right] : e.right.type === 'field' ? [e.right, e.left] : [null, null];
       if (!field || !other || other.type !== 'literal') return TRUE;
       const { source, info } = resolveField(ctx, field.path);
+      // a null_value makes explicit nulls match: the raw documents say nothing a store could filter on
+      if (info?.nullValue !== undefined) return TRUE;
       if (other.value === null) return e.op === '!=' ? { kind: 'exists', field: source } : TRUE;
       if (e.op === '==' && (!info || info.type === 'keyword' || info.type === 'long' || info.type === 'boolean')) {
         return { kind: 'eq', field: source, values: constantForms(other.value), caseInsensitive: false };
@@ -165,6 +166,7 @@ function prefilterOf(ctx: EvalContext, e: Expr): Prefilter {
     case 'in': {
       if (e.negated || e.arg.type !== 'field' || !e.values.every((v) => v.type === 'literal')) return TRUE;
       const { source, info } = resolveField(ctx, e.arg.path);
+      if (info?.nullValue !== undefined) return TRUE;
       if (info && info.type !== 'keyword' && info.type !== 'long' && info.type !== 'boolean') return { kind: 'exists', field: source };
       const values = e.values.flatMap((v) => (v.type === 'literal' ? constantForms(v.value) : []));
       return { kind: 'eq', field: source, values, caseInsensitive: e.caseInsensitive };
@@ -172,6 +174,7 @@ function prefilterOf(ctx: EvalContext, e: Expr): Prefilter {
     case 'match': {
       if (e.arg.type !== 'field') return TRUE;
       const { source, info } = resolveField(ctx, e.arg.path);
+      if (info?.nullValue !== undefined) return TRUE;
       if (e.kind === 'regex' || (info && info.type !== 'keyword') || !e.patterns.every((p) => typeof p === 'string')) {
         return { kind: 'exists', field: source };
       }
@@ -204,11 +207,6 @@ function buildPrefilter(ctx: EvalContext, ast: Ast, categoryField: string): Pref
   const filters = ast.terms.map((t) => t.filter);
   if (ast.type === 'sequence' && ast.until) filters.push(ast.until.filter);
   return simplify('or', filters.map((f) => filterPrefilter(ctx, f, categoryField)));
-}
-
-/** A getter for any field path (used for timestamps and tiebreakers). */
-export function rawGetter(path: string): ValueFn {
-  return makeGetter(path);
 }
 
 /** Every `?field` path of a query. */

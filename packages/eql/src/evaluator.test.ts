@@ -230,6 +230,7 @@ describe('mappings', () => {
     expect(m('any where code == "7"', { code: 7 }, mappings)).toBe(true);
     expect(m('any where count > 5', { count: '9' }, mappings)).toBe(true);
     expect(m('any where flag == true', { flag: 'true' }, mappings)).toBe(true);
+    expect(m('any where flag == "false"', { flag: false }, mappings)).toBe(true);
   });
 
   it('compares ip fields canonically and matches CIDR blocks', () => {

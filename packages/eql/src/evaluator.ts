@@ -1,6 +1,6 @@
 import type { Expr, Literal } from './ast';
 import { EqlSyntaxError } from './errors';
-import { distinctValues, firstValue, isNullish, makeGetter, someValue } from './field-access';
+import { firstValue, isNullish, makeGetter, someValue } from './field-access';
 import { arithmetic, callFunction, toText } from './functions';
 import { luceneRegexToJs } from './lucene-regex';
 import { convertValue, type FieldIndex, type FieldInfo, type FieldType } from './mappings';
@@ -104,6 +104,8 @@ function literalFor(value: Literal, type: FieldType | 'unknown', info?: FieldInf
     case 'long':
     case 'double':
       return typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+    case 'boolean':
+      return value === 'true' ? true : value === 'false' ? false : value;
     default:
       return value;
   }
@@ -468,9 +470,4 @@ export function compileValue(ctx: EvalContext, e: Expr): Compiled {
       return { get: p, type: 'boolean', decimal: false };
     }
   }
-}
-
-/** The distinct values of a join key, typed; `[]` when it has none. */
-export function keyValues(get: ValueFn, doc: object): unknown[] {
-  return distinctValues(get(doc));
 }

@@ -214,3 +214,23 @@ describe('samples', () => {
     expect(ids(run(docs, 'sample by host [a where true] [b where true]', { size: 1, result_position: 'tail' }))).toEqual([3, 4]);
   });
 });
+
+describe('streams', () => {
+  function* stream(n: number): Generator<object> {
+    for (let i = 0; i < n; i++) yield { id: i, '@timestamp': i * 100, event: { category: i % 2 === 0 ? 'a' : 'b' }, host: `h${Math.floor(i / 2) % 5}` };
+  }
+
+  it('runs sequences over ordered streams, keeping only live partial matches', () => {
+    const hits = search(stream(20_000), { query: 'sequence by host with maxspan=1s [a where true] [b where true]', size: 3, result_position: 'head' }, { ordered: true });
+    expect(hits.sequences?.map((s) => s.events.map((e) => e._source.id))).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ]);
+  });
+
+  it('rejects out-of-order input when it was promised ordered', () => {
+    const docs = [...stream(3)].reverse();
+    expect(() => search(docs.values(), { query: 'sequence [a where true] [b where true]' }, { ordered: true })).toThrow(/out of timestamp order/);
+  });
+});

@@ -45,6 +45,12 @@ export interface SearchOptions {
   mappings?: object;
   /** The clock for date math in `filter`; default Date.now(). */
   now?: number;
+  /**
+   * The caller guarantees documents arrive ordered by timestamp (then tiebreaker), as a store's ORDER BY gives them.
+   * Sequences over a stream then keep only their live partial matches; a document out of order is an error.
+   * Without it, a stream's sequence candidates are kept so that unordered input can be sorted and replayed.
+   */
+  ordered?: boolean;
 }
 
 /** An input document with its place in the stream and its ordering values. */
@@ -109,6 +115,7 @@ interface Setup {
   size: number;
   position: 'head' | 'tail';
   maxSamplesPerKey: number;
+  ordered: boolean;
 }
 
 /**
@@ -145,7 +152,7 @@ function setup(request: EqlSearchRequest, options: SearchOptions, docs: unknown)
   const ctx = plan.context;
   const timestamp = fieldGetter(ctx, timestampField).get;
   const tiebreaker = request.tiebreaker_field ? fieldGetter(ctx, request.tiebreaker_field).get : null;
-  return { plan, accept, timestamp, tiebreaker, size, position, maxSamplesPerKey };
+  return { plan, accept, timestamp, tiebreaker, size, position, maxSamplesPerKey, ordered: options.ordered === true };
 }
 
 /** Feeds documents one at a time; `finish` produces the hits. Keeps only what the query needs, not the input. */
@@ -234,14 +241,23 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
   /** Per join key, the latest partial match that has reached each stage: the live state, all that is kept. */
   const state = new Map<string, (Partial | undefined)[]>();
   const completed: { keys: unknown[]; items: Item[] }[] = [];
+  // with no pipes only `size` sequences can be returned: keep just those (the first, or a sliding last few)
+  const keep = ast.pipes.length === 0 && !hasMissing ? s.size : Infinity;
+  const complete = (keys: unknown[], items: Item[]): void => {
+    if (completed.length < keep) completed.push({ keys, items });
+    else if (s.position === 'tail' && keep > 0) {
+      completed.push({ keys, items });
+      if (completed.length >= 2 * keep) completed.splice(0, completed.length - keep);
+    }
+  };
   const missingHits: { term: number; item: Item; keys: unknown[][] }[] = [];
   let inOrder = true;
   let lastTs = -Infinity;
   let lastTb: unknown = undefined;
   let lastSeq = -1;
   let sincePrune = 0;
-  /** Set when the input can be read again, so candidates need not be kept. */
-  let replayable = false;
+  /** Set when the input can be read again (or is promised in order), so candidates need not be kept. */
+  let replayable = s.ordered;
   const scratch = new Array<boolean>(terms.length).fill(false);
 
   /** Runs one event (in order) through the state machine; stages are tried last to first so it advances one step. */
@@ -262,7 +278,7 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
         if (st === 0) {
           if (item === null) item = { doc, source, seq, ts, tb };
           if (last === 0) {
-            completed.push({ keys: tuples ? tuples[k] : [single], items: [item] });
+            complete(tuples ? tuples[k] : [single], [item]);
             continue;
           }
           let slots = state.get(ks);
@@ -280,7 +296,7 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
         if (maxspan !== null && ts - prev.items[0].ts > maxspan) continue;
         if (item === null) item = { doc, source, seq, ts, tb };
         const items = [...prev.items, item];
-        if (st === last) completed.push({ keys: tuples ? tuples[k] : [single], items });
+        if (st === last) complete(tuples ? tuples[k] : [single], items);
         else slots[st] = { items };
       }
     }
@@ -329,6 +345,7 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
       }
     }
     if (inOrder && (ts < lastTs || (ts === lastTs && (compareTb(tb, lastTb) || seq - lastSeq) < 0))) {
+      if (s.ordered) throw new EqlRequestError(`document ${seq} is out of timestamp order, but the search was promised ordered input`);
       // out of order: everything is sorted and replayed at the end instead
       inOrder = false;
       state.clear();
@@ -348,7 +365,7 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
 
   return {
     setReplayable(v: boolean) {
-      replayable = v;
+      replayable = v || s.ordered;
     },
     push(doc, seq) {
       consider(doc, seq, null);

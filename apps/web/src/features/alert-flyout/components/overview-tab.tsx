@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { EuiButtonIcon, EuiDescriptionList, EuiPanel, EuiSpacer, EuiText, EuiTitle, EuiToolTip } from '@elastic/eui';
 import { RouterLink } from '../../../components/router-link';
 import type { AlertDetail } from '@execwatch/api';
+import { Deferred } from '../../../components/deferred';
 import { SeverityBadge } from '../../../components/severity-badge';
 import { StatusBadge } from '../../../components/status-badge';
 import { closingReasonLabels, formatArgs, formatTime } from '../../../lib/format';
@@ -111,7 +112,9 @@ export function OverviewTab({ alert, onFilter }: Props) {
         ]}
       />
       <EuiSpacer size="m" />
-      <AssigneesTags alert={alert} />
+      <Deferred>
+        <AssigneesTags alert={alert} />
+      </Deferred>
     </div>
   );
 }

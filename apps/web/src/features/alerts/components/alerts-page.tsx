@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   EuiFlexGroup,
   EuiFlexItem,
@@ -9,10 +9,14 @@ import {
   EuiSelect,
   EuiSpacer,
 } from '@elastic/eui';
+import { useQueryClient } from '@tanstack/react-query';
 import type { AlertGroupField } from '@execwatch/api';
+import { alertKeys } from '../../alert-flyout/api/keys';
+import { fetchAlert } from '../../alert-flyout/api/use-alert-query';
+import { Deferred } from '../../../components/deferred';
 import { QueryError } from '../../../components/query-error';
 import { RuleHealthBanner } from '../../rules/components/rule-health-banner';
-import { sameSelection, toAlertFilter, type AlertsViewState } from '../alerts-view-state';
+import { sameSelection, serializeAlertsViewState, toAlertFilter, type AlertsViewState } from '../alerts-view-state';
 import { useAlertStatsQuery } from '../api/use-alert-stats-query';
 import { useAlertsQuery } from '../api/use-alerts-query';
 import { useAlertsView } from '../use-alerts-view';
@@ -50,6 +54,29 @@ const emptySelection: Selection = { ids: new Set(), allMatching: false };
 /** The alerts page: range, query, filters, counts, histogram, grouping, the table and the flyout. */
 export function AlertsPage() {
   const [view, update] = useAlertsView();
+  // The workspace gets a view whose identity ignores the open alert, so opening or closing the
+  // flyout re-renders the flyout only, not the filters, chart and table.
+  const listKey = serializeAlertsViewState({ ...view, alert: null }).toString();
+  const listView = useMemo(() => ({ ...view, alert: null }), [listKey]);
+  const fieldsRef = useRef(view.fields);
+  fieldsRef.current = view.fields;
+  const onFilter = useCallback((field: string, value: string) => update({ fields: { ...fieldsRef.current, [field]: value }, alert: null }), [update]);
+  const onClose = useCallback(() => update({ alert: null }), [update]);
+  return (
+    <>
+      <AlertsWorkspace view={listView} update={update} />
+      {view.alert && (
+        <Suspense fallback={null}>
+          <AlertFlyout alertId={view.alert} onClose={onClose} onFilter={onFilter} />
+        </Suspense>
+      )}
+    </>
+  );
+}
+
+type UpdateView = ReturnType<typeof useAlertsView>[1];
+
+const AlertsWorkspace = memo(function AlertsWorkspace({ view, update }: { view: AlertsViewState; update: UpdateView }) {
   const alerts = useAlertsQuery(view);
   const stats = useAlertStatsQuery(view, alerts.isFetched);
   const [visibleColumns, setVisibleColumns] = useVisibleColumns();
@@ -70,7 +97,15 @@ export function AlertsPage() {
     return () => window.clearTimeout(handle);
   }, []);
 
-  const openAlert = useCallback((id: string) => update({ alert: id }), [update]);
+  const queryClient = useQueryClient();
+  const openAlert = useCallback(
+    (id: string) => {
+      // Ask for the alert before rendering the flyout, so the request overlaps the render.
+      void queryClient.prefetchQuery({ queryKey: alertKeys.detail(id), queryFn: ({ signal }) => fetchAlert(id, signal) });
+      update({ alert: id });
+    },
+    [update, queryClient],
+  );
   const pageIds = useMemo(() => (alerts.data?.alerts ?? []).map((a) => a.id), [alerts.data]);
   const total = alerts.data?.total ?? 0;
 
@@ -112,49 +147,51 @@ export function AlertsPage() {
         bottomBorder={false}
       />
       <EuiPageTemplate.Section paddingSize="m">
-        <RuleHealthBanner from={view.from} to={view.to} />
-        <QueryBar value={view.query} onSubmit={(query) => update({ query })} />
-        <EuiSpacer size="s" />
-        <EuiFlexGroup gutterSize="s" wrap responsive={false} alignItems="center">
-          <EuiFlexItem grow={false}>
-            <StatusFilter value={view.status} counts={stats.data?.by_status} onChange={(status) => update({ status })} />
-          </EuiFlexItem>
-          <EuiFlexItem grow={false}>
-            <SeverityFilter value={view.severity} onChange={(severity) => update({ severity })} />
-          </EuiFlexItem>
-          <EuiFlexItem grow={false}>
-            <FieldFilter field="namespace" label="Namespace" view={view} onChange={(namespace) => update({ namespace })} />
-          </EuiFlexItem>
-          <EuiFlexItem grow={false}>
-            <FieldFilter field="image" label="Container image" view={view} onChange={(image) => update({ image })} />
-          </EuiFlexItem>
-          <EuiFlexItem grow={false}>
-            <FieldFilter field="user" label="User" view={view} onChange={(user) => update({ user })} />
-          </EuiFlexItem>
-        </EuiFlexGroup>
-        {Object.keys(view.fields).length > 0 && <EuiSpacer size="s" />}
-        <FieldFilterBadges
-          fields={view.fields}
-          onRemove={(field) => {
-            const fields = { ...view.fields };
-            delete fields[field];
-            update({ fields });
-          }}
-        />
-        <EuiSpacer size="m" />
-        <EuiPanel hasBorder paddingSize="s">
-          {stats.isError ? (
-            <QueryError error={stats.error} title="Counts and histogram could not be loaded" onRetry={() => void stats.refetch()} />
-          ) : stats.data ? (
-            <Suspense fallback={<EuiLoadingChart size="l" />}>
-              <AlertsHistogram histogram={stats.data.histogram} onBrush={(from, to) => update({ from, to })} />
-            </Suspense>
-          ) : (
-            <div style={{ height: 140, display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
-              <EuiLoadingChart size="l" />
-            </div>
-          )}
-        </EuiPanel>
+        <Deferred placeholder={<div style={{ height: 290 }} />}>
+          <RuleHealthBanner from={view.from} to={view.to} />
+          <QueryBar value={view.query} onSubmit={(query) => update({ query })} />
+          <EuiSpacer size="s" />
+          <EuiFlexGroup gutterSize="s" wrap responsive={false} alignItems="center">
+            <EuiFlexItem grow={false}>
+              <StatusFilter value={view.status} counts={stats.data?.by_status} onChange={(status) => update({ status })} />
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <SeverityFilter value={view.severity} onChange={(severity) => update({ severity })} />
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <FieldFilter field="namespace" label="Namespace" view={view} onChange={(namespace) => update({ namespace })} />
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <FieldFilter field="image" label="Container image" view={view} onChange={(image) => update({ image })} />
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <FieldFilter field="user" label="User" view={view} onChange={(user) => update({ user })} />
+            </EuiFlexItem>
+          </EuiFlexGroup>
+          {Object.keys(view.fields).length > 0 && <EuiSpacer size="s" />}
+          <FieldFilterBadges
+            fields={view.fields}
+            onRemove={(field) => {
+              const fields = { ...view.fields };
+              delete fields[field];
+              update({ fields });
+            }}
+          />
+          <EuiSpacer size="m" />
+          <EuiPanel hasBorder paddingSize="s">
+            {stats.isError ? (
+              <QueryError error={stats.error} title="Counts and histogram could not be loaded" onRetry={() => void stats.refetch()} />
+            ) : stats.data ? (
+              <Suspense fallback={<EuiLoadingChart size="l" />}>
+                <AlertsHistogram histogram={stats.data.histogram} onBrush={(from, to) => update({ from, to })} />
+              </Suspense>
+            ) : (
+              <div style={{ height: 140, display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
+                <EuiLoadingChart size="l" />
+              </div>
+            )}
+          </EuiPanel>
+        </Deferred>
         <EuiSpacer size="m" />
         <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false} justifyContent="spaceBetween">
           <EuiFlexItem grow={false}>
@@ -220,15 +257,6 @@ export function AlertsPage() {
           />
         )}
       </EuiPageTemplate.Section>
-      {view.alert && (
-        <Suspense fallback={null}>
-          <AlertFlyout
-            alertId={view.alert}
-            onClose={() => update({ alert: null })}
-            onFilter={(field, value) => update({ fields: { ...view.fields, [field]: value }, alert: null })}
-          />
-        </Suspense>
-      )}
     </EuiPageTemplate>
   );
-}
+});
