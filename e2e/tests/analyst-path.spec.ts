@@ -6,9 +6,13 @@ import { loginAs, snap, waitForRows } from '../support/session';
 test.describe.configure({ mode: 'serial' });
 
 let page: Page;
+const cspViolations: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   await loginAs(page, analystUser);
   await waitForRows(page);
 });
@@ -167,4 +171,8 @@ test('the row shows checklist progress', async () => {
   await page.goto('/alerts?status=closed');
   await waitForRows(page);
   await expect(page.getByTestId('alert-row').first().getByTestId('checklist-progress')).not.toContainText(/^0\//);
+});
+
+test('nothing the path used was blocked by the Content Security Policy', () => {
+  expect(cspViolations).toEqual([]);
 });

@@ -4,13 +4,16 @@ import { BrowserRouter } from 'react-router-dom';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { EuiProvider } from '@elastic/eui';
 import { EuiThemeBorealis } from '@elastic/eui-theme-borealis';
-import { createEuiCaches, readCspNonce } from './app/emotion-cache';
+import { applyNonceToEmotionCss, createEuiCaches, readCspNonce, stampNonceOnStyleElements } from './app/emotion-cache';
 import { createQueryClient } from './app/query-client';
 import { App } from './app/app';
 import { ToastProvider } from './app/toasts';
 import { prefetchAlertsForLocation } from './features/alerts/api/prefetch-alerts';
 
-const caches = createEuiCaches(readCspNonce());
+const nonce = readCspNonce();
+applyNonceToEmotionCss(nonce);
+stampNonceOnStyleElements(nonce);
+const caches = createEuiCaches(nonce);
 const queryClient = createQueryClient();
 prefetchAlertsForLocation(queryClient, window.location);
 const container = document.getElementById('root');

@@ -48,7 +48,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** The spec files put `null` inside arrays, which TOML forbids; it is replaced by a marker before parsing. */
-function preprocessToml(text: string): string {
+export function preprocessToml(text: string): string {
   return text.replace(/(?<=[[,]\s*)null(?=\s*[,\]])/g, `"${NULL_MARK}"`);
 }
 

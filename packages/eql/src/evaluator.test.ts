@@ -104,6 +104,18 @@ describe('null semantics', () => {
     expect(m('any where (missing > 0) or false', doc)).toBe(false);
   });
 
+  it('gives the same answer whatever order conditions are evaluated in', () => {
+    // the function call is costed last and runs after the comparisons; the outcome must not depend on it
+    for (const q of ['length(missing) > 1 and x == 2', 'x == 2 and length(missing) > 1']) {
+      expect(m(`any where not (${q})`, { x: 2 })).toBe(false);
+      expect(m(`any where not (${q})`, { x: 3 })).toBe(true);
+    }
+    for (const q of ['length(missing) > 1 or x == 2', 'x == 2 or length(missing) > 1']) {
+      expect(m(`any where ${q}`, { x: 2 })).toBe(true);
+      expect(m(`any where not (${q})`, { x: 3 })).toBe(false);
+    }
+  });
+
   it('optional fields read as null when absent', () => {
     expect(m('any where ?nope == null', doc)).toBe(true);
     expect(m('any where ?nope', doc)).toBe(false);

@@ -61,13 +61,14 @@ export function makeGetter(path: string): RawGetter {
   let g = getters.get(path);
   if (!g) {
     g = buildGetter(path);
-    getters.set(path, g);
+    if (getters.size < MAX_MEMOIZED_GETTERS) getters.set(path, g);
   }
   return g;
 }
 
 /** One getter per distinct path for the whole process, so paths keep their read sites (see getter-sites.ts). */
 const getters = new Map<string, RawGetter>();
+const MAX_MEMOIZED_GETTERS = 10_000;
 const nextSite = [0, 0, 0, 0, 0];
 
 function buildGetter(path: string): RawGetter {

@@ -136,12 +136,39 @@ function absentOptionalFields(ast: Ast, mappings: object | undefined, docs: unkn
   return absent;
 }
 
+/**
+ * Plans of recent searches: a rule runs the same query again and again, and reusing its closures keeps them
+ * optimized. Keyed by mappings object (by identity), then by query and options.
+ */
+const planCache = new WeakMap<object, Map<string, CompiledPlan>>();
+const NO_MAPPINGS = {};
+const PLAN_CACHE_SIZE = 64;
+
+function cachedPlan(query: string, mappings: object | undefined, categoryField: string | undefined, timestampField: string, docs: unknown): CompiledPlan {
+  const ast = parse(query);
+  const absentFields = absentOptionalFields(ast, mappings, docs);
+  const options = { mappings, eventCategoryField: categoryField, timestampField, absentFields };
+  // plans that depend on the documents themselves are not shared
+  if (absentFields && absentFields.size > 0) return compile(ast, options);
+  let byQuery = planCache.get(mappings ?? NO_MAPPINGS);
+  if (!byQuery) {
+    byQuery = new Map();
+    planCache.set(mappings ?? NO_MAPPINGS, byQuery);
+  }
+  const key = `${categoryField ?? ''}\u0000${timestampField}\u0000${query}`;
+  let plan = byQuery.get(key);
+  if (!plan) {
+    plan = compile(ast, options);
+    if (byQuery.size >= PLAN_CACHE_SIZE) byQuery.clear();
+    byQuery.set(key, plan);
+  }
+  return plan;
+}
+
 function setup(request: EqlSearchRequest, options: SearchOptions, docs: unknown): Setup {
   if (!isRecord(request) || typeof request.query !== 'string') throw new EqlRequestError('request.query must be a string');
   const timestampField = request.timestamp_field ?? '@timestamp';
-  const ast = parse(request.query);
-  const absentFields = absentOptionalFields(ast, options.mappings, docs);
-  const plan = compile(ast, { mappings: options.mappings, eventCategoryField: request.event_category_field, timestampField, absentFields });
+  const plan = cachedPlan(request.query, options.mappings, request.event_category_field, timestampField, docs);
   const size = request.size ?? 10;
   if (!Number.isInteger(size) || size < 0) throw new EqlRequestError('size must be a non-negative integer');
   const position = request.result_position ?? 'tail';
@@ -158,6 +185,8 @@ function setup(request: EqlSearchRequest, options: SearchOptions, docs: unknown)
 /** Feeds documents one at a time; `finish` produces the hits. Keeps only what the query needs, not the input. */
 interface Runner {
   push(doc: object, seq: number): void;
+  /** Optional fast path for a whole array. */
+  pushAll?(docs: readonly unknown[]): void;
   setReplayable?(v: boolean): void;
   /** `replay` re-reads the input when it is an array, so unordered input need not be buffered. */
   finish(replay: readonly unknown[] | null): EqlHits;
@@ -172,12 +201,24 @@ function makeItem(s: Setup, doc: object, source: Record<string, unknown>, seq: n
 function eventRunner(s: Setup, ast: Extract<Ast, { type: 'event' }>): Runner {
   const hits: Item[] = [];
   const matches = s.plan.matches;
+  const push = (doc: object, seq: number): void => {
+    const source = sourceOf(doc);
+    if (!matches(source) || !s.accept(source)) return;
+    const item = makeItem(s, doc, source, seq);
+    if (item) hits.push(item);
+  };
   return {
-    push(doc, seq) {
-      const source = sourceOf(doc);
-      if (!matches(source) || !s.accept(source)) return;
-      const item = makeItem(s, doc, source, seq);
-      if (item) hits.push(item);
+    push,
+    pushAll(docs) {
+      // the hot loop of an event search over an array, without a call through the runner per document
+      for (let i = 0; i < docs.length; i++) {
+        const doc: unknown = docs[i];
+        if (typeof doc !== 'object' || doc === null) continue;
+        const source = sourceOf(doc);
+        if (!matches(source) || !s.accept(source)) continue;
+        const item = makeItem(s, doc, source, i);
+        if (item) hits.push(item);
+      }
     },
     finish() {
       hits.sort(compareItems);
@@ -559,9 +600,12 @@ export function search(docs: Iterable<object> | AsyncIterable<object>, request: 
   }
   if (Array.isArray(docs)) {
     run.setReplayable?.(true);
-    for (let i = 0; i < docs.length; i++) {
-      const doc: unknown = docs[i];
-      if (isRecord(doc)) run.push(doc, i);
+    if (run.pushAll) run.pushAll(docs);
+    else {
+      for (let i = 0; i < docs.length; i++) {
+        const doc: unknown = docs[i];
+        if (isRecord(doc)) run.push(doc, i);
+      }
     }
     return run.finish(docs);
   }

@@ -164,6 +164,26 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
     return out;
   };
 
+  /**
+   * Exception-field projections of `seqs` (in chunks), keyed by seq. Asked only for the rows the rule
+   * matched, so exception fields cost nothing for the (many) rows the rule rejects.
+   */
+  const fetchProjected = (projection: { sql: string; params: (string | number)[] }, seqs: number[]): Map<number, string> => {
+    const out = new Map<number, string>();
+    const chunkSize = 500;
+    let stmt: ReturnType<typeof db.prepare<unknown[], { seq: number; p: string }>> | null = null;
+    for (let i = 0; i < seqs.length; i += chunkSize) {
+      const chunk = seqs.slice(i, i + chunkSize);
+      if (chunk.length !== chunkSize || stmt === null) {
+        stmt = db.prepare<unknown[], { seq: number; p: string }>(
+          `SELECT seq, ${projection.sql} AS p FROM events WHERE seq IN (${chunk.map(() => '?').join(',')})`,
+        );
+      }
+      for (const r of stmt.iterate(...projection.params, ...chunk)) out.set(r.seq, r.p);
+    }
+    return out;
+  };
+
   function searchEventRule(
     req: RuleSearchRequest,
     compiled: { matches(doc: object): boolean; fields: string[]; prefilter: Prefilter },
@@ -172,30 +192,46 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
   ): RuleSearchResult {
     const win = windowSql(req.timestampOverride);
     const where = prefilterToSql(compiled.prefilter);
-    const proj = projectionSql([...compiled.fields, ...matcher.fields]);
+    // Pass 1 reads only the rule's own fields; exceptions are matched in pass 2 on the rows the rule kept.
+    const proj = projectionSql(compiled.fields);
     const sql = `SELECT seq, ${proj.sql} AS p FROM events
       WHERE ${win.expr} >= ? AND ${win.expr} < ? AND idx IN (${indices.map(() => '?').join(',')}) AND (${where.sql})
       ORDER BY ${win.expr}, seq`;
     const stmt = db.prepare<unknown[], { seq: number; p: string }>(sql);
     const params = [...proj.params, ...win.params, req.window.from, ...win.params, req.window.to, ...indices, ...where.params, ...win.params];
+    const matched: number[] = [];
+    for (const row of stmt.iterate(...params)) {
+      if (compiled.matches(parseDoc(row.p))) matched.push(row.seq);
+    }
     let total = 0;
     let suppressed = 0;
     const suppressedByItem: Record<string, number> = {};
     const hits: number[] = [];
     const suppressedSeqs: number[] = [];
     const sampleWanted = req.suppressedSample ?? 0;
-    for (const row of stmt.iterate(...params)) {
-      const doc = parseDoc(row.p);
-      if (!compiled.matches(doc)) continue;
-      const itemId = matcher.match(doc);
-      if (itemId !== null) {
-        suppressed++;
-        suppressedByItem[itemId] = (suppressedByItem[itemId] ?? 0) + 1;
-        if (suppressedSeqs.length < sampleWanted) suppressedSeqs.push(row.seq);
-        continue;
+    if (matcher.active === 0) {
+      total = matched.length;
+      hits.push(...matched.slice(0, req.size));
+    } else {
+      const excProj = projectionSql(matcher.fields);
+      // Chunks keep the projected text of only a few thousand rows in memory at once.
+      const chunkSize = 5000;
+      for (let i = 0; i < matched.length; i += chunkSize) {
+        const chunk = matched.slice(i, i + chunkSize);
+        const projected = fetchProjected(excProj, chunk);
+        for (const seq of chunk) {
+          const text = projected.get(seq);
+          const itemId = text === undefined ? null : matcher.match(parseDoc(text));
+          if (itemId !== null) {
+            suppressed++;
+            suppressedByItem[itemId] = (suppressedByItem[itemId] ?? 0) + 1;
+            if (suppressedSeqs.length < sampleWanted) suppressedSeqs.push(seq);
+            continue;
+          }
+          total++;
+          if (hits.length < req.size) hits.push(seq);
+        }
       }
-      total++;
-      if (hits.length < req.size) hits.push(row.seq);
     }
     const full = fetchFull([...hits, ...suppressedSeqs]);
     const pick = (seqs: number[]) => seqs.flatMap((s) => {
