@@ -21,7 +21,7 @@ const IMAGES = ['nginx', 'redis', 'postgres', 'registry.local/runner-x', 'busybo
 const COMMANDS = [['bash'], ['sh', '-c', 'ls -la /tmp'], ['python3', 'app.py'], ['curl', '-s', 'http://10.0.0.5/health'], ['cat', '/etc/passwd'], ['ps', 'aux']];
 
 /** Deterministic pseudo-random numbers (the figures must not depend on the seed of the day). */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -33,7 +33,7 @@ function rng(seed: number): () => number {
 }
 
 /** One cloud_defend process event as an NDJSON source line; about 2% are interactive `kubectl exec` shells. */
-function eventLine(n: number, rand: () => number, at: number): string {
+export function eventLine(n: number, rand: () => number, at: number): string {
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)] as T; // index within bounds
   const exec = rand() < 0.02;
   const args = exec ? ['bash'] : pick(COMMANDS);

@@ -176,6 +176,12 @@ async function visit(browser: Browser, url: string, rowIndex: number): Promise<{
     // analyst reading the table would.
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(500);
+    try {
+      await page.locator('[data-test-subj="alert-open"]').nth(rowIndex).waitFor({ timeout: 10_000 });
+    } catch (err) {
+      await page.screenshot({ path: path.join(os.tmpdir(), 'execwatch-bench-web-failure.png') });
+      throw err;
+    }
     const flyoutMs = await page.evaluate(async (index) => {
       const g = globalThis as unknown as PageGlobals; // runs in the page
       const buttons = g.document.querySelectorAll('[data-test-subj="alert-row"] [data-test-subj="alert-open"]');

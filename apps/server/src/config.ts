@@ -27,6 +27,8 @@ const envSchema = z
     ES_USERNAME: optionalText,
     ES_PASSWORD: optionalText,
     ES_CA_FILE: optionalText,
+    /** Elasticsearch major version to speak to: 8 (default) or 9 (the client's compatibility headers). */
+    ES_COMPATIBILITY: z.enum(['8', '9']).default('8'),
     EXECWATCH_SPACE: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'lower-case letters, digits, _ and - only').default('default'),
     EXECWATCH_INSTANCE_ID: optionalText,
     EXECWATCH_ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
@@ -52,7 +54,7 @@ export interface ServerConfig {
   host: string;
   dataDir: string;
   store: 'embedded' | 'elasticsearch';
-  es: { node: string; apiKey?: string; username?: string; password?: string; caFile?: string };
+  es: { node: string; apiKey?: string; username?: string; password?: string; caFile?: string; compatibility: 8 | 9 };
   space: string;
   instanceId: string;
   adminPassword?: string;
@@ -89,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { demo?: boolean } = {}
     host: e.HOST,
     dataDir: path.resolve(e.EXECWATCH_DATA_DIR ?? (demo ? './data/demo' : './data')),
     store: e.EXECWATCH_STORE,
-    es: { node: e.ES_URL ?? 'http://127.0.0.1:9200', apiKey: e.ES_API_KEY, username: e.ES_USERNAME, password: e.ES_PASSWORD, caFile: e.ES_CA_FILE },
+    es: { node: e.ES_URL ?? 'http://127.0.0.1:9200', apiKey: e.ES_API_KEY, username: e.ES_USERNAME, password: e.ES_PASSWORD, caFile: e.ES_CA_FILE, compatibility: e.ES_COMPATIBILITY === '9' ? 9 : 8 },
     space: e.EXECWATCH_SPACE,
     instanceId: e.EXECWATCH_INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 10)}`,
     adminPassword: e.EXECWATCH_ADMIN_PASSWORD,

@@ -14,6 +14,7 @@ export async function createStore(config: ServerConfig, log: Logger): Promise<St
       username: config.es.username,
       password: config.es.password,
       caFile: config.es.caFile,
+      compatibility: config.es.compatibility,
       space: config.space,
       log,
       instanceId: config.instanceId,
