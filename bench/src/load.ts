@@ -21,7 +21,7 @@ export async function run(): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'execwatch-bench-load-'));
   let server: ServerProcess | null = null;
   try {
-    const apiKey = await prepareStore(dataDir, storedAlerts);
+    const apiKey = await prepareStore(dataDir, { alerts: storedAlerts });
     server = await startServerProcess(dataDir);
     const auth = { authorization: `ApiKey ${apiKey}` };
     const page = (await (await fetch(`${server.url}/api/alerts?size=200&status=open,acknowledged,closed`, { headers: auth })).json()) as { alerts: { id: string }[] };

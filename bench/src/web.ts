@@ -7,26 +7,15 @@
  * Standalone: `node --import tsx bench/src/web.ts` prints the figures as JSON. Progress goes to stderr.
  * BENCH_WEB_ALERTS (default 100000) and BENCH_WEB_RUNS (default 5) tune it; CHROMIUM_PATH picks the browser.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from '@playwright/test';
-import { generateEvents } from '@execwatch/simulator';
-import { createAuth } from '../../apps/server/src/auth/index';
-import { silentLogger } from '../../apps/server/src/log';
-import { createServices } from '../../apps/server/src/services/index';
-import { buildAlert } from '../../apps/server/src/services/detection/alert-builder';
-import { createEmbeddedStore } from '../../apps/server/src/store/embedded/index';
-import type { StoredAlert } from '../../apps/server/src/store/ports';
+import { adminPassword, prepareStore, repoRoot, startServerProcess, type ServerProcess } from './support/server-process';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const webDist = path.join(repoRoot, 'apps/web/dist');
-const seedRuleId = '420e5bb4-93bf-40a3-8f4a-4cc1af90eca1';
-const adminPassword = 'bench-web-admin-password-1';
 const storedAlerts = Number(process.env.BENCH_WEB_ALERTS ?? 100_000);
 const runs = Number(process.env.BENCH_WEB_RUNS ?? 5);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -70,80 +59,6 @@ export function initialJs(distDir: string): { files: string[]; gzipKb: number; r
 function lazyChunkCount(distDir: string, initial: string[]): number {
   const all = spawnSync('ls', [path.join(distDir, 'assets')], { encoding: 'utf8' }).stdout.split('\n').filter((f) => f.endsWith('.js'));
   return all.length - initial.length;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Writes `storedAlerts` alerts straight into a fresh embedded store (the fastest path), spread over the last day. */
-export async function prepareStore(dataDir: string): Promise<void> {
-  const now = Date.now();
-  const store = createEmbeddedStore({ dataDir, log: silentLogger, now: () => now });
-  await store.init();
-  const auth = createAuth({ store, log: silentLogger, config: { secureCookies: false, adminPassword } });
-  await auth.bootstrap();
-  const services = await createServices({ store, log: silentLogger, now: () => now, instanceId: 'bench-web-prepare' });
-  const rule = await services.registry.get(seedRuleId);
-  if (!rule) throw new Error('the seed rule is missing');
-  const spacingMs = Math.max(1, Math.floor((20 * 3_600_000) / storedAlerts));
-  const chunk = 10_000;
-  for (let done = 0; done < storedAlerts; done += chunk) {
-    const n = Math.min(chunk, storedAlerts - done);
-    const events = generateEvents(n, { seed: 2000 + done, end: now - 60_000, start: now - 20 * 3_600_000 });
-    const alerts: StoredAlert[] = events.map((e, i) =>
-      buildAlert([{ _index: 'logs-cloud_defend.process-default', _id: `bench-web-${done + i}`, _source: e }], rule, {
-        now: now - (storedAlerts - done - i) * spacingMs,
-        executionId: 'bench-web',
-        space: 'default',
-      }),
-    );
-    await store.alerts.createMany(alerts);
-  }
-  await store.close();
-}
-
-export async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps/server/src/main.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', EXECWATCH_DATA_DIR: dataDir, EXECWATCH_ADMIN_PASSWORD: adminPassword, EXECWATCH_LOG_LEVEL: 'warn', EXECWATCH_WEB_DIST: webDist },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    child,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 /** The few browser globals the page-side code uses (this file is typechecked without the DOM library). */
@@ -216,12 +131,12 @@ export async function run(): Promise<Record<string, number>> {
     web_lazy_chunks: lazyChunkCount(webDist, bundle.files),
   };
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'execwatch-bench-web-'));
-  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  let server: ServerProcess | null = null;
   let browser: Browser | null = null;
   try {
     progress(`writing ${storedAlerts} alerts`);
-    await prepareStore(dataDir);
-    server = await startServer(dataDir);
+    await prepareStore(dataDir, { alerts: storedAlerts, spanMs: 20 * 3_600_000 });
+    server = await startServerProcess(dataDir, { webDist });
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     progress('warm-up visit');
     await visit(browser, server.url, 0);

@@ -32,9 +32,21 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Writes `count` alerts (from generated events) and an API key straight into the store, before the server starts. */
-export async function prepareStore(dataDir: string, storedAlerts: number): Promise<string> {
+export interface PrepareOptions {
+  /** How many alerts to write. */
+  alerts: number;
+  /** The alerts' creation times are spread evenly over this span before now. Default 7 days. */
+  spanMs?: number;
+}
+
+/**
+ * Writes alerts (built from generated events, as the detection engine builds them) and an API key straight
+ * into a fresh embedded store, before the server starts; returns the key's `encoded` form.
+ */
+export async function prepareStore(dataDir: string, opts: PrepareOptions): Promise<string> {
   const now = Date.now();
+  const span = opts.spanMs ?? 7 * 24 * 3_600_000;
+  const spacingMs = Math.max(1, Math.floor(span / Math.max(opts.alerts, 1)));
   const store = createEmbeddedStore({ dataDir, log: silentLogger, now: () => now });
   await store.init();
   const auth = createAuth({ store, log: silentLogger, config: { secureCookies: false, adminPassword } });
@@ -44,10 +56,16 @@ export async function prepareStore(dataDir: string, storedAlerts: number): Promi
   const rule = await services.registry.get(seedRuleId);
   if (!rule) throw new Error('the seed rule is missing');
   const chunk = 10_000;
-  for (let done = 0; done < storedAlerts; done += chunk) {
-    const n = Math.min(chunk, storedAlerts - done);
-    const events = generateEvents(n, { seed: 1000 + done, end: now - 60_000, start: now - 7 * 24 * 3_600_000 });
-    const alerts: StoredAlert[] = events.map((e, i) => buildAlert([{ _index: 'logs-cloud_defend.process-default', _id: `bench-${done + i}`, _source: e }], rule, { now: now - (storedAlerts - done - i) * 1000, executionId: 'bench', space: 'default' }));
+  for (let done = 0; done < opts.alerts; done += chunk) {
+    const n = Math.min(chunk, opts.alerts - done);
+    const events = generateEvents(n, { seed: 1000 + done, end: now - 60_000, start: now - span });
+    const alerts: StoredAlert[] = events.map((e, i) =>
+      buildAlert([{ _index: 'logs-cloud_defend.process-default', _id: `bench-${done + i}`, _source: e }], rule, {
+        now: now - (opts.alerts - done - i) * spacingMs,
+        executionId: 'bench',
+        space: 'default',
+      }),
+    );
     await store.alerts.createMany(alerts);
   }
   await store.close();
@@ -63,11 +81,12 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(dataDir: string): Promise<ServerProcess> {
+/** Starts `apps/server/src/main.ts` on a free loopback port over `dataDir` and waits for /api/health. */
+export async function startServerProcess(dataDir: string, opts: { webDist?: string } = {}): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps/server/src/main.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', EXECWATCH_DATA_DIR: dataDir, EXECWATCH_ADMIN_PASSWORD: adminPassword, EXECWATCH_LOG_LEVEL: 'warn', EXECWATCH_WEB_DIST: path.join(dataDir, 'no-web') },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', EXECWATCH_DATA_DIR: dataDir, EXECWATCH_ADMIN_PASSWORD: adminPassword, EXECWATCH_LOG_LEVEL: 'warn', EXECWATCH_WEB_DIST: opts.webDist ?? path.join(dataDir, 'no-web') },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

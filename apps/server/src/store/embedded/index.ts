@@ -1,6 +1,8 @@
 import type { Logger } from '../../log';
 import type { Store } from '../ports';
-import { openDatabase } from './db';
+import path from 'node:path';
+import { createCheckpointer } from './checkpointer';
+import { DB_FILE, openDatabase } from './db';
 import { createAlertStore } from './alerts';
 import { createAuditLog, createSettingsStore } from './audit';
 import { createEventStore } from './events';
@@ -17,23 +19,11 @@ export { DB_FILE } from './db';
  */
 export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: () => number }): Store {
   const db = openDatabase(opts.dataDir, opts.log);
-  let checkpointPending = false;
+  // Checkpoints run on a worker thread after each committed bulk call, so no client waits for WAL pages
+  // to be copied into the main file (see checkpointer.ts).
+  const checkpointer = createCheckpointer(db, path.join(opts.dataDir, DB_FILE), opts.log);
   let closed = false;
-  // Checkpoints run once the current request has answered (setImmediate follows the response write),
-  // so no client waits for WAL pages to be copied into the main file.
-  const scheduleCheckpoint = () => {
-    if (checkpointPending) return;
-    checkpointPending = true;
-    setImmediate(() => {
-      checkpointPending = false;
-      if (closed) return;
-      try {
-        db.pragma('wal_checkpoint(PASSIVE)');
-      } catch (e) {
-        opts.log.warn('store checkpoint failed', { error: e instanceof Error ? e.message : String(e) });
-      }
-    });
-  };
+  const scheduleCheckpoint = () => checkpointer.request();
   return {
     kind: 'embedded',
     events: createEventStore(db, scheduleCheckpoint, opts.now),
@@ -50,6 +40,7 @@ export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: 
     async close() {
       if (closed) return;
       closed = true;
+      await checkpointer.close();
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
