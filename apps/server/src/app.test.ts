@@ -51,6 +51,14 @@ describe('errors', () => {
     expect(body).toMatchObject({ error: 'payload_too_large', status: 413 });
   });
 
+  it('answers a bad alert filter with 400, wherever the store finds it', async () => {
+    for (const path of ['/api/alerts?field.bad%20name=x', '/api/alerts?from=not-a-date', '/api/alerts?query=%22unclosed']) {
+      const { status, body } = await server.json('GET', path);
+      expect(status, path).toBe(400);
+      expect(body).toMatchObject({ error: 'validation_error', status: 400 });
+    }
+  });
+
   it('rejects malformed JSON with 400 and no stack trace', async () => {
     const res = await server.request('PATCH', '/api/alerts/abc', { rawBody: '{"status":', headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(400);

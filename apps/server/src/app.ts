@@ -59,7 +59,12 @@ function errorHandler(log: Logger): ErrorRequestHandler {
     else if (isBodyParserError(err) && err.type === 'entity.too.large') httpError = payloadTooLarge(jsonLimit);
     else if (isBodyParserError(err) && err.type === 'entity.parse.failed') httpError = new HttpError(400, ErrorIds.validation, 'body: not valid JSON');
     else if (isBodyParserError(err) && err.status >= 400 && err.status < 500) httpError = new HttpError(err.status === 413 ? 413 : 400, err.status === 413 ? ErrorIds.payloadTooLarge : ErrorIds.validation, `body: could not be read (${err.type})`);
-    else {
+    else if (err instanceof Error && err.name === 'AlertQuerySyntaxError') httpError = new HttpError(400, ErrorIds.validation, `query: ${err.message}`);
+    else if (err instanceof Error && err.name === 'ClusterUnavailableError') {
+      // the cluster adapter's own message says what failed after its retries; the cluster's raw answer stays in the log
+      log.warn('cluster unavailable', { method: req.method, path: req.path, error: err.message });
+      httpError = new HttpError(503, ErrorIds.unavailable, 'the Elasticsearch cluster is unavailable; try again shortly', undefined, { 'Retry-After': '5' });
+    } else {
       log.error('unhandled error', { method: req.method, path: req.path, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
       httpError = new HttpError(500, ErrorIds.internal, 'internal server error');
     }

@@ -9,7 +9,9 @@ import { createQueryClient } from './app/query-client';
 import { App } from './app/app';
 import { ToastProvider } from './app/toasts';
 import { prefetchAlertsForLocation } from './features/alerts/api/prefetch-alerts';
+import { registerFirstPaintIcons } from './app/first-paint-icons';
 
+registerFirstPaintIcons();
 const nonce = readCspNonce();
 applyNonceToEmotionCss(nonce);
 stampNonceOnStyleElements(nonce);

@@ -1,4 +1,6 @@
+import { adaptiveJunction, DEFAULT_POLICY, type AdaptivePolicy, type Part } from './adaptive-order';
 import type { Expr, Literal } from './ast';
+import { conditionCost } from './condition-cost';
 import { EqlSyntaxError } from './errors';
 import { firstValue, isNullish, makeGetter, someValue } from './field-access';
 import { arithmetic, callFunction, toText } from './functions';
@@ -31,6 +33,8 @@ export interface EvalContext {
   implicitDates: Set<string>;
   /** Optional fields known to exist nowhere (unmapped and in no document): they are the constant null, as in Elasticsearch. */
   absentFields?: Set<string>;
+  /** How `and`/`or` learn their evaluation order; null keeps the written order; default DEFAULT_POLICY. */
+  adaptive?: AdaptivePolicy | null;
 }
 
 function isNullConstant(ctx: EvalContext, e: Expr): boolean {
@@ -198,79 +202,18 @@ export function compilePredicate(ctx: EvalContext, e: Expr): Predicate {
 }
 
 /** `a and b and c` as one list, so evaluation walks an array instead of nested closures. */
-function flatten(e: Expr, kind: 'and' | 'or'): Expr[] {
+export function flatten(e: Expr, kind: 'and' | 'or'): Expr[] {
   if (e.type !== kind) return [e];
   return [...flatten(e.left, kind), ...flatten(e.right, kind)];
 }
 
-/** A rough cost of evaluating a condition, for ordering: a field against a constant first, functions last. */
-function cost(e: Expr): number {
-  switch (e.type) {
-    case 'compare':
-      return e.left.type === 'field' && e.right.type === 'literal' ? 1 : e.left.type === 'literal' && e.right.type === 'field' ? 1 : 4;
-    case 'in':
-      return e.values.every((v) => v.type === 'literal') ? 2 : 4;
-    case 'match':
-      return e.kind === 'regex' ? 5 : e.patterns.some((p) => typeof p === 'string' && hasWildcard(p)) ? 3 : 2;
-    case 'field':
-    case 'literal':
-      return 1;
-    case 'not':
-      return cost(e.arg);
-    default:
-      return 6;
-  }
-}
-
 function compileJunction(ctx: EvalContext, kind: 'and' | 'or', parts: Expr[]): Predicate {
-  // three-valued and/or give the same result in any order and conditions have no side effects, so cheap and
-  // usually selective tests go first (fewer fields read, fewer objects touched)
-  const ordered = parts.map((p, i) => ({ p, i, c: cost(p) })).sort((a, b) => a.c - b.c || a.i - b.i).map((x) => x.p);
-  const preds = ordered.map((p) => compilePredicate(ctx, p));
-  const n = preds.length;
-  if (kind === 'and' && n <= 6) return unrolledAnd(preds);
-  if (kind === 'and') {
-    return (d) => {
-      let unknown = false;
-      for (let i = 0; i < n; i++) {
-        const t = preds[i](d);
-        if (t === false) return false;
-        if (t === null) unknown = true;
-      }
-      return unknown ? null : true;
-    };
-  }
-  return (d) => {
-    let unknown = false;
-    for (let i = 0; i < n; i++) {
-      const t = preds[i](d);
-      if (t === true) return true;
-      if (t === null) unknown = true;
-    }
-    return unknown ? null : false;
-  };
+  return adaptiveJunction(kind, compileParts(ctx, parts), ctx.adaptive === undefined ? DEFAULT_POLICY : ctx.adaptive);
 }
 
-const ALWAYS: Predicate = () => true;
-
-/** `and` of up to six predicates without a loop (the usual rule size); missing slots are always true. */
-function unrolledAnd(preds: Predicate[]): Predicate {
-  const [p0, p1, p2 = ALWAYS, p3 = ALWAYS, p4 = ALWAYS, p5 = ALWAYS] = preds;
-  return (d) => {
-    const a = p0(d);
-    if (a === false) return false;
-    const b = p1(d);
-    if (b === false) return false;
-    const c = p2(d);
-    if (c === false) return false;
-    const e = p3(d);
-    if (e === false) return false;
-    const f = p4(d);
-    if (f === false) return false;
-    const g = p5(d);
-    if (g === false) return false;
-    return a === null || b === null || c === null || e === null || f === null || g === null ? null : true;
-  };
+/** The parts of a junction with their static costs, for adaptive ordering. */
+export function compileParts(ctx: EvalContext, parts: Expr[]): Part[] {
+  return parts.map((p) => ({ test: compilePredicate(ctx, p), cost: conditionCost(p) }));
 }
 
 function compileCompare(ctx: EvalContext, op: '==' | '!=' | '<' | '<=' | '>' | '>=', le: Expr, re: Expr): Predicate {

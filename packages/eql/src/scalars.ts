@@ -276,13 +276,24 @@ function foldCode(c: number): number {
   return String.fromCharCode(c).toLowerCase().charCodeAt(0);
 }
 
-/** Case-insensitive equality without allocating for ASCII text. `lower` must already be lower case. */
+/**
+ * Case-insensitive equality without allocating for ASCII text. `lower` must already be lower case. Only non-ASCII
+ * text can change length or meet a non-ASCII letter when lower-cased, so only it takes the full `toLowerCase`.
+ */
 export function equalsFolded(s: string, lower: string): boolean {
-  if (s.length !== lower.length) return s.toLowerCase() === lower;
-  for (let i = 0; i < s.length; i++) {
+  // text that is already lower case (the usual data) needs no loop: === compares whole strings at once
+  if (s === lower) return true;
+  const n = s.length;
+  if (n !== lower.length) {
+    for (let i = 0; i < n; i++) if (s.charCodeAt(i) >= 128) return s.toLowerCase() === lower;
+    return false;
+  }
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     const d = lower.charCodeAt(i);
-    if (c !== d && foldCode(c) !== d) return false;
+    if (c === d) continue;
+    if (c >= 128) return s.toLowerCase() === lower;
+    if (c < 65 || c > 90 || c + 32 !== d) return false;
   }
   return true;
 }

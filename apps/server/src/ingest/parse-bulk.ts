@@ -63,6 +63,11 @@ export function parseBulkBody(body: Buffer | string, defaultIndex?: string): Par
     lines.push(text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end));
     start = end + 1;
   }
+  return parseBulkLines(lines, defaultIndex);
+}
+
+/** parseBulkBody over a body already split into lines (`\n`, trailing `\r` dropped). */
+export function parseBulkLines(lines: string[], defaultIndex?: string): ParsedBulkBody {
   const operations: BulkOperation[] = [];
   const errors: BulkParseError[] = [];
   let position = 0;

@@ -1,7 +1,9 @@
-import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { RouteContext } from '../http/context';
-import { badRequest, payloadTooLarge } from '../http/errors';
-import { mergeBulkResults, parseBulkBody } from './parse-bulk';
+import { ErrorIds } from '@execwatch/api';
+import { HttpError, badRequest, payloadTooLarge } from '../http/errors';
+import { mergeBulkResults, parseBulkLines } from './parse-bulk';
+import { BodyReadError, parseByteLimit, readBodyLines } from './read-lines';
 
 const BODY_LIMIT = '100mb';
 
@@ -23,15 +25,26 @@ function presentItem(r: ReturnType<typeof mergeBulkResults>[number]): Record<str
  */
 export function bulkRoutes(ctx: RouteContext, opts: { bodyLimit?: string } = {}): Router {
   const limit = opts.bodyLimit ?? BODY_LIMIT;
+  const limitBytes = parseByteLimit(limit);
   const router = Router();
-  const raw = express.raw({ type: () => true, limit });
+  // The body is split into lines while it streams in (gzip and deflate decoded on the way): the whole
+  // body never exists as one buffer plus one string, which halves the memory of concurrent requests.
+  const readLines = async (req: Request): Promise<string[]> => {
+    try {
+      return await readBodyLines(req, limitBytes);
+    } catch (e) {
+      if (!(e instanceof BodyReadError)) throw e;
+      if (e.status === 413) throw payloadTooLarge(limit);
+      throw new HttpError(e.status, e.status === 415 ? 'unsupported_media_type' : ErrorIds.validation, e.message);
+    }
+  };
   const handle = async (req: Request, res: Response) => {
     const started = performance.now();
-    const body: unknown = req.body;
-    const buf = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+    const lines = await readLines(req);
     const indexParam = req.params.index;
     const defaultIndex = typeof indexParam === 'string' ? indexParam : undefined;
-    const parsed = parseBulkBody(buf, defaultIndex);
+    const parsed = parseBulkLines(lines, defaultIndex);
+    lines.length = 0;
     if (parsed.items === 0) throw badRequest('the bulk request has no operations');
     const stored = await ctx.store.events.bulk(parsed.operations, ctx.now());
     const items = mergeBulkResults(parsed, stored);
@@ -41,11 +54,6 @@ export function bulkRoutes(ctx: RouteContext, opts: { bodyLimit?: string } = {})
       items: items.map(presentItem),
     });
   };
-  router.post(['/_bulk', '/:index/_bulk'], ctx.authorize('ingest'), raw, handle);
-  const tooLarge: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
-    const type = typeof err === 'object' && err !== null && 'type' in err ? err.type : undefined;
-    next(type === 'entity.too.large' ? payloadTooLarge(limit) : err);
-  };
-  router.use(tooLarge);
+  router.post(['/_bulk', '/:index/_bulk'], ctx.authorize('ingest'), handle);
   return router;
 }

@@ -3,6 +3,52 @@ import { closingReasonSchema, severitySchema, workflowStatusSchema, type Alert, 
 import type { Doc, StoredAlert } from '../store/ports';
 import { bool, getField, num, str, strings } from '../services/detection/get-field';
 
+/**
+ * Every field `presentAlert` (and the list's rule lookup) reads: a list page asks the store for just
+ * these, so it never parses whole alert documents. Keep in step with presentEntity and presentAlert.
+ */
+export const ALERT_LIST_FIELDS: readonly string[] = [
+  'orchestrator.cluster.name',
+  'orchestrator.namespace',
+  'orchestrator.resource.name',
+  'container.id',
+  'container.image.name',
+  'container.image.tag',
+  'host.name',
+  'host.hostname',
+  'user.id',
+  'user.name',
+  'process.user.id',
+  'process.user.name',
+  'process.name',
+  'process.executable',
+  'process.args',
+  'process.command_line',
+  'process.working_directory',
+  'process.interactive',
+  'process.entry_leader.entity_id',
+  'process.entry_leader.entry_meta.type',
+  'process.entry_leader.same_as_process',
+  'process.parent.name',
+  'process.parent.args',
+  '@timestamp',
+  'kibana.alert.ancestors',
+  'kibana.alert.workflow_reason',
+  'kibana.alert.original_time',
+  'kibana.alert.rule.uuid',
+  'kibana.alert.rule.rule_id',
+  'kibana.alert.rule.name',
+  'kibana.alert.severity',
+  'kibana.alert.risk_score',
+  'kibana.alert.reason',
+  'kibana.alert.workflow_status',
+  'kibana.alert.workflow_reason_text',
+  'kibana.alert.workflow_user',
+  'kibana.alert.workflow_status_updated_at',
+  'kibana.alert.workflow_assignee_ids',
+  'kibana.alert.workflow_tags',
+];
+
 /** The who/what/where of the exec from the alert's ECS fields. */
 export function presentEntity(doc: Doc): AlertEntity {
   const args = strings(doc, 'process.args');

@@ -119,6 +119,11 @@ export interface AlertQuery {
   sort: { field: AlertSortField; order: 'asc' | 'desc' };
   page: number;
   size: number;
+  /**
+   * List views: when set, each returned `doc` may hold only these dotted fields (adapters that cannot
+   * project return whole documents). Reading a page then costs no full-document parse.
+   */
+  fields?: string[];
 }
 
 export interface AlertPatch {

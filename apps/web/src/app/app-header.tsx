@@ -25,6 +25,9 @@ export function AppHeader() {
             <EuiHeaderLink isActive={location.pathname.startsWith('/rules')} onClick={() => navigate('/rules')} data-test-subj="nav-rules">
               Rules
             </EuiHeaderLink>
+            <EuiHeaderLink isActive={location.pathname.startsWith('/exceptions')} onClick={() => navigate('/exceptions')} data-test-subj="nav-exceptions">
+              Exceptions
+            </EuiHeaderLink>
           </EuiHeaderLinks>
         </EuiHeaderSectionItem>
       </EuiHeaderSection>

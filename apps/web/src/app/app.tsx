@@ -7,6 +7,7 @@ import { AlertsPage } from '../features/alerts/components/alerts-page';
 
 const RulesPage = lazy(() => import('../features/rules/components/rules-page'));
 const RulePage = lazy(() => import('../features/rules/components/rule-page'));
+const ExceptionsPage = lazy(() => import('../features/exceptions/components/exceptions-page'));
 
 function PageLoading() {
   return (
@@ -27,6 +28,7 @@ export function App() {
           <Route path="/alerts" element={<AlertsPage />} />
           <Route path="/rules" element={<RulesPage />} />
           <Route path="/rules/:ruleId" element={<RulePage />} />
+          <Route path="/exceptions" element={<ExceptionsPage />} />
           <Route
             path="*"
             element={<EuiEmptyPrompt iconType="search" title={<h2>Page not found</h2>} body={<p>There is nothing at this address.</p>} />}

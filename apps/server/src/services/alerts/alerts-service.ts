@@ -20,7 +20,7 @@ import {
   type UpdateChecklistStep,
 } from '@execwatch/api';
 import { HttpError, badRequest, notFound } from '../../http/errors';
-import { presentAlert, presentAlertDetail } from '../../presenters/alert-presenter';
+import { ALERT_LIST_FIELDS, presentAlert, presentAlertDetail } from '../../presenters/alert-presenter';
 import type { AlertPatch, StoredAlert, Store } from '../../store/ports';
 import type { EffectiveRule } from '../rules/rule-definition';
 import type { RuleRegistry } from '../rules/rule-registry';
@@ -81,7 +81,7 @@ export class AlertsService {
   async list(q: ListAlertsQuery, fields: Record<string, string> = {}): Promise<ListAlertsResponse> {
     const filter = this.filterFromQuery(q);
     if (Object.keys(fields).length > 0) filter.fields = fields;
-    const { total, alerts } = await this.opts.store.alerts.search({ filter, sort: { field: q.sort_field, order: q.sort_order }, page: q.page, size: q.size });
+    const { total, alerts } = await this.opts.store.alerts.search({ filter, sort: { field: q.sort_field, order: q.sort_order }, page: q.page, size: q.size, fields: [...ALERT_LIST_FIELDS] });
     return { total, page: q.page, size: q.size, alerts: await this.presentMany(alerts) };
   }
 

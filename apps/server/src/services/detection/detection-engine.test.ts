@@ -1,5 +1,7 @@
 import type { Execution } from '@execwatch/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../log';
+import { createServices } from '../index';
 import { ingestSessions, seedRuleId } from '../../testing/scenario';
 import { startTestServer, type TestServer } from '../../testing/test-server';
 
@@ -14,6 +16,19 @@ afterEach(async () => server?.close());
 const alertTotal = async () => (await server.store.alerts.search({ filter: {}, sort: { field: '@timestamp', order: 'desc' }, page: 1, size: 1 })).total;
 
 describe('detection engine', () => {
+  it('a second instance skips a scheduled run the first one covered moments ago, and takes over later', async () => {
+    const other = await createServices({ store: server.store, log: silentLogger, now: server.clock.now, instanceId: 'other' });
+    await ingestSessions(server, 3);
+    const first = await server.services.engine.runScheduled(seedRuleId, 'schedule');
+    expect(first.at(-1)).toMatchObject({ status: 'succeeded', alerts_created: 3 });
+    server.clock.advance(30_000);
+    expect(await other.engine.runScheduled(seedRuleId, 'schedule')).toEqual([]);
+    server.clock.advance(5 * min);
+    const later = await other.engine.runScheduled(seedRuleId, 'schedule');
+    expect(later).toHaveLength(1);
+    expect(later[0]).toMatchObject({ status: 'succeeded', alerts_created: 0 });
+  });
+
   it('overlapping windows and re-runs never duplicate alerts', async () => {
     await ingestSessions(server, 10);
     const { engine } = server.services;

@@ -54,34 +54,49 @@ export class DetectionEngine {
   async runWindow(ruleId: string, window: TimeRange, trigger: RunTrigger, gaps: TimeRange[] = []): Promise<Execution> {
     return this.exclusive(ruleId, async () => {
       const rule = await this.requireRunnable(ruleId);
-      return this.execute(rule, window, trigger, gaps);
+      return this.withLease(ruleId, () => this.execute(rule, window, trigger, gaps));
     });
   }
 
   /**
    * A scheduled or start-up run: catches up missed windows (at most 4 intervals back), records older
-   * uncovered time as a gap, then runs the rule's own window. Returns every execution record written.
+   * uncovered time as a gap, then runs the rule's own window. Returns every execution record written
+   * (none when another instance covered the rule moments ago).
    */
   async runScheduled(ruleId: string, trigger: 'schedule' | 'startup'): Promise<Execution[]> {
     return this.exclusive(ruleId, async () => {
-      const rule = await this.requireRunnable(ruleId);
-      const now = this.opts.now();
-      const plan = planScheduledRun({ now, intervalMs: intervalMs(rule), lookbackMs: lookbackMs(rule, now), lastCoveredTo: rule.last_covered_to });
-      const out: Execution[] = [];
-      // a gap is given up on (and recorded below), so coverage continues after it
-      for (const g of plan.gaps) await this.opts.registry.markCovered(ruleId, g);
-      for (const w of plan.catchUp) out.push(await this.execute(rule, w, 'catch_up', []));
-      out.push(await this.execute(rule, plan.main, trigger, plan.gaps));
-      return out;
+      await this.requireRunnable(ruleId);
+      return this.withLease(ruleId, async () => {
+        await this.closeInterrupted(ruleId);
+        // Read the state again under the lease: another instance may have covered this window while we waited.
+        const rule = await this.requireRunnable(ruleId);
+        const now = this.opts.now();
+        const interval = intervalMs(rule);
+        if (trigger === 'schedule' && rule.last_covered_to !== null && now - rule.last_covered_to < interval / 2) return [];
+        const plan = planScheduledRun({ now, intervalMs: interval, lookbackMs: lookbackMs(rule, now), lastCoveredTo: rule.last_covered_to });
+        const out: Execution[] = [];
+        // a gap is given up on (and recorded below), so coverage continues after it
+        for (const g of plan.gaps) await this.opts.registry.markCovered(ruleId, g);
+        for (const w of plan.catchUp) {
+          out.push(await this.execute(rule, w, 'catch_up', []));
+          await this.claim(ruleId); // renews the lease between windows, so a long catch-up is not taken over
+        }
+        out.push(await this.execute(rule, plan.main, trigger, plan.gaps));
+        return out;
+      });
     });
   }
 
-  /** Marks records left `running` by a process that died mid-run as failed. */
+  /** Marks records left `running` by a process that died mid-run as failed (only for rules no live instance is running). */
   async recoverInterrupted(): Promise<void> {
     for (const ruleId of this.opts.registry.ruleIds()) {
-      const latest = await this.opts.store.executions.latest(ruleId);
-      if (latest?.status !== 'running') continue;
-      await this.opts.store.executions.put({ ...latest, status: 'failed', finished_at: latest.finished_at ?? iso(this.opts.now()), error: 'interrupted: the server stopped during this run' });
+      const claimed = await this.opts.store.rules.claimRun(ruleId, this.opts.instanceId, this.opts.now() + claimMs).catch(() => false);
+      if (!claimed) continue; // another instance holds the rule: its run may be live
+      try {
+        await this.closeInterrupted(ruleId);
+      } finally {
+        await this.opts.store.rules.releaseRun(ruleId, this.opts.instanceId).catch(() => undefined);
+      }
     }
   }
 
@@ -95,6 +110,28 @@ export class DetectionEngine {
     if (!rule) throw new RunRefusedError(`rule ${ruleId} not found`);
     if (!rule.runnable) throw new RunRefusedError(`rule ${ruleId} cannot run: ${rule.not_runnable_reason ?? 'not runnable'}`);
     return rule;
+  }
+
+  /** Closes a `running` record whose run cannot be live any more; call only while holding the rule's lease. */
+  private async closeInterrupted(ruleId: string): Promise<void> {
+    const latest = await this.opts.store.executions.latest(ruleId);
+    if (latest?.status !== 'running') return;
+    await this.opts.store.executions.put({ ...latest, status: 'failed', finished_at: latest.finished_at ?? iso(this.opts.now()), error: 'interrupted: the server running it stopped during this run' });
+  }
+
+  private async claim(ruleId: string): Promise<void> {
+    const claimed = await this.opts.store.rules.claimRun(ruleId, this.opts.instanceId, this.opts.now() + claimMs);
+    if (!claimed) throw new RunRefusedError(`rule ${ruleId} is being run by another server instance`);
+  }
+
+  /** Holds the rule's run lease (store-wide, so one instance runs a rule at a time) around `fn`. */
+  private async withLease<T>(ruleId: string, fn: () => Promise<T>): Promise<T> {
+    await this.claim(ruleId);
+    try {
+      return await fn();
+    } finally {
+      await this.opts.store.rules.releaseRun(ruleId, this.opts.instanceId).catch(() => undefined);
+    }
   }
 
   private exclusive<T>(ruleId: string, fn: () => Promise<T>): Promise<T> {
@@ -114,8 +151,6 @@ export class DetectionEngine {
     const { store, log } = this.opts;
     const started = this.opts.now();
     const t0 = performance.now();
-    const claimed = await store.rules.claimRun(rule.rule_id, this.opts.instanceId, started + claimMs);
-    if (!claimed) throw new RunRefusedError(`rule ${rule.rule_id} is being run by another server instance`);
     const record: Execution = {
       id: randomUUID(),
       rule_id: rule.rule_id,
@@ -170,7 +205,8 @@ export class DetectionEngine {
         warnings,
       };
       await store.executions.put(done);
-      await this.opts.registry.markCovered(rule.rule_id, window);
+      // A partial answer may have missed events: leave the window uncovered so the next run catches it up.
+      if (!result.partial) await this.opts.registry.markCovered(rule.rule_id, window);
       if (maxReached) log.warn('rule hit max_signals', { rule_id: rule.rule_id, matches: result.total, max_signals: rule.max_signals });
       log.info('rule run', { rule_id: rule.rule_id, trigger, status: done.status, matched: done.events_matched, created: done.alerts_created, duration_ms: done.duration_ms });
       return done;
@@ -179,8 +215,6 @@ export class DetectionEngine {
       log.error('rule run failed', { rule_id: rule.rule_id, trigger, error: failed.error });
       await store.executions.put(failed).catch(() => undefined);
       return failed;
-    } finally {
-      await store.rules.releaseRun(rule.rule_id, this.opts.instanceId).catch(() => undefined);
     }
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExceptionItemForMatching, RuleSearchRequest } from '../ports';
 import { buildEqlSearchRequest, buildWindowFilter } from './eql-request';
 import { responseError } from './fake-cluster';
+import { PartialResultsError } from './retry';
 import { FakeCluster, storeOn } from './test-helpers';
 
 const RULE_QUERY = 'process where container.id : "*" and event.type == "start" and process.interactive == true';
@@ -170,17 +171,31 @@ describe('searchRule against a recorded cluster', () => {
     expect(JSON.stringify(cluster.requests)).not.toContain('"old"');
   });
 
-  it('reports partial results with the shard failure reasons', async () => {
+  it('retries partial results and, when every attempt is partial, fails naming the shard failures', async () => {
     const cluster = new FakeCluster();
     cluster.responders.set('_eql/search', () => ({
       is_partial: true,
       hits: { events: [eqlEvent('e1', 'alice')] },
       shard_failures: [{ index: 'logs-cloud_defend.process-default', shard: 2, reason: { type: 'circuit_breaking_exception', reason: 'data too large' } }],
     }));
+    const failure = await storeOn(cluster, { attempts: 3 }).events.searchRule(request()).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(PartialResultsError);
+    expect(String(failure)).toContain('circuit_breaking_exception');
+    expect(String(failure)).toContain('logs-cloud_defend.process-default[2]');
+    expect(cluster.sent('_eql/search')).toHaveLength(3);
+  });
+
+  it('uses the complete answer when a retry after a partial one succeeds', async () => {
+    const cluster = new FakeCluster();
+    let calls = 0;
+    cluster.responders.set('_eql/search', () =>
+      ++calls === 1
+        ? { is_partial: true, hits: { events: [] }, shard_failures: [{ index: 'logs-x', shard: 0, reason: { type: 'node_disconnected_exception' } }] }
+        : { is_partial: false, hits: { events: [eqlEvent('e1', 'alice'), eqlEvent('e2', 'bob')] } },
+    );
     const result = await storeOn(cluster).events.searchRule(request());
-    expect(result.events).toHaveLength(1);
-    expect(result.partial).toContain('circuit_breaking_exception');
-    expect(result.partial).toContain('logs-cloud_defend.process-default[2]');
+    expect(result.events.map((e) => e._id)).toEqual(['e1', 'e2']);
+    expect(result.partial).toBeNull();
   });
 
   it('maps sequence hits with their join keys', async () => {

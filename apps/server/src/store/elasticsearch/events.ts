@@ -4,7 +4,7 @@ import type { BulkItemResult, BulkOperation, EventHit, EventStore, ExceptionItem
 import { ndjsonHeaders } from './client';
 import { assertFieldName, type EsContext, type Source } from './context';
 import { buildEqlSearchRequest, buildSuppressedSearchRequest } from './eql-request';
-import { backoffDelay, ClusterRequestError, describeEsError, isRetryableStatus, sleep, withRetry } from './retry';
+import { backoffDelay, ClusterRequestError, describeEsError, isRetryableStatus, PartialResultsError, sleep, withRetry } from './retry';
 
 /** Per-item suppressed counts cost one `_eql/search` each; beyond this many items only the total is counted. */
 export const MAX_ITEMS_COUNTED_SEPARATELY = 20;
@@ -138,13 +138,32 @@ export function createEventStore(ctx: EsContext): EventStore {
     );
   }
 
-  async function eql(request: estypes.EqlSearchRequest): Promise<EqlResponse> {
+  async function eqlOnce(request: estypes.EqlSearchRequest): Promise<EqlResponse> {
     try {
       return await withRetry('eql search', () => client.eql.search<Source>(request), retry, log);
     } catch (err) {
       // Index patterns that match nothing yet (no events shipped) are an empty result, not a failed run.
       if (isUnknownIndex(err)) return { hits: {} };
       throw err;
+    }
+  }
+
+  /**
+   * `_eql/search` with retries; partial answers (shard failures, timeouts) are retried with backoff as
+   * well, and when every attempt is partial a PartialResultsError names the reason: the run then fails,
+   * its window stays uncovered, and the next run searches it again, so no alert is lost.
+   */
+  async function eql(request: estypes.EqlSearchRequest): Promise<EqlResponse> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await eqlOnce(request);
+      const partial = partialReason(res);
+      if (partial === null) return res;
+      if (attempt + 1 >= retry.attempts) {
+        throw new PartialResultsError(`eql search returned partial results after ${retry.attempts} attempts: ${partial}`, partial);
+      }
+      const delay = backoffDelay(retry, attempt);
+      log.warn('eql search returned partial results, retrying', { attempt: attempt + 1, delay_ms: delay, reason: partial });
+      await sleep(delay);
     }
   }
 

@@ -2,10 +2,15 @@
  * Test support: a small in-memory stand-in for a cluster behind @elastic/elasticsearch-mock. It keeps
  * documents with `_seq_no`/`_primary_term` (honouring `if_seq_no`, `if_primary_term` and `op_type=create`
  * as Elasticsearch does), answers template and index calls, and records every request so tests can
- * check the exact shapes the adapter sends. Search-like endpoints answer from `responders`.
+ * check the exact shapes the adapter sends. `_eql/search` runs @execwatch/eql over the stored documents;
+ * other search-like endpoints answer from stored documents or from `responders`. Tests can arm faults
+ * (`fail`) and cut one client off (`cutOff`) to play cluster trouble and a dead server instance.
  */
 import Mock from '@elastic/elasticsearch-mock';
-import { Client, errors } from '@elastic/elasticsearch';
+import { BaseConnection, Client, errors } from '@elastic/elasticsearch';
+import type { ConnectionRequestOptions, ConnectionRequestOptionsAsStream, ConnectionRequestParams, ConnectionRequestResponse, ConnectionRequestResponseAsStream } from '@elastic/transport';
+import { answerEqlSearch, isEqlRequestError, matchesIndexPatterns, type EqlDoc } from './fake-eql';
+import { faultError, FaultPlan, partialAnswer, type Fault } from './fake-faults';
 
 export interface RecordedRequest {
   method: string;
@@ -40,6 +45,11 @@ export class FakeCluster {
   readonly templates = new Map<string, Json>();
   /** Answers for `_eql/search`, `_search`, `_count`, `_update_by_query`, `_delete_by_query`, `_update`, `_bulk` by endpoint name. */
   readonly responders = new Map<string, Responder>();
+  /** Faults armed for upcoming requests (see `fail`). */
+  readonly faults = new FaultPlan();
+  /** The cluster's clock for date math in EQL filters. */
+  now: () => number = Date.now;
+  private readonly cutOffClients = new Set<string>();
   private seqNo = 0;
   private autoId = 0;
 
@@ -54,7 +64,10 @@ export class FakeCluster {
           body: params.body ?? null,
         };
         this.requests.push(req);
+        const fault = this.faults.take(req.path);
+        if (fault && fault.kind !== 'partial') return faultError(fault) as never; // the mock turns error instances into responses or rejections
         const out = fn(req);
+        if (fault?.kind === 'partial' && !(out instanceof Error)) return partialAnswer(out, seg(req.path, 0), fault) as never; // the mock accepts plain objects
         return out as never; // the mock accepts objects and error instances alike
       });
     on('GET', '/_index_template/:name', (r) => {
@@ -89,6 +102,7 @@ export class FakeCluster {
         if (responder) return responder(r);
         if (endpoint === '_search' || endpoint === '_count' || endpoint === '_delete_by_query') return this.queryDocs(endpoint, seg(r.path, 0), (r.body ?? {}) as Json); // request bodies are the JSON the client sent
         if (endpoint === '_bulk') return this.bulk((r.body ?? []) as Json[]); // request bodies are the JSON the client sent
+        if (endpoint === '_eql/search') return this.eqlSearch(seg(r.path, 0), (r.body ?? {}) as Json); // request bodies are the JSON the client sent
         return responseError(500, 'fake_cluster_exception', `no responder for ${endpoint}`);
       };
       on(['GET', 'POST'], `/:index/${endpoint}`, reply);
@@ -100,14 +114,32 @@ export class FakeCluster {
     });
   }
 
-  /** A client on this cluster; each call is a separate client, as separate server instances have. */
-  client(): Client {
-    const client = new Client({ node: 'http://fake-cluster:9200', Connection: this.mock.getConnection(), maxRetries: 0 });
+  /**
+   * A client on this cluster; each call is a separate client, as separate server instances have.
+   * `name` identifies it for `cutOff`.
+   */
+  client(name = 'client'): Client {
+    const client = new Client({ node: 'http://fake-cluster:9200', Connection: this.connectionFor(name), maxRetries: 0 });
     client.diagnostic.on('request', (_err, result) => {
       const headers = result?.meta.request.params.headers;
       if (headers) this.headers.push(Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)])));
     });
     return client;
+  }
+
+  /** The next `count` requests (to `endpoint` when given, e.g. `_eql/search`) get `fault`. */
+  fail(fault: Fault, count: number, endpoint?: string): void {
+    this.faults.add(fault, count, endpoint);
+  }
+
+  /** Every request of the named client fails as unreachable from now on (a dead or partitioned server instance). */
+  cutOff(name: string): void {
+    this.cutOffClients.add(name);
+  }
+
+  /** Reconnects a client cut off before. */
+  reconnect(name: string): void {
+    this.cutOffClients.delete(name);
   }
 
   /** Requests whose path ends with the endpoint (e.g. `_eql/search`). */
@@ -124,6 +156,40 @@ export class FakeCluster {
       if (matches) return template?.mappings ?? {};
     }
     return {};
+  }
+
+  /** The mock's connection class, refusing requests while the named client is cut off (they never reach the cluster). */
+  private connectionFor(name: string): typeof BaseConnection {
+    const isCutOff = () => this.cutOffClients.has(name);
+    const Base = this.mock.getConnection();
+    class InstanceConnection extends Base {
+      override request(params: ConnectionRequestParams, options: ConnectionRequestOptions): Promise<ConnectionRequestResponse>;
+      override request(params: ConnectionRequestParams, options: ConnectionRequestOptionsAsStream): Promise<ConnectionRequestResponseAsStream>;
+      override async request(params: ConnectionRequestParams, options: ConnectionRequestOptions | ConnectionRequestOptionsAsStream): Promise<ConnectionRequestResponse | ConnectionRequestResponseAsStream> {
+        // Answers arrive in a later turn of the event loop, as network responses do, so that
+        // concurrent callers (several instances) interleave instead of running one after the other.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (isCutOff()) throw new errors.ConnectionError(`connect ECONNREFUSED fake-cluster:9200 (client ${name} is cut off)`);
+        // The mock connection answers both overloads alike; this picks the non-stream one for the compiler.
+        return super.request(params, options as ConnectionRequestOptions);
+      }
+    }
+    return InstanceConnection;
+  }
+
+  /** `_eql/search` over the stored documents of every index the request's patterns match. */
+  private eqlSearch(patterns: string, body: Json): Json | Error {
+    const docs: EqlDoc[] = [];
+    for (const [index, stored] of this.indices) {
+      if (!matchesIndexPatterns(index, patterns)) continue;
+      for (const [id, d] of stored) docs.push({ _index: index, _id: id, _source: d.source });
+    }
+    try {
+      return answerEqlSearch(docs, body, this.now());
+    } catch (err) {
+      if (isEqlRequestError(err)) return responseError(400, 'parsing_exception', err.message);
+      throw err;
+    }
   }
 
   doc(index: string, id: string): StoredDoc | undefined {

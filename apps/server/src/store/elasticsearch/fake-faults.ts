@@ -60,8 +60,7 @@ export function faultError(fault: Exclude<Fault, { kind: 'partial' }>): Error {
   if (fault.kind === 'connection') return new errors.ConnectionError(fault.message ?? 'connect ECONNREFUSED fake-cluster:9200');
   const type = fault.type ?? DEFAULT_STATUS_TYPE[fault.status] ?? 'fake_cluster_exception';
   const reason = fault.reason ?? `injected ${fault.status}`;
-  // The mock reads only body and status of a ResponseError.
-  return new errors.ResponseError({ body: { error: { type, reason }, status: fault.status }, statusCode: fault.status, headers: {}, warnings: [], meta: {} as never });
+  return new errors.ResponseError({ body: { error: { type, reason }, status: fault.status }, statusCode: fault.status, headers: {}, warnings: [], meta: {} as never }); // the mock reads only body and status
 }
 
 /**

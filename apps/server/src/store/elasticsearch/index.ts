@@ -12,7 +12,7 @@ import { defaultRetryPolicy, describeEsError, type RetryPolicy } from './retry';
 import { createRuleStore } from './rules';
 import { createUserStore } from './users';
 
-export { ClusterRequestError, ClusterUnavailableError } from './retry';
+export { ClusterRequestError, ClusterUnavailableError, PartialResultsError } from './retry';
 
 export interface ElasticsearchStoreOptions {
   node: string;

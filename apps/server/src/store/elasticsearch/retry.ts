@@ -21,6 +21,21 @@ export class ClusterUnavailableError extends Error {
   }
 }
 
+/**
+ * A search kept answering with partial results (shard failures, timeouts) through every retry. A run
+ * fails on it rather than marking a window covered whose missing hits would never be looked at again.
+ */
+export class PartialResultsError extends ClusterUnavailableError {
+  constructor(
+    message: string,
+    /** Why the results were partial (shards and failure types). */
+    readonly partialReason: string,
+  ) {
+    super(message, null);
+    this.name = 'PartialResultsError';
+  }
+}
+
 /** The cluster refused a request (a 4xx other than 404/409); the message names its reason. */
 export class ClusterRequestError extends Error {
   constructor(

@@ -4,6 +4,8 @@ import type { Db } from './db';
 import { alertColumns, type AlertColumns } from './alert-columns';
 import { alertFilterSql } from './alert-filter-sql';
 import { alertPatchSql, applyAlertPatch } from './alert-patch';
+import { hasDottedKey } from '../../ingest/expand-dotted';
+import { projectionSql } from './projection';
 
 interface AlertRow {
   rowid: number;
@@ -53,28 +55,49 @@ const COLUMN_NAMES: (keyof AlertColumns)[] = [
 /** The alert store over the `alerts` table. */
 export function createAlertStore(db: Db): AlertStore {
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO alerts (id, idx, doc, ${COLUMN_NAMES.join(', ')}) VALUES (@id, @idx, @doc, ${COLUMN_NAMES.map((c) => `@${c}`).join(', ')})`,
+    `INSERT OR IGNORE INTO alerts (id, idx, doc, flat_keys, ${COLUMN_NAMES.join(', ')}) VALUES (@id, @idx, @doc, @flat_keys, ${COLUMN_NAMES.map((c) => `@${c}`).join(', ')})`,
   );
-  const updateRow = db.prepare(`UPDATE alerts SET doc = @doc, ${COLUMN_NAMES.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`);
+  const updateRow = db.prepare(`UPDATE alerts SET doc = @doc, flat_keys = @flat_keys, ${COLUMN_NAMES.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`);
   const getRow = db.prepare<[string], AlertRow>('SELECT rowid, id, idx, doc FROM alerts WHERE id = ?');
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+
+  // Totals by filter, reused while the table is unchanged: `written` counts this connection's writes,
+  // `data_version` moves when another connection commits. A list page then costs no count(*) scan.
+  let written = 0;
+  const totals = new Map<string, { version: string; n: number }>();
+  const countWhere = (where: { sql: string; params: (string | number)[] }): number => {
+    const version = `${written}:${dataVersion.get() ?? 0}`;
+    const key = `${where.sql}\u0000${JSON.stringify(where.params)}`;
+    const hit = totals.get(key);
+    if (hit?.version === version) return hit.n;
+    const n = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM alerts WHERE ${where.sql}`).get(...where.params)?.n ?? 0;
+    if (totals.size >= 64) totals.clear();
+    totals.set(key, { version, n });
+    return n;
+  };
 
   const createTx = db.transaction((alerts: StoredAlert[]) => {
+    written++;
     let created = 0;
     for (const a of alerts) {
-      created += insert.run({ id: a.id, idx: a.index, doc: JSON.stringify(a.doc), ...alertColumns(a.doc) }).changes;
+      const doc = JSON.stringify(a.doc);
+      created += insert.run({ id: a.id, idx: a.index, doc, flat_keys: hasDottedKey(doc) ? 1 : 0, ...alertColumns(a.doc) }).changes;
     }
     return created;
   });
 
   const write = (row: AlertRow, patch: AlertPatch): StoredAlert => {
     const doc = applyAlertPatch(JSON.parse(row.doc) as Doc, patch); // stored as JSON objects
-    updateRow.run({ id: row.id, doc: JSON.stringify(doc), ...alertColumns(doc) });
+    written++;
+    const text = JSON.stringify(doc);
+    updateRow.run({ id: row.id, doc: text, flat_keys: hasDottedKey(text) ? 1 : 0, ...alertColumns(doc) });
     return { id: row.id, index: row.idx, doc };
   };
 
   /** One UPDATE for any number of alerts (never paged); the patch is applied in SQL. */
   const updateWhere = (where: { sql: string; params: (string | number)[] }, patch: AlertPatch): number => {
     const set = alertPatchSql(patch);
+    written++;
     return db.prepare(`UPDATE alerts SET ${set.sql} WHERE ${where.sql}`).run(...set.params, ...where.params).changes;
   };
 
@@ -91,22 +114,26 @@ export function createAlertStore(db: Db): AlertStore {
 
     async search(q) {
       const where = alertFilterSql(q.filter);
-      const total = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM alerts WHERE ${where.sql}`).get(...where.params)?.n ?? 0;
+      const total = countWhere(where);
       const col = SORT_COLUMNS[q.sort.field] ?? 'ts';
       const dir = q.sort.order === 'asc' ? 'ASC' : 'DESC';
       // Missing values sort last either way, as Elasticsearch does; ties break on id for stable pages.
       const order = col === 'ts' ? `ts ${dir}, id ${dir}` : `${col} IS NULL, ${col} ${dir}, ts DESC, id DESC`;
       const size = Math.min(Math.max(q.size, 0), 1000);
       const offset = Math.max(q.page - 1, 0) * size;
+      // A list view names the fields it shows: SQLite extracts them, so no whole document is parsed in JS.
+      // Documents with dotted keys are returned whole (the projection reads nested paths only).
+      const fields = q.fields ? projectionSql(q.fields) : null;
+      const proj = fields ? { sql: `CASE WHEN flat_keys THEN doc ELSE ${fields.sql} END`, params: fields.params } : { sql: 'doc', params: [] };
       const rows = db
-        .prepare<unknown[], AlertRow>(`SELECT rowid, id, idx, doc FROM alerts WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-        .all(...where.params, size, offset);
+        .prepare<unknown[], AlertRow>(`SELECT rowid, id, idx, ${proj.sql} AS doc FROM alerts WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+        .all(...proj.params, ...where.params, size, offset);
       return { total, alerts: rows.map(toAlert) };
     },
 
     async stats(filter, opts) {
       const where = alertFilterSql(filter);
-      const total = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM alerts WHERE ${where.sql}`).get(...where.params)?.n ?? 0;
+      const total = countWhere(where);
       const noStatus = alertFilterSql(filter, { ignoreStatus: true });
       const byStatus: Record<WorkflowStatus, number> = { open: 0, acknowledged: 0, closed: 0 };
       for (const r of db.prepare<unknown[], { status: string; n: number }>(`SELECT status, count(*) AS n FROM alerts WHERE ${noStatus.sql} GROUP BY status`).all(...noStatus.params)) {

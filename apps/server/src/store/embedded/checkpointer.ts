@@ -117,6 +117,8 @@ export function createCheckpointer(db: Db, file: string, log: Logger): Checkpoin
       worker = null;
       if (!w) return;
       const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      // An unref'd worker would let the process end while close() still waits for it.
+      w.ref();
       w.postMessage('close');
       await exited;
     },

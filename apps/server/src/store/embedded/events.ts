@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { compile, search, type EqlEvent } from '@execwatch/eql';
-import { compileExceptionMatcher, type ExceptionMatcher } from '@execwatch/exceptions';
+import type { ExceptionMatcher } from '@execwatch/exceptions';
 import type { BulkItemResult, BulkOperation, Doc, EventHit, EventStore, RuleSearchRequest, RuleSearchResult } from '../ports';
 import type { Db } from './db';
 import { jsonPath } from './field-path';
+import { createMatcherCache } from './matcher-cache';
 import { indexMatcher, indexNameError, isDataStreamName } from './index-names';
 import { prefilterToSql, type Prefilter } from './prefilter-sql';
 import { projectionSql } from './projection';
@@ -63,6 +64,7 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
     `SELECT json_type(d) AS type, json_type(d, '$."@timestamp"') AS ts FROM (SELECT jsonb(?) AS d)`,
   );
   const addIndex = db.prepare('INSERT OR IGNORE INTO event_indices (name) VALUES (?)');
+  const exceptionMatcher = createMatcherCache();
   const knownIndices = new Set(db.prepare<[], { name: string }>('SELECT name FROM event_indices').all().map((r) => r.name));
 
   const bulkTx = db.transaction((ops: BulkOperation[], ingestedAt: number): BulkItemResult[] => {
@@ -192,46 +194,31 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
   ): RuleSearchResult {
     const win = windowSql(req.timestampOverride);
     const where = prefilterToSql(compiled.prefilter);
-    // Pass 1 reads only the rule's own fields; exceptions are matched in pass 2 on the rows the rule kept.
-    const proj = projectionSql(compiled.fields);
+    const proj = projectionSql([...compiled.fields, ...(matcher.active === 0 ? [] : matcher.fields)]);
     const sql = `SELECT seq, ${proj.sql} AS p FROM events
       WHERE ${win.expr} >= ? AND ${win.expr} < ? AND idx IN (${indices.map(() => '?').join(',')}) AND (${where.sql})
       ORDER BY ${win.expr}, seq`;
     const stmt = db.prepare<unknown[], { seq: number; p: string }>(sql);
     const params = [...proj.params, ...win.params, req.window.from, ...win.params, req.window.to, ...indices, ...where.params, ...win.params];
-    const matched: number[] = [];
-    for (const row of stmt.iterate(...params)) {
-      if (compiled.matches(parseDoc(row.p))) matched.push(row.seq);
-    }
     let total = 0;
     let suppressed = 0;
     const suppressedByItem: Record<string, number> = {};
     const hits: number[] = [];
     const suppressedSeqs: number[] = [];
     const sampleWanted = req.suppressedSample ?? 0;
-    if (matcher.active === 0) {
-      total = matched.length;
-      hits.push(...matched.slice(0, req.size));
-    } else {
-      const excProj = projectionSql(matcher.fields);
-      // Chunks keep the projected text of only a few thousand rows in memory at once.
-      const chunkSize = 5000;
-      for (let i = 0; i < matched.length; i += chunkSize) {
-        const chunk = matched.slice(i, i + chunkSize);
-        const projected = fetchProjected(excProj, chunk);
-        for (const seq of chunk) {
-          const text = projected.get(seq);
-          const itemId = text === undefined ? null : matcher.match(parseDoc(text));
-          if (itemId !== null) {
-            suppressed++;
-            suppressedByItem[itemId] = (suppressedByItem[itemId] ?? 0) + 1;
-            if (suppressedSeqs.length < sampleWanted) suppressedSeqs.push(seq);
-            continue;
-          }
-          total++;
-          if (hits.length < req.size) hits.push(seq);
-        }
+    const checkExceptions = matcher.active > 0;
+    for (const row of stmt.iterate(...params)) {
+      const doc = parseDoc(row.p);
+      if (!compiled.matches(doc)) continue;
+      const itemId = checkExceptions ? matcher.match(doc) : null;
+      if (itemId !== null) {
+        suppressed++;
+        suppressedByItem[itemId] = (suppressedByItem[itemId] ?? 0) + 1;
+        if (suppressedSeqs.length < sampleWanted) suppressedSeqs.push(row.seq);
+        continue;
       }
+      total++;
+      if (hits.length < req.size) hits.push(row.seq);
     }
     const full = fetchFull([...hits, ...suppressedSeqs]);
     const pick = (seqs: number[]) => seqs.flatMap((s) => {
@@ -309,7 +296,7 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
 
     async searchRule(req) {
       const compiled = compile(req.query);
-      const matcher = compileExceptionMatcher(req.exceptions, { now: now() });
+      const matcher = exceptionMatcher(req.exceptions, now());
       const indices = matchingIndices(req.index);
       if (indices.length === 0 || req.window.to <= req.window.from) return empty();
       if (compiled.kind === 'event') return searchEventRule(req, compiled, matcher, indices);

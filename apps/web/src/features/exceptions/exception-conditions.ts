@@ -70,6 +70,7 @@ export function conditionToEntry(c: Condition): ExceptionEntry {
 
 /** The builder row of a stored entry; null for entries the builder cannot edit (nested, value lists). */
 export function entryToCondition(e: KibanaEntry): Condition | null {
+  if (e.type === 'nested' || e.type === 'list') return null;
   const included = e.operator === 'included';
   switch (e.type) {
     case 'match':
@@ -80,8 +81,6 @@ export function entryToCondition(e: KibanaEntry): Condition | null {
       return { field: e.field, operator: included ? 'matches' : 'does_not_match', values: [e.value] };
     case 'exists':
       return { field: e.field, operator: included ? 'exists' : 'does_not_exist', values: [] };
-    default:
-      return null;
   }
 }
 

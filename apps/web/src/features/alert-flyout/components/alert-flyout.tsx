@@ -20,6 +20,7 @@ import { SeverityBadge } from '../../../components/severity-badge';
 import { formatTime } from '../../../lib/format';
 import { AttackPanel } from '../../attack/components/attack-panel';
 import { ChecklistPanel } from '../../checklist/components/checklist-panel';
+import { AddExceptionButton } from '../../exceptions/components/add-exception-button';
 import { RelatedEventsFlyout } from '../../related-events/components/related-events-flyout';
 import { useRuleQuery } from '../../rules/api/use-rule-query';
 import { SessionView } from '../../session/components/session-view';
@@ -128,6 +129,11 @@ export default function AlertFlyout({ alertId, onClose, onFilter }: Props) {
               Close
             </EuiButtonEmpty>
           </EuiFlexItem>
+          {alert.data && (
+            <EuiFlexItem grow={false}>
+              <AddExceptionButton ruleId={alert.data.rule.rule_id} alertId={alertId} display="empty" />
+            </EuiFlexItem>
+          )}
         </EuiFlexGroup>
       </EuiFlyoutFooter>
       {related && (

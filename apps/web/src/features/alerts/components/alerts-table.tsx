@@ -8,6 +8,7 @@ import {
 } from '@elastic/eui';
 import type { Alert, AlertSortField, ListAlertsResponse } from '@execwatch/api';
 import { pageSizes, type AlertsViewState } from '../alerts-view-state';
+import { RowAddException } from '../../exceptions/components/row-add-exception';
 import { alertColumns } from './alert-columns';
 
 interface Props {
@@ -39,14 +40,17 @@ export const AlertsTable = memo(function AlertsTable({ data, isLoading, sortFiel
   const columns = useMemo<Array<EuiBasicTableColumn<Alert>>>(() => {
     const open: EuiBasicTableColumn<Alert> = {
       name: 'Actions',
-      width: '48px',
+      width: '72px',
       render: (alert: Alert) => (
-        <EuiButtonIcon
-          iconType="maximize"
-          aria-label={`View details of alert ${alert.rule.name} on ${alert.entity.pod ?? alert.id}`}
-          onClick={() => onOpenAlert(alert.id)}
-          data-test-subj="alert-open"
-        />
+        <span style={{ display: 'inline-flex', gap: 2 }}>
+          <EuiButtonIcon
+            iconType="maximize"
+            aria-label={`View details of alert ${alert.rule.name} on ${alert.entity.pod ?? alert.id}`}
+            onClick={() => onOpenAlert(alert.id)}
+            data-test-subj="alert-open"
+          />
+          <RowAddException ruleId={alert.rule.rule_id} alertId={alert.id} />
+        </span>
       ),
     };
     const shown = alertColumns

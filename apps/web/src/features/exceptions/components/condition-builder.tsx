@@ -137,7 +137,7 @@ export function ConditionBuilder({ conditions, onChange, disabled, showProblems 
       })}
       <EuiButtonEmpty
         size="xs"
-        iconType="plusInCircle"
+        iconType="plusCircle"
         flush="left"
         onClick={() => onChange([...conditions, { field: '', operator: 'is', values: [] }])}
         isDisabled={disabled}

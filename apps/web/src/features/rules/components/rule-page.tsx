@@ -27,6 +27,7 @@ import { SeverityBadge } from '../../../components/severity-badge';
 import { errorMessage } from '../../../lib/http';
 import { formatTime } from '../../../lib/format';
 import { useAbility } from '../../auth/components/abilities-context';
+import { AddExceptionButton } from '../../exceptions/components/add-exception-button';
 import { AbilityTooltip } from '../../auth/components/ability-tooltip';
 import { useRuleExecutionsQuery } from '../api/use-rule-executions-query';
 import { useRuleQuery } from '../api/use-rule-query';
@@ -94,6 +95,7 @@ export default function RulePage() {
         description={r.description}
         bottomBorder={false}
         rightSideItems={[
+          <AddExceptionButton key="exception" ruleId={r.rule_id} display="button" />,
           <AbilityTooltip key="run" reason={write.reason}>
             <EuiButton
               fill

@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { SeedClient } from '../support/api-client';
+import { adminUser, baseURL, repoRoot, viewerUser } from '../support/env';
+import { loginAs, snap, waitForRows } from '../support/session';
+
+test.describe.configure({ mode: 'serial' });
+
+const adminUserName = 'sre-admin';
+const sharedExample = '/work/shared/domain/exceptions_example.ndjson';
+const fixtureExample = join(repoRoot, 'e2e/support/exceptions-example.ndjson');
+
+interface AlertList {
+  alerts: Array<{ id: string; entity: { namespace: string | null } }>;
+}
+interface Checklist {
+  groups: Array<{ steps: Array<{ id: string; required: boolean; done: boolean }> }>;
+}
+
+/**
+ * Earlier specs acknowledged every open alert: reopen the admin account's alerts, and finish the required
+ * checklist steps of all but one of them, so closing "all matching" closes some and skips one.
+ */
+test.beforeAll(async () => {
+  const api = new SeedClient(baseURL, adminUser.username, adminUser.password);
+  await api.request('POST', '/api/alerts/_bulk_update', { query: { user: [adminUserName] }, status: 'open' });
+  const { alerts } = (await api.request('GET', `/api/alerts?user=${adminUserName}&status=open&size=100`)) as AlertList;
+  expect(alerts.length).toBeGreaterThan(1);
+  for (const alert of alerts.slice(1)) {
+    const checklist = (await api.request('GET', `/api/alerts/${alert.id}/checklist`)) as Checklist;
+    for (const step of checklist.groups.flatMap((g) => g.steps)) {
+      if (step.required && !step.done) await api.request('PUT', `/api/alerts/${alert.id}/checklist/${encodeURIComponent(step.id)}`, { done: true });
+    }
+  }
+});
+
+test('an admin adds an exception from an alert with a template, previews it and closes the matching alerts', async ({ page }) => {
+  await loginAs(page, adminUser, `/alerts?status=open&user=${adminUserName}`);
+  await waitForRows(page);
+  await page.getByTestId('alert-row').first().getByTestId('alert-open').click();
+  await page.getByTestId('alert-flyout').getByTestId('add-exception').click();
+  const flyout = page.getByTestId('exception-flyout');
+  await expect(flyout).toBeVisible();
+  // Pre-filled from the alert; each condition removable.
+  await expect(flyout.getByTestId('exception-condition')).toHaveCount(4);
+  await flyout.getByTestId('exception-condition-remove').last().click();
+  await expect(flyout.getByTestId('exception-condition')).toHaveCount(3);
+  await flyout.getByTestId('exception-template').selectOption('admin_account');
+  await expect(flyout.getByTestId('exception-condition')).toHaveCount(2);
+  await expect(flyout.getByTestId('exception-condition-field').first()).toHaveValue('user.name');
+  await expect(flyout.getByTestId('exception-condition-value').first()).toHaveValue(adminUserName);
+  await expect(flyout.getByTestId('exception-expiry-days')).toHaveValue('90');
+  await snap(page, '20-exception-flyout');
+
+  await expect(flyout.getByTestId('preview-open-alerts')).toContainText(/[1-9]/);
+  await expect(flyout.getByTestId('preview-all-alerts')).toContainText(/[1-9]/);
+  await expect(flyout.getByTestId('preview-events')).toContainText(/[1-9]/);
+  await expect(flyout.getByTestId('preview-sample')).toBeVisible();
+  const openMatches = Number((await flyout.getByTestId('preview-open-alerts').locator('.euiStat__title').innerText()).replace(/\D/g, ''));
+  await flyout.getByTestId('exception-preview').scrollIntoViewIfNeeded();
+  await snap(page, '21-exception-preview');
+
+  // No justification: refused in the UI.
+  await flyout.getByTestId('exception-save').click();
+  await expect(flyout.getByTestId('exception-problems')).toContainText('justification');
+  await flyout.getByTestId('exception-justification').fill('SRE on-call account; exec is part of the runbook.');
+  await flyout.getByTestId('exception-close-matching').check();
+  await flyout.getByTestId('exception-save').click();
+  await expect(flyout.getByTestId('exception-save-result')).toBeVisible();
+  const closedText = await flyout.getByTestId('exception-closed-count').innerText();
+  const closed = Number(/(\d+) alert\(s\) closed/.exec(closedText)?.[1] ?? -1);
+  const skipped = Number(/(\d+) alert\(s\) were skipped/.exec(closedText)?.[1] ?? 0);
+  expect(closed).toBeGreaterThan(0);
+  expect(closed + skipped).toBe(openMatches);
+  await snap(page, '23-exception-saved');
+  await flyout.getByTestId('exception-done').click();
+
+  // The API refuses a new item without a justification too.
+  const refused = await page.request.post('/api/exception_lists/items', {
+    headers: { 'execwatch-xsrf': 'true' },
+    data: { list_id: 'x', name: 'n', description: '', type: 'simple', entries: [{ field: 'user.name', operator: 'included', type: 'match', value: 'a' }] },
+  });
+  expect(refused.status()).toBe(400);
+
+  await page.getByTestId('nav-exceptions').click();
+  const row = page.getByTestId('exception-row').filter({ hasText: 'Known admin account' });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId('exception-state')).toHaveText('active');
+  await expect(row).toContainText('admin');
+  await snap(page, '22-exceptions-page');
+});
+
+test('export downloads the list as ndjson', async ({ page }) => {
+  await loginAs(page, adminUser, '/exceptions');
+  await expect(page.getByTestId('exception-list').first()).toBeVisible();
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('exception-list-export').first().click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/\.ndjson$/);
+  const text = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  const lines = text.map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(lines[0]).toHaveProperty('list_id');
+  expect(lines[lines.length - 1]).toHaveProperty('exported_exception_list_item_count');
+});
+
+test('import of a Kibana export keeps the items as they are and marks missing governance', async ({ page }) => {
+  await loginAs(page, adminUser, '/exceptions');
+  await page.getByTestId('exceptions-import').click();
+  await page.getByTestId('exceptions-import-file').setInputFiles(existsSync(sharedExample) ? sharedExample : fixtureExample);
+  await page.getByTestId('exceptions-import-submit').click();
+  await expect(page.getByTestId('exceptions-import-result')).toContainText('Imported 1 list(s) and 2 item(s)');
+  await page.getByTestId('exceptions-import-modal').getByRole('button', { name: 'Close' }).first().click();
+  const cicd = page.locator('[data-test-subj="exception-row"][data-item-id="cicd"]');
+  await expect(cicd).toBeVisible();
+  await expect(cicd.getByTestId('exception-missing-governance')).toContainText('justification');
+  // Its expiry (2024) has passed.
+  await expect(page.locator('[data-test-subj="exception-row"][data-item-id="admin-accounts"]').getByTestId('exception-state')).toHaveText('expired');
+});
+
+test('expire now ends an exception and keeps it listed', async ({ page }) => {
+  await loginAs(page, adminUser, '/exceptions');
+  const row = page.getByTestId('exception-row').filter({ hasText: 'Known admin account' });
+  await row.getByTestId('exception-expire').click();
+  await expect(row.getByTestId('exception-state')).toHaveText('expired');
+  await page.getByTestId('exceptions-state-expired').click();
+  await expect(page).toHaveURL(/state=expired/);
+  await expect(page.getByTestId('exception-row').filter({ hasText: 'Known admin account' })).toBeVisible();
+});
+
+test('a viewer sees the exception controls disabled with the reason', async ({ page }) => {
+  await loginAs(page, viewerUser, '/alerts?status=any');
+  await waitForRows(page);
+  await page.getByTestId('alert-row').first().getByTestId('alert-open').click();
+  const add = page.getByTestId('alert-flyout').getByTestId('add-exception');
+  await expect(add).toBeDisabled();
+  await page.getByTestId('alert-flyout').getByTestId('ability-disabled').last().hover();
+  await expect(page.getByRole('tooltip')).toContainText('does not allow adding or editing exceptions');
+  await page.goto('/exceptions');
+  await expect(page.getByTestId('exception-row').first()).toBeVisible();
+  await expect(page.getByTestId('exceptions-import')).toBeDisabled();
+  await expect(page.getByTestId('exception-expire').first()).toBeDisabled();
+  await expect(page.getByTestId('exception-delete').first()).toBeDisabled();
+});
