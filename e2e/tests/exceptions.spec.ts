@@ -74,6 +74,8 @@ test('an admin adds an exception from an alert with a template, previews it and 
   expect(closed).toBeGreaterThan(0);
   expect(closed + skipped).toBe(openMatches);
   await snap(page, '23-exception-saved');
+  const closedNow = (await (await page.request.get(`/api/alerts?user=${adminUserName}&status=closed&size=100`)).json()) as { total: number };
+  expect(closedNow.total).toBeGreaterThanOrEqual(closed);
   await flyout.getByTestId('exception-done').click();
 
   // The API refuses a new item without a justification too.
@@ -88,6 +90,10 @@ test('an admin adds an exception from an alert with a template, previews it and 
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId('exception-state')).toHaveText('active');
   await expect(row).toContainText('admin');
+  await expect(row.getByTestId('exception-edit')).toBeEnabled();
+  // EUI fetches icons on first use; let them arrive for the picture.
+  await expect(page.locator('[data-is-loading="true"]')).toHaveCount(0);
+  await page.waitForTimeout(500); // EUI fades fetched icons in
   await snap(page, '22-exceptions-page');
 });
 
@@ -116,6 +122,24 @@ test('import of a Kibana export keeps the items as they are and marks missing go
   await expect(cicd.getByTestId('exception-missing-governance')).toContainText('justification');
   // Its expiry (2024) has passed.
   await expect(page.locator('[data-test-subj="exception-row"][data-item-id="admin-accounts"]').getByTestId('exception-state')).toHaveText('expired');
+  await expect(page.locator('[data-is-loading="true"]')).toHaveCount(0);
+  await snap(page, '24-exceptions-imported');
+});
+
+test('editing an imported item appends a comment and gives it an owner', async ({ page }) => {
+  await loginAs(page, adminUser, '/exceptions');
+  const cicd = page.locator('[data-test-subj="exception-row"][data-item-id="cicd"]');
+  await cicd.getByTestId('exception-edit').click();
+  const flyout = page.getByTestId('exception-flyout');
+  await expect(flyout.getByTestId('exception-condition')).toHaveCount(2);
+  await expect(flyout.getByTestId('exception-condition-operator').last()).toHaveValue('matches');
+  await expect(flyout.getByTestId('exception-owner')).toHaveValue(adminUser.username);
+  await flyout.getByTestId('exception-justification').fill('CI runners exec into test pods by design.');
+  await flyout.getByTestId('exception-save').click();
+  await expect(flyout.getByTestId('exception-save-result')).toBeVisible();
+  await flyout.getByTestId('exception-done').click();
+  await expect(cicd.getByTestId('exception-missing-governance')).toHaveCount(0);
+  await expect(cicd).toContainText(adminUser.username);
 });
 
 test('expire now ends an exception and keeps it listed', async ({ page }) => {
@@ -136,6 +160,7 @@ test('a viewer sees the exception controls disabled with the reason', async ({ p
   await expect(add).toBeDisabled();
   await page.getByTestId('alert-flyout').getByTestId('ability-disabled').last().hover();
   await expect(page.getByRole('tooltip')).toContainText('does not allow adding or editing exceptions');
+  await snap(page, '25-exception-viewer-disabled');
   await page.goto('/exceptions');
   await expect(page.getByTestId('exception-row').first()).toBeVisible();
   await expect(page.getByTestId('exceptions-import')).toBeDisabled();

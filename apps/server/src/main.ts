@@ -74,9 +74,13 @@ async function start(config: ServerConfig, log: Logger): Promise<void> {
     force.unref();
     await demo?.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // keep-alive connections turn idle as their in-flight requests finish; close them as they do, or close() waits
     server.closeIdleConnections();
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    server.on('request', (_req, res) => res.setHeader('connection', 'close'));
     await services.scheduler.stop();
     await closed;
+    clearInterval(sweep);
     await store.close();
     log.info('stopped');
     process.exit(0);

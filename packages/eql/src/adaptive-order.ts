@@ -2,10 +2,14 @@
  * Adaptive ordering of the parts of a conjunction or disjunction.
  *
  * Over large in-memory data the time of a match is mostly the objects it touches, so which part is tested first
- * decides the speed. A junction therefore watches how often each part ends the evaluation (a part that is not true
- * ends a match, `false` ends a three-valued `and`, `true` ends an `or`): it evaluates every part of the first
- * `window` documents, orders the parts by cost / stop rate (the classic rule for ordering independent filters),
- * runs in that order for `period` documents, then profiles again, so the order follows the data as it drifts.
+ * decides the speed. A junction therefore profiles: it evaluates every part of `window` documents and records
+ * which parts would have ended the evaluation (a part that is not true ends a whole match, `false` ends a
+ * three-valued `and`, `true` ends an `or`). From that it orders the parts greedily, each time taking the part with
+ * the least cost per chance of stopping among the profiled documents that the parts before it let through (the
+ * classic cost / (1 - pass rate) rule of adaptive filter ordering, with conditional rates so that correlated
+ * parts are judged on the documents that actually reach them). A part's cost is its work plus the objects on its
+ * field paths that no earlier part has read. The order then runs for `period` documents before profiling again,
+ * so it follows the data as it drifts.
  *
  * Reordering is sound because the parts have no side effects and never throw at run time, and the three-valued
  * `and`/`or` of Elasticsearch's EQL give the same value in any order: `and` is false if any part is false, else
@@ -17,10 +21,21 @@
 type Tri = boolean | null;
 export type Test = (doc: object) => Tri;
 
-/** One part of a junction: its test and a static estimate of what evaluating it costs. */
+/**
+ * One part of a junction: its test, the work of the test, the objects its field reads walk through, and the
+ * fields it reads, whose values count as one more object each when profiling finds them to be arrays mostly.
+ */
 export interface Part {
   test: Test;
-  cost: number;
+  work: number;
+  objects: readonly string[];
+  fields?: readonly FieldRead[];
+}
+
+/** A field a part reads: its path (naming the object its value is, if it is one) and a raw getter. */
+export interface FieldRead {
+  path: string;
+  get: (doc: object) => unknown;
 }
 
 /** When to profile: every part of `window` documents is evaluated, then the learned order runs for `period`. */
@@ -32,6 +47,97 @@ export interface AdaptivePolicy {
 /** Enough documents to see a 5% part pass a dozen times; re-profiling costs ~2% of the evaluations. */
 export const DEFAULT_POLICY: AdaptivePolicy = { window: 256, period: 65_536 };
 
+/**
+ * A new order replaces the current one only when it is clearly cheaper on the profiled documents: parts of nearly
+ * equal rank would otherwise swap on sampling noise, and every swap makes the engine re-optimize its callers.
+ */
+export const SWITCH_GAIN = 0.9;
+
+/**
+ * Which parts stopped the evaluation on which profiled documents: `stopped[s * parts + i]` is 1 when part `i`
+ * would have ended the evaluation of sample `s`. `objects[i]` are the objects part `i` was seen to read.
+ */
+export interface Profile {
+  parts: number;
+  samples: number;
+  stopped: Uint8Array;
+  objects: (readonly string[])[];
+}
+
+/**
+ * Weight of a part's overall stop rate in its estimate on the few samples deep in an order, so that a handful of
+ * documents that reach the last parts cannot make a part that never rejects look selective.
+ */
+const PRIOR_WEIGHT = 8;
+
+/** Smoothed share of `of` samples at which a part stopped, pulled towards `prior`; never 0 or 1. */
+function stopRate(stops: number, of: number, prior: number): number {
+  return (stops + PRIOR_WEIGHT * prior) / (of + PRIOR_WEIGHT);
+}
+
+/** The cost of part `i` when the objects in `touched` have been read already. */
+function marginalCost(part: Part, objects: readonly string[], touched: ReadonlySet<string>): number {
+  let cost = part.work;
+  for (const o of objects) if (!touched.has(o)) cost++;
+  return Math.max(cost, 0.25);
+}
+
+/**
+ * The greedy order for a profile: repeatedly the part with the least marginal cost / stop rate among the samples
+ * that the chosen parts let through; ties keep the written order.
+ */
+export function greedyOrder(parts: readonly Part[], profile: Profile): number[] {
+  const n = parts.length;
+  const { stopped } = profile;
+  let remaining = Array.from({ length: profile.samples }, (_, s) => s);
+  const overall = parts.map((_, i) => {
+    let stops = 0;
+    for (const s of remaining) stops += stopped[s * n + i];
+    return (stops + 0.5) / (remaining.length + 1);
+  });
+  const touched = new Set<string>();
+  const left = parts.map((_, i) => i);
+  const order: number[] = [];
+  while (left.length > 0) {
+    let bestAt = 0;
+    let bestRank = Infinity;
+    for (let k = 0; k < left.length; k++) {
+      const i = left[k];
+      let stops = 0;
+      for (const s of remaining) stops += stopped[s * n + i];
+      const rank = marginalCost(parts[i], profile.objects[i], touched) / stopRate(stops, remaining.length, overall[i]);
+      if (rank < bestRank) {
+        bestRank = rank;
+        bestAt = k;
+      }
+    }
+    const best = left.splice(bestAt, 1)[0];
+    order.push(best);
+    for (const o of profile.objects[best]) touched.add(o);
+    remaining = remaining.filter((s) => stopped[s * n + best] === 0);
+  }
+  return order;
+}
+
+/** The mean cost per profiled document of evaluating the parts in `order` until one stops. */
+export function orderCost(order: readonly number[], parts: readonly Part[], profile: Profile): number {
+  const n = parts.length;
+  const touched = new Set<string>();
+  const step = order.map((i) => {
+    const c = marginalCost(parts[i], profile.objects[i], touched);
+    for (const o of profile.objects[i]) touched.add(o);
+    return c;
+  });
+  let total = 0;
+  for (let s = 0; s < profile.samples; s++) {
+    for (let k = 0; k < order.length; k++) {
+      total += step[k];
+      if (profile.stopped[s * n + order[k]] === 1) break;
+    }
+  }
+  return profile.samples === 0 ? 0 : total / profile.samples;
+}
+
 /** Whether a part's result ends the evaluation of the junction. */
 type Stops = (t: Tri) => boolean;
 
@@ -39,96 +145,142 @@ const notTrue: Stops = (t) => t !== true;
 const isFalse: Stops = (t) => t === false;
 const isTrue: Stops = (t) => t === true;
 
-/** Smoothed share of documents at which a part stopped the evaluation, so that no part's rate is 0 or 1. */
-function stopRate(stops: number, samples: number): number {
-  return (stops + 0.5) / (samples + 1);
+/** What a junction's hot path checks per document: how many more may pass before profiling resumes. */
+interface Schedule {
+  untilProfile: number;
 }
 
 /**
- * The order in which to evaluate parts given how often each stopped the evaluation in `samples` documents:
- * ascending cost / stop rate, ties kept in written order. A part that never stopped still ranks by its cost among
- * the others that never did.
+ * The learning side of an adaptive junction: `profile` evaluates every part of one document and returns what each
+ * part gave, and after `window` documents hands the learned order to `adopt` and schedules the next profile.
  */
-export function rankOrder(costs: readonly number[], stops: readonly number[], samples: number): number[] {
-  return costs
-    .map((cost, i) => ({ i, rank: Math.max(cost, 1e-3) / stopRate(stops[i], samples) }))
-    .sort((a, b) => a.rank - b.rank || a.i - b.i)
-    .map((x) => x.i);
-}
-
-/** What evaluating parts in `order` costs per document on average, if the parts stop independently. */
-export function expectedCost(order: readonly number[], costs: readonly number[], stops: readonly number[], samples: number): number {
-  let reach = 1;
-  let total = 0;
-  for (const i of order) {
-    total += reach * costs[i];
-    reach *= 1 - stopRate(stops[i], samples);
-  }
-  return total;
-}
-
-/**
- * A new order replaces the current one only when it is clearly cheaper: parts of nearly equal rank would otherwise
- * swap back and forth on sampling noise, and every swap makes the engine re-optimize the code that calls them.
- */
-export const SWITCH_GAIN = 0.9;
-
-/**
- * The adaptive wrapper shared by the three kinds of junction. `build` makes the short-circuiting evaluator for an
- * order; `combine` gives the junction's value from what the profiling pass saw.
- */
-function adaptive<R>(
+function learner(
   parts: readonly Part[],
   stops: Stops,
-  build: (tests: Test[]) => (doc: object) => R,
-  combine: (anyTrue: boolean, anyFalse: boolean, anyNull: boolean) => R,
   policy: AdaptivePolicy,
-): (doc: object) => R {
+  adopt: (order: number[]) => void,
+): { schedule: Schedule; profile: (doc: object) => { anyTrue: boolean; anyFalse: boolean; anyNull: boolean } } {
   const n = parts.length;
   const tests = parts.map((p) => p.test);
-  const costs = parts.map((p) => p.cost);
-  const stopCounts = new Array<number>(n).fill(0);
-  let order = parts.map((_, i) => i);
-  let ordered = build(tests);
-  let sampled = 0;
-  // profiling starts with the first document
-  let untilProfile = 0;
+  const window = Math.max(1, Math.floor(policy.window));
+  const profile: Profile = { parts: n, samples: 0, stopped: new Uint8Array(window * n), objects: parts.map((p) => p.objects) };
+  const reads = parts.flatMap((p, i) => (p.fields ?? []).map((f) => ({ part: i, field: f, arrays: 0 })));
+  const schedule: Schedule = { untilProfile: 0 };
+  const seen = { anyTrue: false, anyFalse: false, anyNull: false };
+  let order: number[] | null = null;
 
   const learn = (): void => {
-    const next = rankOrder(costs, stopCounts, sampled);
-    if (
-      next.some((v, i) => v !== order[i]) &&
-      expectedCost(next, costs, stopCounts, sampled) < SWITCH_GAIN * expectedCost(order, costs, stopCounts, sampled)
-    ) {
+    profile.objects = parts.map((p, i) => [...p.objects, ...reads.filter((r) => r.part === i && r.arrays * 2 > profile.samples).map((r) => r.field.path)]);
+    for (const r of reads) r.arrays = 0;
+    const next = greedyOrder(parts, profile);
+    if (order === null || (next.some((v, i) => v !== order?.[i]) && orderCost(next, parts, profile) < SWITCH_GAIN * orderCost(order, parts, profile))) {
       order = next;
-      ordered = build(order.map((i) => tests[i]));
+      adopt(order);
     }
-    stopCounts.fill(0);
-    sampled = 0;
-    untilProfile = policy.period;
+    profile.samples = 0;
+    schedule.untilProfile = policy.period;
   };
 
-  const profile = (doc: object): R => {
-    let anyTrue = false;
-    let anyFalse = false;
-    let anyNull = false;
-    for (let i = 0; i < n; i++) {
-      const t = tests[i](doc);
-      if (t === true) anyTrue = true;
-      else if (t === false) anyFalse = true;
-      else anyNull = true;
-      if (stops(t)) stopCounts[i]++;
-    }
-    if (++sampled >= policy.window) learn();
-    return combine(anyTrue, anyFalse, anyNull);
+  return {
+    schedule,
+    profile(doc) {
+      seen.anyTrue = seen.anyFalse = seen.anyNull = false;
+      const base = profile.samples * n;
+      for (let i = 0; i < n; i++) {
+        const t = tests[i](doc);
+        if (t === true) seen.anyTrue = true;
+        else if (t === false) seen.anyFalse = true;
+        else seen.anyNull = true;
+        profile.stopped[base + i] = stops(t) ? 1 : 0;
+      }
+      for (const r of reads) if (Array.isArray(r.field.get(doc))) r.arrays++;
+      if (++profile.samples >= window) learn();
+      return seen;
+    },
   };
+}
 
-  return (doc) => {
-    if (untilProfile > 0) {
-      untilProfile--;
-      return ordered(doc);
+const YES: Test = () => true;
+
+/**
+ * An adaptive whole match of up to six parts: the learned order lives in the slots `t0`..`t5` of the one closure
+ * that runs per document, so the hot path makes no extra call through a wrapper.
+ */
+function adaptiveAllUnrolled(parts: readonly Part[], policy: AdaptivePolicy): (doc: object) => boolean {
+  let t0 = YES;
+  let t1 = YES;
+  let t2 = YES;
+  let t3 = YES;
+  let t4 = YES;
+  let t5 = YES;
+  const { schedule, profile } = learner(parts, notTrue, policy, (order) => {
+    const ts = order.map((i) => parts[i].test);
+    [t0 = YES, t1 = YES, t2 = YES, t3 = YES, t4 = YES, t5 = YES] = ts;
+  });
+  return (d) => {
+    if (schedule.untilProfile > 0) {
+      schedule.untilProfile--;
+      return t0(d) === true && t1(d) === true && t2(d) === true && t3(d) === true && t4(d) === true && t5(d) === true;
     }
-    return profile(doc);
+    const seen = profile(d);
+    return !seen.anyFalse && !seen.anyNull;
+  };
+}
+
+/** An adaptive whole match of any number of parts, in a loop over the learned order. */
+function adaptiveAllLooped(parts: readonly Part[], policy: AdaptivePolicy): (doc: object) => boolean {
+  let list = parts.map((p) => p.test);
+  const n = list.length;
+  const { schedule, profile } = learner(parts, notTrue, policy, (order) => {
+    list = order.map((i) => parts[i].test);
+  });
+  return (d) => {
+    if (schedule.untilProfile > 0) {
+      schedule.untilProfile--;
+      for (let i = 0; i < n; i++) if (list[i](d) !== true) return false;
+      return true;
+    }
+    const seen = profile(d);
+    return !seen.anyFalse && !seen.anyNull;
+  };
+}
+
+/** An adaptive three-valued `and`/`or`. */
+function adaptiveTri(kind: 'and' | 'or', parts: readonly Part[], policy: AdaptivePolicy): Test {
+  let list = parts.map((p) => p.test);
+  const n = list.length;
+  const { schedule, profile } = learner(parts, kind === 'and' ? isFalse : isTrue, policy, (order) => {
+    list = order.map((i) => parts[i].test);
+  });
+  if (kind === 'and') {
+    return (d) => {
+      if (schedule.untilProfile > 0) {
+        schedule.untilProfile--;
+        let unknown = false;
+        for (let i = 0; i < n; i++) {
+          const t = list[i](d);
+          if (t === false) return false;
+          if (t === null) unknown = true;
+        }
+        return unknown ? null : true;
+      }
+      const seen = profile(d);
+      return seen.anyFalse ? false : seen.anyNull ? null : true;
+    };
+  }
+  return (d) => {
+    if (schedule.untilProfile > 0) {
+      schedule.untilProfile--;
+      let unknown = false;
+      for (let i = 0; i < n; i++) {
+        const t = list[i](d);
+        if (t === true) return true;
+        if (t === null) unknown = true;
+      }
+      return unknown ? null : false;
+    }
+    const seen = profile(d);
+    return seen.anyTrue ? true : seen.anyNull ? null : false;
   };
 }
 
@@ -201,23 +353,21 @@ export function orderedJunction(kind: 'and' | 'or', tests: readonly Test[]): Tes
 
 /**
  * Whether every part is true (a whole match: null counts as no match), with parts reordered as the data shows
- * which of them reject most cheaply. Without a policy the written order is kept.
+ * which of them reject most cheaply. With a null policy the written order is kept.
  */
 export function adaptiveAll(parts: readonly Part[], policy: AdaptivePolicy | null = DEFAULT_POLICY): (doc: object) => boolean {
   const tests = parts.map((p) => p.test);
   if (policy === null || parts.length < 2) return orderedAll(tests);
-  return adaptive(parts, notTrue, orderedAll, (_t, anyFalse, anyNull) => !anyFalse && !anyNull, policy);
+  return parts.length <= 6 ? adaptiveAllUnrolled(parts, policy) : adaptiveAllLooped(parts, policy);
 }
 
 /**
  * A three-valued `and`/`or` of parts, reordered as the data shows which part decides it most cheaply.
- * Without a policy the written order is kept.
+ * With a null policy the written order is kept.
  */
 export function adaptiveJunction(kind: 'and' | 'or', parts: readonly Part[], policy: AdaptivePolicy | null = DEFAULT_POLICY): Test {
   const tests = parts.map((p) => p.test);
   if (tests.length === 1) return tests[0];
   if (policy === null || tests.length === 0) return orderedJunction(kind, tests);
-  const build = (ts: Test[]): Test => orderedJunction(kind, ts);
-  if (kind === 'and') return adaptive<Tri>(parts, isFalse, build, (_t, anyFalse, anyNull) => (anyFalse ? false : anyNull ? null : true), policy);
-  return adaptive<Tri>(parts, isTrue, build, (anyTrue, _f, anyNull) => (anyTrue ? true : anyNull ? null : false), policy);
+  return adaptiveTri(kind, parts, policy);
 }

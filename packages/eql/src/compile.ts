@@ -1,8 +1,7 @@
 import type { Ast, EventFilter, Expr, Literal, Term } from './ast';
 import { EqlRequestError } from './errors';
 import { adaptiveAll, DEFAULT_POLICY, type AdaptivePolicy, type Part } from './adaptive-order';
-import { pathCost } from './condition-cost';
-import { compileParts, fieldGetter, flatten, resolveField, type EvalContext, type Predicate, type ValueFn } from './evaluator';
+import { compileParts, fieldGetter, fieldReads, flatten, readObjects, resolveField, type EvalContext, type Predicate, type ValueFn } from './evaluator';
 import { FieldIndex } from './mappings';
 import { parse } from './parser';
 import { hasWildcard } from './scalars';
@@ -84,7 +83,14 @@ function categoryTest(ctx: EvalContext, categoryField: string, category: string)
  */
 function compileFilter(ctx: EvalContext, filter: EventFilter, categoryField: string): (doc: object) => boolean {
   const parts: Part[] = [];
-  if (filter.category !== null) parts.push({ test: categoryTest(ctx, categoryField, filter.category), cost: pathCost(categoryField) + 1 });
+  if (filter.category !== null) {
+    parts.push({
+      test: categoryTest(ctx, categoryField, filter.category),
+      work: 1,
+      objects: readObjects(ctx, [categoryField]),
+      fields: fieldReads(ctx, [categoryField]),
+    });
+  }
   // a constant true part decides nothing
   const conditions = flatten(filter.condition, 'and').filter((c) => !(c.type === 'literal' && c.value === true));
   parts.push(...compileParts(ctx, conditions));

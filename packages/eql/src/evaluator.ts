@@ -1,6 +1,6 @@
-import { adaptiveJunction, DEFAULT_POLICY, type AdaptivePolicy, type Part } from './adaptive-order';
+import { adaptiveJunction, DEFAULT_POLICY, type AdaptivePolicy, type FieldRead, type Part } from './adaptive-order';
 import type { Expr, Literal } from './ast';
-import { conditionCost } from './condition-cost';
+import { conditionFields, conditionWork, pathObjects } from './condition-cost';
 import { EqlSyntaxError } from './errors';
 import { firstValue, isNullish, makeGetter, someValue } from './field-access';
 import { arithmetic, callFunction, toText } from './functions';
@@ -213,7 +213,23 @@ function compileJunction(ctx: EvalContext, kind: 'and' | 'or', parts: Expr[]): P
 
 /** The parts of a junction with their static costs, for adaptive ordering. */
 export function compileParts(ctx: EvalContext, parts: Expr[]): Part[] {
-  return parts.map((p) => ({ test: compilePredicate(ctx, p), cost: conditionCost(p) }));
+  return parts.map((p) => {
+    const paths = conditionFields(p);
+    return { test: compilePredicate(ctx, p), work: conditionWork(p), objects: readObjects(ctx, paths), fields: fieldReads(ctx, paths) };
+  });
+}
+
+/** Raw getters of the fields a part reads, so profiling can see which of them hold arrays. */
+export function fieldReads(ctx: EvalContext, paths: string[]): FieldRead[] {
+  const sources = new Set(paths.map((p) => resolveField(ctx, p).source));
+  return [...sources].map((path) => ({ path, get: makeGetter(path) }));
+}
+
+/** The objects that reading these fields walks through, after alias resolution, each once. */
+export function readObjects(ctx: EvalContext, paths: string[]): string[] {
+  const out = new Set<string>();
+  for (const path of paths) for (const o of pathObjects(resolveField(ctx, path).source)) out.add(o);
+  return [...out];
 }
 
 function compileCompare(ctx: EvalContext, op: '==' | '!=' | '<' | '<=' | '>' | '>=', le: Expr, re: Expr): Predicate {

@@ -23,30 +23,40 @@ function found(v: unknown): void {
   foundCount++;
 }
 
+/**
+ * The keys a path can be spelled with from each segment on: `keys[from][j]` is segments `from..j` joined by dots,
+ * built once per getter so that a walk trying dotted keys allocates no strings.
+ */
+type KeyTable = string[][];
+
+function keyTable(segs: string[]): KeyTable {
+  return segs.map((_, from) => segs.slice(from).map((_s, k) => segs.slice(from, from + k + 1).join('.')));
+}
+
 /** Visits every value reachable at `segs[from..]` below `node`, trying nested objects and dotted keys alike. */
-function collect(node: unknown, segs: string[], from: number): void {
-  if (from === segs.length) {
+function collect(node: unknown, keys: KeyTable, from: number): void {
+  if (from === keys.length) {
     if (Array.isArray(node)) for (const v of node) found(v);
     else if (node !== undefined) found(node);
     return;
   }
   if (Array.isArray(node)) {
-    for (const el of node) collect(el, segs, from);
+    for (const el of node) collect(el, keys, from);
     return;
   }
   if (!isPlainObject(node)) return;
-  let key = segs[from];
-  for (let j = from; j < segs.length; j++) {
-    if (j > from) key += `.${segs[j]}`;
-    if (Object.prototype.hasOwnProperty.call(node, key)) collect(node[key], segs, j + 1);
+  const spellings = keys[from];
+  for (let k = 0; k < spellings.length; k++) {
+    const key = spellings[k];
+    if (Object.prototype.hasOwnProperty.call(node, key)) collect(node[key], keys, from + k + 1);
   }
 }
 
-function slowGet(doc: object, segs: string[]): unknown {
+function slowGet(doc: object, keys: KeyTable): unknown {
   foundCount = 0;
   foundFirst = undefined;
   foundMore = null;
-  collect(doc, segs, 0);
+  collect(doc, keys, 0);
   const result = foundCount === 0 ? undefined : foundCount === 1 ? foundFirst : foundMore;
   foundFirst = undefined;
   foundMore = null;
@@ -74,6 +84,7 @@ const nextSite = [0, 0, 0, 0, 0];
 function buildGetter(path: string): RawGetter {
   const segs = path.split('.');
   const n = segs.length;
+  const keys = keyTable(segs);
   if (n === 1) {
     const key = segs[0];
     return (doc) => (doc as Record<string, unknown>)[key];
@@ -84,7 +95,7 @@ function buildGetter(path: string): RawGetter {
   if (arraySafe && n <= 4) {
     const site = nextSite[n]++;
     const [s0, s1, s2, s3] = segs;
-    const miss = (doc: object): unknown => slowGet(doc, segs);
+    const miss = (doc: object): unknown => slowGet(doc, keys);
     if (n === 2) return SITES_2[site % SITES_2.length](s0, s1, path, miss);
     if (n === 3) return SITES_3[site % SITES_3.length](s0, s1, s2, path, miss);
     return SITES_4[site % SITES_4.length](s0, s1, s2, s3, path, miss);
@@ -92,9 +103,9 @@ function buildGetter(path: string): RawGetter {
   return (doc) => {
     let o: unknown = doc;
     for (let i = 0; i < n; i++) {
-      if (typeof o !== 'object' || o === null || Array.isArray(o)) return slowGet(doc, segs);
+      if (typeof o !== 'object' || o === null || Array.isArray(o)) return slowGet(doc, keys);
       const v: unknown = (o as Record<string, unknown>)[segs[i]];
-      if (v === undefined) return slowGet(doc, segs);
+      if (v === undefined) return slowGet(doc, keys);
       o = v;
     }
     return o;

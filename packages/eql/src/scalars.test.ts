@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareVersions, formatDate, normalizeIp, parseCidr, parseDate, parseIp, parseIsoDate, wildcardMatch } from './scalars';
+import { compareVersions, equalsFolded, formatDate, normalizeIp, parseCidr, parseDate, parseIp, parseIsoDate, wildcardMatch } from './scalars';
 
 describe('dates', () => {
   it('reads the common ISO shapes exactly like Date', () => {
@@ -71,5 +71,19 @@ describe('wildcards', () => {
     const t0 = performance.now();
     expect(wildcardMatch('a'.repeat(3000), `${'*a'.repeat(50)}b`, false)).toBe(false);
     expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe('case-insensitive equality', () => {
+  it('agrees with toLowerCase on any text, including letters whose lower case changes length', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'A', 'z', 'Z', '[', '`', '\u0130', 'i', '\u0307', '\u212a', 'k', '\u00c9', '\u00e9', '\u03a3', '\u03c3'), maxLength: 6 });
+    fc.assert(
+      fc.property(text, text, (s, t) => {
+        const lower = t.toLowerCase();
+        expect(equalsFolded(s, lower)).toBe(s.toLowerCase() === lower);
+        expect(equalsFolded(s, s.toLowerCase())).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

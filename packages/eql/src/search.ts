@@ -7,6 +7,7 @@ import { makeGetter } from './field-access';
 import { FieldIndex } from './mappings';
 import { parse } from './parser';
 import { compileQueryDsl } from './query-dsl';
+import { HitBuffer, keptWindow } from './hit-buffer';
 import { formatDate } from './scalars';
 
 /** The body of Elasticsearch's `_eql/search`. */
@@ -109,7 +110,8 @@ function window<T>(list: T[], pipes: Pipe[], size: number, position: 'head' | 't
 
 interface Setup {
   plan: CompiledPlan;
-  accept: (source: object) => boolean;
+  /** The request's `filter`; null when there is none. */
+  accept: ((source: object) => boolean) | null;
   timestamp: ValueFn;
   tiebreaker: ValueFn | null;
   size: number;
@@ -175,7 +177,7 @@ function setup(request: EqlSearchRequest, options: SearchOptions, docs: unknown)
   if (position !== 'head' && position !== 'tail') throw new EqlRequestError("result_position must be 'head' or 'tail'");
   const maxSamplesPerKey = request.max_samples_per_key ?? 1;
   if (!Number.isInteger(maxSamplesPerKey) || maxSamplesPerKey < 1) throw new EqlRequestError('max_samples_per_key must be a positive integer');
-  const accept = request.filter === undefined ? () => true : compileQueryDsl(request.filter, { mappings: options.mappings, timestampField, now: options.now });
+  const accept = request.filter === undefined ? null : compileQueryDsl(request.filter, { mappings: options.mappings, timestampField, now: options.now });
   const ctx = plan.context;
   const timestamp = fieldGetter(ctx, timestampField).get;
   const tiebreaker = request.tiebreaker_field ? fieldGetter(ctx, request.tiebreaker_field).get : null;
@@ -199,11 +201,14 @@ function makeItem(s: Setup, doc: object, source: Record<string, unknown>, seq: n
 }
 
 function eventRunner(s: Setup, ast: Extract<Ast, { type: 'event' }>): Runner {
-  const hits: Item[] = [];
+  const { limit, keep } = keptWindow(ast.pipes, s.size, s.position);
+  const hits = new HitBuffer<Item>(compareItems, limit, keep);
   const matches = s.plan.matches;
+  const accept = s.accept;
+  // only matches reach the request filter and the timestamp: a document that does not match costs the match alone
   const push = (doc: object, seq: number): void => {
     const source = sourceOf(doc);
-    if (!matches(source) || !s.accept(source)) return;
+    if (!matches(source) || (accept !== null && !accept(source))) return;
     const item = makeItem(s, doc, source, seq);
     if (item) hits.push(item);
   };
@@ -215,14 +220,14 @@ function eventRunner(s: Setup, ast: Extract<Ast, { type: 'event' }>): Runner {
         const doc: unknown = docs[i];
         if (typeof doc !== 'object' || doc === null) continue;
         const source = sourceOf(doc);
-        if (!matches(source) || !s.accept(source)) continue;
-        const item = makeItem(s, doc, source, i);
-        if (item) hits.push(item);
+        if (matches(source) && (accept === null || accept(source))) {
+          const item = makeItem(s, doc, source, i);
+          if (item) hits.push(item);
+        }
       }
     },
     finish() {
-      hits.sort(compareItems);
-      const events = window(hits, ast.pipes, s.size, s.position).map(toEvent);
+      const events = window(hits.sorted(), ast.pipes, s.size, s.position).map(toEvent);
       return { total: { value: events.length, relation: 'eq' }, events };
     },
   };
@@ -367,7 +372,7 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
     let relevant = false;
     for (let i = 0; i < terms.length; i++) if ((scratch[i] = terms[i].matches(source))) relevant = true;
     const untilMatched = until !== null && until.matches(source);
-    if ((!relevant && !untilMatched) || !s.accept(source)) return;
+    if ((!relevant && !untilMatched) || (s.accept !== null && !s.accept(source))) return;
     const ts = firstValue(s.timestamp(source));
     if (typeof ts !== 'number' || Number.isNaN(ts)) return;
     const tb = s.tiebreaker ? firstValue(s.tiebreaker(source)) : undefined;
@@ -520,7 +525,7 @@ function sampleRunner(s: Setup, ast: Extract<Ast, { type: 'sample' }>): Runner {
   return {
     push(doc, seq) {
       const source = sourceOf(doc);
-      if (!s.accept(source)) return;
+      if (s.accept !== null && !s.accept(source)) return;
       terms.forEach((t, i) => {
         if (!t.matches(source)) return;
         const tuples = keyTuples(t.keys, source);

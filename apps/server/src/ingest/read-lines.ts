@@ -14,10 +14,10 @@ export class BodyReadError extends Error {
 }
 
 /**
- * Splits streamed bytes into lines as they arrive (`\n`, with a trailing `\r` dropped), the way
+ * Splits a body's chunks into lines (`\n`, with a trailing `\r` dropped), the way
  * `text.split('\n')` would minus a final empty line. A `\n` byte never occurs inside a multi-byte
- * UTF-8 sequence, so each line decodes on its own and the whole body is never held as one buffer
- * or one string.
+ * UTF-8 sequence, so each line decodes on its own: the body is never copied into one buffer nor
+ * decoded into one string.
  */
 export class LineSplitter {
   readonly lines: string[] = [];
@@ -66,6 +66,8 @@ export function parseByteLimit(limit: string): number {
   return Math.floor(Number(m[1]) * scale);
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * Reads a request body (identity, gzip or deflate) as lines, at most `limit` bytes after decoding.
  * Rejects with BodyReadError; on an error the rest of the body is drained, not read into memory.
@@ -87,7 +89,9 @@ export function readBodyLines(req: IncomingMessage, limit: number): Promise<stri
       reject(new BodyReadError(413, 'request entity too large'));
       return;
     }
-    const splitter = new LineSplitter();
+    // Chunks stay as received (off the JS heap) until the body is complete: requests arriving together
+    // then do not all grow the heap with their lines; each is split once its turn comes.
+    const chunks: Buffer[] = [];
     let received = 0;
     let done = false;
     const fail = (e: BodyReadError) => {
@@ -105,11 +109,16 @@ export function readBodyLines(req: IncomingMessage, limit: number): Promise<stri
         fail(new BodyReadError(413, 'request entity too large'));
         return;
       }
-      splitter.push(chunk);
+      chunks.push(chunk);
     });
     source.on('end', () => {
       if (done) return;
       done = true;
+      const splitter = new LineSplitter();
+      for (let i = 0; i < chunks.length; i++) {
+        splitter.push(chunks[i] as Buffer); // i < length
+        chunks[i] = EMPTY; // split: the chunk can go
+      }
       resolve(splitter.end());
     });
     source.on('error', (e: Error) => fail(new BodyReadError(400, `the request body could not be read: ${e.message}`)));

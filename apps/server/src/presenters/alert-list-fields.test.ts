@@ -40,10 +40,13 @@ describe('alert list fields', () => {
       { id: 'dotted', index: 'i', doc: { '@timestamp': new Date(T0 + 2).toISOString(), container: { 'image.name': 'redis' }, kibana: { 'alert.severity': 'critical', alert: { rule: { rule_id: 'r' } } } } },
       { id: 'arrays', index: 'i', doc: { '@timestamp': new Date(T0 + 3).toISOString(), process: [{ name: 'a' }], kibana: { alert: { severity: 'low' } } } },
     ];
-    await store.alerts.createMany(alerts);
+    await store.alerts.createMany([...alerts, { id: 'sparse', index: 'i', doc: { '@timestamp': new Date(T0 - 1).toISOString() } }]);
+    // triage edits (one alert in JS, the rest in SQL) must reach what the list reads too
+    await store.alerts.update('plain', { status: 'acknowledged', tags: ['x'], user: 'carol', at: T0 + 10 });
+    await store.alerts.updateMany({ ids: ['r1', 'sparse', 'dotted'] }, { status: 'closed', reason: 'benign_positive', add_assignees: ['dave'], remove_tags: ['t1'], add_tags: ['t9'], user: 'erin', at: T0 + 20 });
     const page = await store.alerts.search({ filter: {}, sort: { field: '@timestamp', order: 'desc' }, page: 1, size: 10, fields: [...ALERT_LIST_FIELDS] });
-    expect(page.total).toBe(4);
-    expect(page.alerts.map((a) => a.id)).toEqual(['arrays', 'dotted', 'plain', 'r1']);
+    expect(page.total).toBe(5);
+    expect(page.alerts.map((a) => a.id)).toEqual(['arrays', 'dotted', 'plain', 'r1', 'sparse']);
     for (const listed of page.alerts) {
       const whole = await store.alerts.get(listed.id);
       expect(whole).not.toBeNull();
@@ -52,6 +55,7 @@ describe('alert list fields', () => {
     // the projection really leaves the rest of the document out
     const r1 = page.alerts.find((a) => a.id === 'r1');
     expect((r1?.doc.kibana as { alert: Record<string, unknown> }).alert.uuid).toBeUndefined();
+    expect(presentAlert(r1 ?? { id: '', index: '', doc: {} }, extras)).toMatchObject({ workflow_status: 'closed', workflow_reason: 'benign_positive', assignees: ['bob', 'dave'], tags: ['t9'] });
   });
 
   it('totals follow every write: creates, updates, bulk updates and other connections', async () => {

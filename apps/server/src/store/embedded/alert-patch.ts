@@ -109,5 +109,9 @@ export function alertPatchSql(patch: AlertPatch): { sql: string; params: (string
     colParams.push(...tags.params);
   }
   setDoc('kibana.alert.workflow_updated_at', '?', [at]);
-  return { sql: [`doc = json_set(doc, ${docSets.join(', ')})`, ...cols].join(', '), params: [...docParams, ...colParams] };
+  // list_doc (the list's summary of doc, NULL when absent) gets the same edits.
+  return {
+    sql: [`doc = json_set(doc, ${docSets.join(', ')})`, `list_doc = json_set(list_doc, ${docSets.join(', ')})`, ...cols].join(', '),
+    params: [...docParams, ...docParams, ...colParams],
+  };
 }

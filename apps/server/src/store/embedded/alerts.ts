@@ -1,11 +1,11 @@
 import type { AlertGroupField, WorkflowStatus } from '@execwatch/api';
+import type Database from 'better-sqlite3';
 import type { AlertPatch, AlertStats, AlertStore, Doc, StoredAlert } from '../ports';
 import type { Db } from './db';
 import { alertColumns, type AlertColumns } from './alert-columns';
 import { alertFilterSql } from './alert-filter-sql';
 import { alertPatchSql, applyAlertPatch } from './alert-patch';
-import { hasDottedKey } from '../../ingest/expand-dotted';
-import { projectionSql } from './projection';
+import { SUMMARY_FIELDS, summaryDoc } from './alert-summary';
 
 interface AlertRow {
   rowid: number;
@@ -55,10 +55,21 @@ const COLUMN_NAMES: (keyof AlertColumns)[] = [
 /** The alert store over the `alerts` table. */
 export function createAlertStore(db: Db): AlertStore {
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO alerts (id, idx, doc, flat_keys, ${COLUMN_NAMES.join(', ')}) VALUES (@id, @idx, @doc, @flat_keys, ${COLUMN_NAMES.map((c) => `@${c}`).join(', ')})`,
+    `INSERT OR IGNORE INTO alerts (id, idx, doc, list_doc, ${COLUMN_NAMES.join(', ')}) VALUES (@id, @idx, @doc, @list_doc, ${COLUMN_NAMES.map((c) => `@${c}`).join(', ')})`,
   );
-  const updateRow = db.prepare(`UPDATE alerts SET doc = @doc, flat_keys = @flat_keys, ${COLUMN_NAMES.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`);
+  const updateRow = db.prepare(`UPDATE alerts SET doc = @doc, list_doc = @list_doc, ${COLUMN_NAMES.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`);
   const getRow = db.prepare<[string], AlertRow>('SELECT rowid, id, idx, doc FROM alerts WHERE id = ?');
+  // Statements of list queries, by SQL text: a list request should not pay for compiling SQL.
+  const statements = new Map<string, Database.Statement<unknown[], unknown>>();
+  const statement = <R>(sql: string): Database.Statement<unknown[], R> => {
+    let stmt = statements.get(sql);
+    if (!stmt) {
+      if (statements.size >= 100) statements.clear();
+      stmt = db.prepare<unknown[], unknown>(sql);
+      statements.set(sql, stmt);
+    }
+    return stmt as Database.Statement<unknown[], R>; // rows of this SQL have the shape R (the caller's SELECT)
+  };
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
 
   // Totals by filter, reused while the table is unchanged: `written` counts this connection's writes,
@@ -70,7 +81,7 @@ export function createAlertStore(db: Db): AlertStore {
     const key = `${where.sql}\u0000${JSON.stringify(where.params)}`;
     const hit = totals.get(key);
     if (hit?.version === version) return hit.n;
-    const n = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM alerts WHERE ${where.sql}`).get(...where.params)?.n ?? 0;
+    const n = statement<{ n: number }>(`SELECT count(*) AS n FROM alerts WHERE ${where.sql}`).get(...where.params)?.n ?? 0;
     if (totals.size >= 64) totals.clear();
     totals.set(key, { version, n });
     return n;
@@ -81,7 +92,7 @@ export function createAlertStore(db: Db): AlertStore {
     let created = 0;
     for (const a of alerts) {
       const doc = JSON.stringify(a.doc);
-      created += insert.run({ id: a.id, idx: a.index, doc, flat_keys: hasDottedKey(doc) ? 1 : 0, ...alertColumns(a.doc) }).changes;
+      created += insert.run({ id: a.id, idx: a.index, doc, list_doc: summaryDoc(a.doc, doc), ...alertColumns(a.doc) }).changes;
     }
     return created;
   });
@@ -90,7 +101,7 @@ export function createAlertStore(db: Db): AlertStore {
     const doc = applyAlertPatch(JSON.parse(row.doc) as Doc, patch); // stored as JSON objects
     written++;
     const text = JSON.stringify(doc);
-    updateRow.run({ id: row.id, doc: text, flat_keys: hasDottedKey(text) ? 1 : 0, ...alertColumns(doc) });
+    updateRow.run({ id: row.id, doc: text, list_doc: summaryDoc(doc, text), ...alertColumns(doc) });
     return { id: row.id, index: row.idx, doc };
   };
 
@@ -121,13 +132,10 @@ export function createAlertStore(db: Db): AlertStore {
       const order = col === 'ts' ? `ts ${dir}, id ${dir}` : `${col} IS NULL, ${col} ${dir}, ts DESC, id DESC`;
       const size = Math.min(Math.max(q.size, 0), 1000);
       const offset = Math.max(q.page - 1, 0) * size;
-      // A list view names the fields it shows: SQLite extracts them, so no whole document is parsed in JS.
-      // Documents with dotted keys are returned whole (the projection reads nested paths only).
-      const fields = q.fields ? projectionSql(q.fields) : null;
-      const proj = fields ? { sql: `CASE WHEN flat_keys THEN doc ELSE ${fields.sql} END`, params: fields.params } : { sql: 'doc', params: [] };
-      const rows = db
-        .prepare<unknown[], AlertRow>(`SELECT rowid, id, idx, ${proj.sql} AS doc FROM alerts WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-        .all(...proj.params, ...where.params, size, offset);
+      // A list view names the fields it shows: when list_doc holds them all, only that is parsed.
+      const summary = q.fields !== undefined && q.fields.every((f) => SUMMARY_FIELDS.has(f));
+      const rows = statement<AlertRow>(`SELECT rowid, id, idx, ${summary ? 'coalesce(list_doc, doc)' : 'doc'} AS doc FROM alerts WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+        .all(...where.params, size, offset);
       return { total, alerts: rows.map(toAlert) };
     },
 

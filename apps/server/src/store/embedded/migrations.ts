@@ -147,14 +147,13 @@ export const migrations: Migration[] = [
   },
   {
     version: 5,
-    name: 'alert list: order indexes, flat_keys',
+    name: 'alert list: order indexes, list_doc',
     // The list's default order is `ts DESC, id DESC` (optionally within a status): with id in the index
     // a page is read straight off it, without sorting the rows of equal time.
-    // flat_keys: 1 when the document may hold dotted keys ({"kibana.alert.severity": ...}); such rows are
-    // listed from the whole document. Rows written before this migration are checked loosely here.
+    // list_doc: the fields the alert list shows (see alert-summary.ts), so a page parses ~1 kB per alert
+    // instead of the whole ~7 kB document. NULL (rows written before, unusual documents): use doc.
     sql: `
-      ALTER TABLE alerts ADD COLUMN flat_keys INTEGER NOT NULL DEFAULT 1;
-      UPDATE alerts SET flat_keys = 0 WHERE instr(doc, '.') = 0 OR doc NOT LIKE '%.%":%';
+      ALTER TABLE alerts ADD COLUMN list_doc TEXT;
       CREATE INDEX alerts_status_ts_id ON alerts (status, ts, id);
       CREATE INDEX alerts_ts_id ON alerts (ts, id);
       DROP INDEX alerts_status_ts;

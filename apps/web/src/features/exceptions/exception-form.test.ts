@@ -65,4 +65,10 @@ describe('exception form', () => {
     expect('expire_time' in body).toBe(false);
     expect(toUpdateBody({ ...state, noExpiry: true, expiryTouched: true }, item, now).expire_time).toBeNull();
   });
+
+  it('offers the editing user as owner of an item that has none', () => {
+    const unowned = { ...item, meta: undefined };
+    expect(initialFormState({ item: unowned, defaultExpiryDays: 90, now, currentUser: 'carol' }).owner).toBe('carol');
+    expect(initialFormState({ item, defaultExpiryDays: 90, now, currentUser: 'carol' }).owner).toBe('alice');
+  });
 });

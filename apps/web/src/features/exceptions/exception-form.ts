@@ -31,7 +31,7 @@ export interface ExceptionFormState {
 const DAY = 86_400_000;
 
 /** The starting form: from an item being edited, else from the alert (template "this alert"), else one empty row. */
-export function initialFormState(opts: { alert?: AlertDetail; item?: ExceptionListItem; defaultExpiryDays: number; now: number }): ExceptionFormState {
+export function initialFormState(opts: { alert?: AlertDetail; item?: ExceptionListItem; defaultExpiryDays: number; now: number; currentUser?: string }): ExceptionFormState {
   const { alert, item, defaultExpiryDays, now } = opts;
   if (item) {
     const conditions = item.entries.map(entryToCondition).filter((c): c is Condition => c !== null);
@@ -42,7 +42,8 @@ export function initialFormState(opts: { alert?: AlertDetail; item?: ExceptionLi
       description: item.description,
       conditions,
       comment: '',
-      owner: typeof item.meta?.owner === 'string' ? item.meta.owner : '',
+      // An imported item without an owner gets the editing user, visibly, unless they change it.
+      owner: typeof item.meta?.owner === 'string' && item.meta.owner !== '' ? item.meta.owner : (opts.currentUser ?? ''),
       noExpiry: expires === null,
       expiryDays: String(expires === null ? defaultExpiryDays : Math.max(1, Math.ceil((expires - now) / DAY))),
       expiryTouched: false,

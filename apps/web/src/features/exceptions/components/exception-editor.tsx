@@ -30,6 +30,7 @@ import { exceptionTemplates, expiryAfterDays, isSequenceRule, type TemplateId } 
 import { applyTemplate, completeEntries, formProblems, hasUneditableEntries, initialFormState, toCreateBody, toUpdateBody } from '../exception-form';
 import { ConditionBuilder } from './condition-builder';
 import { ExceptionPreview } from './exception-preview';
+import { useDebouncedValue } from '../use-debounced-value';
 import { SaveResult, type SaveOutcome } from './save-result';
 
 const templateOptions = [{ value: '', text: 'Choose a false-positive case…' }, ...exceptionTemplates.map((t) => ({ value: t.id, text: t.label }))];
@@ -47,7 +48,7 @@ export function ExceptionEditor({ rule, alert, item, settings, onClose }: Props)
   const me = useMe();
   const write = useAbility('exceptions:write');
   const [now] = useState(() => Date.now());
-  const [form, setForm] = useState(() => initialFormState({ alert, item, defaultExpiryDays: settings.default_expiry_days, now }));
+  const [form, setForm] = useState(() => initialFormState({ alert, item, defaultExpiryDays: settings.default_expiry_days, now, currentUser: me.user.username }));
   const [showProblems, setShowProblems] = useState(false);
   const [closeThisAlert, setCloseThisAlert] = useState(alert !== undefined && alert.workflow_status !== 'closed');
   const [closeAllMatching, setCloseAllMatching] = useState(false);
@@ -58,7 +59,8 @@ export function ExceptionEditor({ rule, alert, item, settings, onClose }: Props)
 
   const isNew = item === undefined;
   const entries = useMemo(() => completeEntries(form.conditions), [form.conditions]);
-  const preview = useExceptionPreviewQuery(entries ? { rule_id: rule.rule_id, entries, sample_size: 5 } : null);
+  const previewEntries = useDebouncedValue(entries, 400);
+  const preview = useExceptionPreviewQuery(previewEntries ? { rule_id: rule.rule_id, entries: previewEntries, sample_size: 5 } : null);
   const problems = formProblems(form, { isNew, expiryMandatory: settings.expiry_mandatory });
   const listId = item?.list_id ?? rule.exceptions_list[0]?.list_id;
   const saving = create.isPending || update.isPending || closeAlerts.isPending;

@@ -142,7 +142,7 @@ export default function ExceptionsPage() {
   const editRule = editing ? ruleFor(editing.list_id) : undefined;
 
   return (
-    <EuiPageTemplate panelled={false} grow>
+    <EuiPageTemplate panelled={false} restrictWidth={false} grow>
       <EuiPageTemplate.Header
         pageTitle="Exceptions"
         description="Known false positives the rules skip. Review stale items (no match for a while) and expired ones."
@@ -156,7 +156,7 @@ export default function ExceptionsPage() {
         ]}
       />
       <EuiPageTemplate.Section paddingSize="m">
-        <EuiFlexGroup>
+        <EuiFlexGroup alignItems="flexStart">
           <EuiFlexItem grow={3}>
             <EuiFlexGroup justifyContent="spaceBetween" alignItems="center" responsive={false}>
               <EuiFlexItem grow={false}>
