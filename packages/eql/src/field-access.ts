@@ -33,7 +33,7 @@ function keyTable(segs: string[]): KeyTable {
   return segs.map((_, from) => segs.slice(from).map((_s, k) => segs.slice(from, from + k + 1).join('.')));
 }
 
-/** Visits every value reachable at `segs[from..]` below `node`, trying nested objects and dotted keys alike. */
+/** Visits every value reachable at the path segments from `from` on below `node`, as nested objects and dotted keys alike. */
 function collect(node: unknown, keys: KeyTable, from: number): void {
   if (from === keys.length) {
     if (Array.isArray(node)) for (const v of node) found(v);
