@@ -151,7 +151,7 @@ export function createAlertStore(db: Db): AlertStore {
       const intervalMs = histogramInterval(Math.max(to - from, 1), opts.buckets);
       const counts = new Map<number, number>();
       const hist = db.prepare<unknown[], { k: number; n: number }>(
-        `SELECT (ts / ?) * ? AS k, count(*) AS n FROM alerts WHERE ts >= ? AND ts <= ? AND (${where.sql}) GROUP BY k`,
+        `SELECT (ts / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS k, count(*) AS n FROM alerts WHERE ts >= ? AND ts <= ? AND (${where.sql}) GROUP BY k`,
       );
       for (const r of hist.all(intervalMs, intervalMs, from, to, ...where.params)) counts.set(r.k, r.n);
       const buckets: { key: number; count: number }[] = [];
