@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { adaptiveAll, adaptiveJunction, greedyOrder, orderCost, type Part, type Profile } from './adaptive-order';
+import { adaptiveAll, adaptiveJunction, type Part } from './adaptive-order';
+import { greedyOrder, orderCost, type Profile } from './order-planning';
 import { compile } from './index';
 
 /** A policy that profiles after a handful of documents and again every few, so orders change within one run. */
@@ -158,6 +159,12 @@ describe('adaptive ordering learns from the data', () => {
     reads.clear();
     expect(q.matches(counted({ seldom: 0, often: 1 }, reads))).toBe(true);
     expect(reads.has('seldom')).toBe(false);
+  });
+
+  it('rejects a policy that could not schedule profiles', () => {
+    expect(() => compile('any where a == 1', { adaptive: { window: 0, period: 10 } })).toThrow(/adaptive.window/);
+    expect(() => compile('any where a == 1', { adaptive: { window: 8, period: Number.NaN } })).toThrow(/adaptive.period/);
+    expect(compile('any where a == 1 and b == 1', { adaptive: { window: 1, period: 0 } }).matches({ a: 1, b: 1 })).toBe(true);
   });
 
   it('keeps the written order without a policy', () => {

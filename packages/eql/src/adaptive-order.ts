@@ -17,6 +17,8 @@
  * null and false are the same answer, so the top level also stops at the first null.
  */
 
+import { greedyOrder, orderCost, type Profile } from './order-planning';
+
 /** Three-valued truth: null means unknown, which never matches. */
 type Tri = boolean | null;
 export type Test = (doc: object) => Tri;
@@ -51,92 +53,7 @@ export const DEFAULT_POLICY: AdaptivePolicy = { window: 256, period: 65_536 };
  * A new order replaces the current one only when it is clearly cheaper on the profiled documents: parts of nearly
  * equal rank would otherwise swap on sampling noise, and every swap makes the engine re-optimize its callers.
  */
-export const SWITCH_GAIN = 0.9;
-
-/**
- * Which parts stopped the evaluation on which profiled documents: `stopped[s * parts + i]` is 1 when part `i`
- * would have ended the evaluation of sample `s`. `objects[i]` are the objects part `i` was seen to read.
- */
-export interface Profile {
-  parts: number;
-  samples: number;
-  stopped: Uint8Array;
-  objects: (readonly string[])[];
-}
-
-/**
- * Weight of a part's overall stop rate in its estimate on the few samples deep in an order, so that a handful of
- * documents that reach the last parts cannot make a part that never rejects look selective.
- */
-const PRIOR_WEIGHT = 8;
-
-/** Smoothed share of `of` samples at which a part stopped, pulled towards `prior`; never 0 or 1. */
-function stopRate(stops: number, of: number, prior: number): number {
-  return (stops + PRIOR_WEIGHT * prior) / (of + PRIOR_WEIGHT);
-}
-
-/** The cost of part `i` when the objects in `touched` have been read already. */
-function marginalCost(part: Part, objects: readonly string[], touched: ReadonlySet<string>): number {
-  let cost = part.work;
-  for (const o of objects) if (!touched.has(o)) cost++;
-  return Math.max(cost, 0.25);
-}
-
-/**
- * The greedy order for a profile: repeatedly the part with the least marginal cost / stop rate among the samples
- * that the chosen parts let through; ties keep the written order.
- */
-export function greedyOrder(parts: readonly Part[], profile: Profile): number[] {
-  const n = parts.length;
-  const { stopped } = profile;
-  let remaining = Array.from({ length: profile.samples }, (_, s) => s);
-  const overall = parts.map((_, i) => {
-    let stops = 0;
-    for (const s of remaining) stops += stopped[s * n + i];
-    return (stops + 0.5) / (remaining.length + 1);
-  });
-  const touched = new Set<string>();
-  const left = parts.map((_, i) => i);
-  const order: number[] = [];
-  while (left.length > 0) {
-    let bestAt = 0;
-    let bestRank = Infinity;
-    for (let k = 0; k < left.length; k++) {
-      const i = left[k];
-      let stops = 0;
-      for (const s of remaining) stops += stopped[s * n + i];
-      const rank = marginalCost(parts[i], profile.objects[i], touched) / stopRate(stops, remaining.length, overall[i]);
-      if (rank < bestRank) {
-        bestRank = rank;
-        bestAt = k;
-      }
-    }
-    const best = left.splice(bestAt, 1)[0];
-    order.push(best);
-    for (const o of profile.objects[best]) touched.add(o);
-    remaining = remaining.filter((s) => stopped[s * n + best] === 0);
-  }
-  return order;
-}
-
-/** The mean cost per profiled document of evaluating the parts in `order` until one stops. */
-export function orderCost(order: readonly number[], parts: readonly Part[], profile: Profile): number {
-  const n = parts.length;
-  const touched = new Set<string>();
-  const step = order.map((i) => {
-    const c = marginalCost(parts[i], profile.objects[i], touched);
-    for (const o of profile.objects[i]) touched.add(o);
-    return c;
-  });
-  let total = 0;
-  for (let s = 0; s < profile.samples; s++) {
-    for (let k = 0; k < order.length; k++) {
-      total += step[k];
-      if (profile.stopped[s * n + order[k]] === 1) break;
-    }
-  }
-  return profile.samples === 0 ? 0 : total / profile.samples;
-}
+const SWITCH_GAIN = 0.9;
 
 /** Whether a part's result ends the evaluation of the junction. */
 type Stops = (t: Tri) => boolean;
@@ -151,8 +68,9 @@ interface Schedule {
 }
 
 /**
- * The learning side of an adaptive junction: `profile` evaluates every part of one document and returns what each
- * part gave, and after `window` documents hands the learned order to `adopt` and schedules the next profile.
+ * The learning side of an adaptive junction: `profile` evaluates every part of one document and returns whether any
+ * was true, false or null; after `window` documents it hands the learned order to `adopt` and schedules the next
+ * profile.
  */
 function learner(
   parts: readonly Part[],

@@ -117,6 +117,10 @@ function compileTerm(ctx: EvalContext, term: Term, sharedKeys: Expr[], categoryF
  */
 export function compile(query: string | Ast, options: CompileOptions = {}): CompiledPlan {
   const ast = typeof query === 'string' ? parse(query) : query;
+  const policy = options.adaptive;
+  if (policy && !(Number.isInteger(policy.window) && policy.window >= 1 && Number.isInteger(policy.period) && policy.period >= 0)) {
+    throw new EqlRequestError('adaptive.window must be a positive integer and adaptive.period a non-negative integer');
+  }
   const categoryField = options.eventCategoryField ?? 'event.category';
   const timestampField = options.timestampField ?? '@timestamp';
   const ctx: EvalContext = {
