@@ -134,8 +134,14 @@ export function createAlertStore(db: Db): AlertStore {
       const offset = Math.max(q.page - 1, 0) * size;
       // A list view names the fields it shows: when list_doc holds them all, only that is parsed.
       const summary = q.fields !== undefined && q.fields.every((f) => SUMMARY_FIELDS.has(f));
-      const rows = statement<AlertRow>(`SELECT rowid, id, idx, ${summary ? 'coalesce(list_doc, doc)' : 'doc'} AS doc FROM alerts WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-        .all(...where.params, size, offset);
+      const docCol = summary ? 'coalesce(list_doc, doc)' : 'doc';
+      // A free-text filter is decided row by row: walking the time index would read whole rows until a page of
+      // matches turns up. When every filter column is in the narrow index, find the page there, then read its rows.
+      const narrow = where.sql.includes('search_text') && !/\b(doc|tags|assignees)\b/.test(where.sql);
+      const sql = narrow
+        ? `SELECT rowid, id, idx, ${docCol} AS doc FROM alerts WHERE rowid IN (SELECT rowid FROM alerts INDEXED BY alerts_narrow WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?) ORDER BY ${order}`
+        : `SELECT rowid, id, idx, ${docCol} AS doc FROM alerts WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`;
+      const rows = statement<AlertRow>(sql).all(...where.params, size, offset);
       return { total, alerts: rows.map(toAlert) };
     },
 
