@@ -242,12 +242,12 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
         if (suppressedEvents.length < (req.suppressedSample ?? 0)) suppressedEvents.push(hit);
       }
     }
-    const res = search(candidates(), {
-      query: req.query,
-      size: req.size,
-      timestamp_field: req.timestampOverride ?? '@timestamp',
-      result_position: 'head',
-    });
+    // Rows come in window-time order, so the matcher keeps only live partial sequences, not the candidates.
+    const res = search(
+      candidates(),
+      { query: req.query, size: req.size, timestamp_field: req.timestampOverride ?? '@timestamp', result_position: 'head' },
+      { ordered: true },
+    );
     const asHits = (events: EqlEvent[]): EventHit[] =>
       events.flatMap((e) => (e.missing === true ? [] : [{ _index: e._index ?? '', _id: e._id ?? '', _source: e._source }]));
     return {
