@@ -6,24 +6,13 @@
  * - GET /api/alerts p99 with 100,000 stored alerts and 10 connections (autocannon), ms.
  * Standalone: `node --import tsx bench/src/server.ts` prints the figures as JSON. Progress goes to stderr.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { generateEvents, toBulkBody } from '@execwatch/simulator';
-import { createAuth } from '../../apps/server/src/auth/index';
-import { silentLogger } from '../../apps/server/src/log';
-import { createServices } from '../../apps/server/src/services/index';
-import { buildAlert } from '../../apps/server/src/services/detection/alert-builder';
-import { createEmbeddedStore } from '../../apps/server/src/store/embedded/index';
-import type { StoredAlert } from '../../apps/server/src/store/ports';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const seedRuleId = '420e5bb4-93bf-40a3-8f4a-4cc1af90eca1';
-const adminPassword = 'bench-admin-password-1';
+import { prepareStore, seedRuleId, startServerProcess, type ServerProcess } from './support/server-process';
 const eventsPerRequest = 5160;
 const ingestConnections = 4;
 const distinctBodies = 8;
@@ -33,90 +22,6 @@ const largeWindow = Number(process.env.BENCH_LARGE_WINDOW ?? 1_000_000);
 
 const progress = (msg: string) => process.stderr.write(`bench server: ${msg}\n`);
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Writes `count` alerts (from generated events) and an API key straight into the store, before the server starts. */
-async function prepareStore(dataDir: string): Promise<string> {
-  const now = Date.now();
-  const store = createEmbeddedStore({ dataDir, log: silentLogger, now: () => now });
-  await store.init();
-  const auth = createAuth({ store, log: silentLogger, config: { secureCookies: false, adminPassword } });
-  await auth.bootstrap();
-  const key = await auth.createApiKey('admin', 'bench');
-  const services = await createServices({ store, log: silentLogger, now: () => now, instanceId: 'bench-prepare' });
-  const rule = await services.registry.get(seedRuleId);
-  if (!rule) throw new Error('the seed rule is missing');
-  const chunk = 10_000;
-  for (let done = 0; done < storedAlerts; done += chunk) {
-    const n = Math.min(chunk, storedAlerts - done);
-    const events = generateEvents(n, { seed: 1000 + done, end: now - 60_000, start: now - 7 * 24 * 3_600_000 });
-    const alerts: StoredAlert[] = events.map((e, i) => buildAlert([{ _index: 'logs-cloud_defend.process-default', _id: `bench-${done + i}`, _source: e }], rule, { now: now - (storedAlerts - done - i) * 1000, executionId: 'bench', space: 'default' }));
-    await store.alerts.createMany(alerts);
-  }
-  await store.close();
-  return key.encoded;
-}
-
-interface ServerProcess {
-  url: string;
-  /** The last lines the server wrote to stderr (for error reports). */
-  stderrTail(): string;
-  child: ChildProcess;
-  peakRssMb(): number;
-  stop(): Promise<void>;
-}
-
-async function startServerProcess(dataDir: string): Promise<ServerProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps/server/src/main.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', EXECWATCH_DATA_DIR: dataDir, EXECWATCH_ADMIN_PASSWORD: adminPassword, EXECWATCH_LOG_LEVEL: 'warn', EXECWATCH_WEB_DIST: path.join(dataDir, 'no-web') },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    child,
-    stderrTail: () => `${child.exitCode !== null || child.signalCode ? `server exited (${child.exitCode ?? child.signalCode}); ` : ''}${stderr.slice(-1500)}`,
-    peakRssMb() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0);
-      return round(kb / 1024);
-    },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 /** Posts `requests` bulk bodies over `ingestConnections` connections; returns events/s. */
 async function ingest(url: string, apiKey: string, bodies: Buffer[], requests: number): Promise<{ eventsPerSecond: number; events: number; failed: number }> {
@@ -161,7 +66,7 @@ export async function run(): Promise<Record<string, number>> {
   let server: ServerProcess | null = null;
   try {
     progress(`writing ${storedAlerts} alerts`);
-    const apiKey = await prepareStore(dataDir);
+    const apiKey = await prepareStore(dataDir, { alerts: storedAlerts, spanMs: storedAlerts * 1000 });
     server = await startServerProcess(dataDir);
     const headers = { authorization: `ApiKey ${apiKey}`, 'content-type': 'application/json' };
     // the scheduler would compete with the measurements; manual runs still work on a disabled rule
