@@ -9,15 +9,17 @@ let server: TestServer;
 let webDist: string;
 
 beforeAll(async () => {
-  webDist = mkdtempSync(path.join(os.tmpdir(), 'execwatch-web-'));
-  mkdirSync(path.join(webDist, 'assets'));
+  const outer = mkdtempSync(path.join(os.tmpdir(), 'execwatch-web-'));
+  writeFileSync(path.join(outer, 'secret.txt'), 'TOP-SECRET-OUTSIDE-DIST');
+  webDist = path.join(outer, 'dist');
+  mkdirSync(path.join(webDist, 'assets'), { recursive: true });
   writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body><div id="root"></div></body></html>');
   writeFileSync(path.join(webDist, 'assets', 'app.js'), 'console.log(1)');
   server = await startTestServer({ webDist });
 });
 afterAll(async () => {
   await server?.close();
-  rmSync(webDist, { recursive: true, force: true });
+  rmSync(path.dirname(webDist), { recursive: true, force: true });
 });
 
 describe('health', () => {
@@ -87,5 +89,18 @@ describe('web app', () => {
     expect(asset.headers.get('cache-control')).toMatch(/immutable/);
     const api = await server.request('GET', '/api/unknown-thing', { user: null });
     expect(api.headers.get('content-type')).toMatch(/json/);
+  });
+
+  it('never serves a file outside the build folder', async () => {
+    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%2e%2e%2f%2e%2e%2fsecret.txt', '/..%5csecret.txt', '/%2e%2e%2fsecret.txt']) {
+      const res = await server.request('GET', p, { user: null });
+      expect(await res.text(), p).not.toContain('TOP-SECRET');
+    }
+  });
+
+  it('falls back to the SPA only for GET of non-API paths', async () => {
+    const post = await server.request('POST', '/alerts/123', { body: {} });
+    expect(post.status).toBe(404);
+    expect(await post.text()).not.toContain('<div id="root">');
   });
 });
