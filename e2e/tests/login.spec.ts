@@ -17,5 +17,7 @@ test('a wrong password is refused with a message, the right one opens the alerts
   // Earlier specs may have triaged every open alert; show them all for the picture.
   await page.goto('/alerts?status=any');
   await waitForRows(page);
+  // the alerts-over-time chart has drawn its bars (it needs its stylesheet to measure itself)
+  await expect(page.locator('[data-test-subj="alerts-histogram"] .echChartStatus[data-ech-render-complete="true"]')).toHaveCount(1);
   await snap(page, '02-alerts-page');
 });

@@ -1,4 +1,5 @@
 import { Axis, BarSeries, Chart, Position, ScaleType, Settings, type XYBrushEvent } from '@elastic/charts';
+import '@elastic/charts/dist/theme_only_light.css';
 import { EuiText } from '@elastic/eui';
 import type { AlertStatsResponse } from '@execwatch/api';
 
