@@ -112,13 +112,17 @@ test('refuses to close as false positive before the required steps, then allows 
   const first = steps.first();
   await first.getByRole('button', { name: 'Add note' }).click();
   await first.getByTestId('checklist-step-note').fill('container belongs to the payments team');
-  await first.getByTestId('checklist-step-checkbox').check();
+  // the box shows the server's state, so wait for the tick to be saved rather than for the box to flip at once
+  await first.getByTestId('checklist-step-checkbox').click();
   await expect(first).toHaveAttribute('data-done', 'true');
   await expect(first.getByTestId('checklist-step-done-by')).toContainText(analystUser.username);
   await expect(first.getByTestId('checklist-step-value').first()).toContainText('container.id');
   const required = flyout.locator('[data-test-subj="checklist-step"]:has(.euiBadge:has-text("Required"))[data-done="false"]');
   while ((await required.count()) > 0) {
-    await required.first().getByTestId('checklist-step-checkbox').check();
+    const box = required.first().getByTestId('checklist-step-checkbox');
+    const id = await box.getAttribute('id');
+    await box.click();
+    await expect(flyout.locator(`[data-test-subj="checklist-step"]:has([id="${id}"])`)).toHaveAttribute('data-done', 'true');
     await expect(flyout.getByTestId('checklist-progress-text')).not.toContainText('Saving');
   }
   await expect(flyout.getByTestId('checklist-progress-text')).toContainText('required steps done');
