@@ -9,31 +9,11 @@ export interface SourcedRule extends RuleDefinition {
 }
 
 function toDefinition(rule: LoadedRule): SourcedRule {
+  // the loader's derived and file-level fields stay behind; the rest is the rule's content as the server keeps it
+  const { interval_ms: _intervalMs, lookback_ms: _lookbackMs, setup: _setup, metadata: _metadata, runnable_language, not_runnable_reason, ...content } = rule;
   return {
-    rule_id: rule.rule_id,
-    name: rule.name,
-    description: rule.description,
-    type: rule.type,
-    language: rule.language,
-    query: rule.query,
-    index: rule.index,
-    interval: rule.interval,
-    from: rule.from,
-    max_signals: rule.max_signals,
-    severity: rule.severity,
-    risk_score: rule.risk_score,
-    timestamp_override: rule.timestamp_override,
-    tags: rule.tags,
-    threat: rule.threat,
-    note: rule.note,
-    references: rule.references,
-    false_positives: rule.false_positives,
-    author: rule.author,
-    license: rule.license,
-    version: rule.version,
-    enabled: rule.enabled,
-    source_file: rule.source_file,
-    loaderNotRunnable: rule.runnable_language ? null : (rule.not_runnable_reason ?? `language ${rule.language ?? rule.type} is not supported`),
+    ...content,
+    loaderNotRunnable: runnable_language ? null : (not_runnable_reason ?? `language ${rule.language ?? rule.type} is not supported`),
   };
 }
 
