@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Route } from '@playwright/test';
 import { analystUser } from '../support/env';
 import { loginAs, snap, waitForRows } from '../support/session';
 
@@ -112,17 +112,13 @@ test('refuses to close as false positive before the required steps, then allows 
   const first = steps.first();
   await first.getByRole('button', { name: 'Add note' }).click();
   await first.getByTestId('checklist-step-note').fill('container belongs to the payments team');
-  // the box shows the server's state, so wait for the tick to be saved rather than for the box to flip at once
-  await first.getByTestId('checklist-step-checkbox').click();
+  await first.getByTestId('checklist-step-checkbox').check();
   await expect(first).toHaveAttribute('data-done', 'true');
   await expect(first.getByTestId('checklist-step-done-by')).toContainText(analystUser.username);
   await expect(first.getByTestId('checklist-step-value').first()).toContainText('container.id');
   const required = flyout.locator('[data-test-subj="checklist-step"]:has(.euiBadge:has-text("Required"))[data-done="false"]');
   while ((await required.count()) > 0) {
-    const box = required.first().getByTestId('checklist-step-checkbox');
-    const id = await box.getAttribute('id');
-    await box.click();
-    await expect(flyout.locator(`[data-test-subj="checklist-step"]:has([id="${id}"])`)).toHaveAttribute('data-done', 'true');
+    await required.first().getByTestId('checklist-step-checkbox').check();
     await expect(flyout.getByTestId('checklist-progress-text')).not.toContainText('Saving');
   }
   await expect(flyout.getByTestId('checklist-progress-text')).toContainText('required steps done');
@@ -142,6 +138,68 @@ test('refuses to close as false positive before the required steps, then allows 
   await snap(page, '09-closed');
   await flyout.getByTestId('alert-flyout-close').click();
   await expect(page.getByTestId('alert-flyout')).toBeHidden();
+});
+
+test('a tick shows at once, a failed save puts the box back with a toast naming the step', async () => {
+  const id = await openFirstAlert();
+  const flyout = page.getByTestId('alert-flyout');
+  await flyout.getByTestId('alert-flyout-tab-checklist').click();
+  const progressText = flyout.getByTestId('checklist-progress-text');
+  const rowProgress = page.locator(`[data-test-subj="alert-row"][data-alert-id="${id}"]`).getByTestId('checklist-progress');
+  const optional = flyout.locator('[data-test-subj="checklist-step"]:not(:has(.euiBadge:has-text("Required")))[data-done="false"]');
+  const stepById = async (candidates: typeof optional) => flyout.locator(`[data-test-subj="checklist-step"][data-step-id="${await candidates.first().getAttribute('data-step-id')}"]`);
+  const doneBefore = Number((await progressText.innerText()).split(' ')[0]);
+
+  // The save is held back: the box, the progress and the alert's row change before the server answers.
+  const held: Route[] = [];
+  await page.route('**/api/alerts/*/checklist/*', (route) => {
+    if (route.request().method() === 'PUT') held.push(route);
+    else void route.fallback();
+  });
+  const ticked = await stepById(optional);
+  await ticked.getByTestId('checklist-step-checkbox').check();
+  await expect(ticked).toHaveAttribute('data-done', 'true');
+  await expect(progressText).toContainText(`${doneBefore + 1} of`);
+  await expect(progressText).toContainText('Saving');
+  await expect(rowProgress).toContainText(`${doneBefore + 1}/`);
+  expect(held).toHaveLength(1);
+  await held[0]?.continue();
+  await page.unroute('**/api/alerts/*/checklist/*');
+  await expect(progressText).not.toContainText('Saving');
+  await expect(ticked).toHaveAttribute('data-done', 'true');
+
+  // The server refuses the next tick: the box flips, goes back once the refusal arrives, and a toast names the step.
+  held.length = 0;
+  await page.route('**/api/alerts/*/checklist/*', (route) => {
+    if (route.request().method() === 'PUT') held.push(route);
+    else void route.fallback();
+  });
+  const refused = await stepById(optional);
+  const refusedBoxId = await refused.getByTestId('checklist-step-checkbox').getAttribute('id');
+  const refusedText = (await refused.locator(`label[for="${refusedBoxId}"]`).innerText()).trim();
+  await refused.getByTestId('checklist-step-checkbox').check();
+  await expect(refused).toHaveAttribute('data-done', 'true');
+  await expect.poll(() => held.length).toBe(1);
+  await held[0]?.fulfill({ status: 500, json: { error: 'internal_error', message: 'The store is not writable.', status: 500 } });
+  await expect(refused).toHaveAttribute('data-done', 'false');
+  await expect(refused.getByTestId('checklist-step-checkbox')).not.toBeChecked();
+  const toast = page.getByTestId('toast').filter({ hasText: 'Not saved' });
+  await expect(toast).toContainText(refusedText.slice(0, 40));
+  await expect(toast).toContainText('The store is not writable.');
+  await expect(progressText).toContainText(`${doneBefore + 1} of`);
+  await expect(progressText).not.toContainText('Saving');
+  await page.unroute('**/api/alerts/*/checklist/*');
+  await snap(page, '08b-checklist-save-failed');
+
+  // A double click ends where it started, on the screen and on the server.
+  await ticked.getByTestId('checklist-step-checkbox').dblclick();
+  await expect(progressText).not.toContainText('Saving');
+  await expect(ticked).toHaveAttribute('data-done', 'true');
+  await page.reload();
+  await expect(page.getByTestId('alert-flyout')).toBeVisible();
+  await page.getByTestId('alert-flyout').getByTestId('alert-flyout-tab-checklist').click();
+  await expect(page.locator(`[data-test-subj="checklist-step"][data-step-id="${await ticked.getAttribute('data-step-id')}"]`)).toHaveAttribute('data-done', 'true');
+  await page.getByTestId('alert-flyout').getByTestId('alert-flyout-close').click();
 });
 
 test('"filter alerts by this value" from a checklist step narrows the table', async () => {

@@ -1,41 +1,39 @@
+import { useCallback } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 import type { ChecklistResponse, UpdateChecklistStep } from '@execwatch/api';
-import { apiRequest } from '../../../lib/http';
+import { useToast } from '../../../app/toasts';
 import { alertKeys } from '../../alert-flyout/api/keys';
+import { useMe } from '../../auth/components/abilities-context';
+import { checklistStepSaveOptions } from './checklist-step-save';
+import { findStep, type StepState } from './step-changes';
 
-/** `PUT /api/alerts/{id}/checklist/{step_id}`. */
-export async function updateChecklistStep(alertId: string, stepId: string, body: UpdateChecklistStep): Promise<void> {
-  await apiRequest(`/api/alerts/${encodeURIComponent(alertId)}/checklist/${encodeURIComponent(stepId)}`, z.unknown(), { method: 'PUT', body });
-}
-
-/** Ticks or unticks a step (optimistically), then refreshes the checklist and the row's progress. */
+/**
+ * Ticks, unticks or annotates steps of one alert's checklist (optimistically, see
+ * `checklistStepSaveOptions`). `toggleStep` flips the step from its state as last shown, not
+ * from the click's checkbox value: before React re-renders, a quick second click still sees the
+ * box as it was before the first, and would save the same value twice.
+ */
 export function useUpdateChecklistStepMutation(alertId: string) {
   const queryClient = useQueryClient();
-  const key = alertKeys.checklist(alertId);
-  return useMutation({
-    mutationFn: ({ stepId, body }: { stepId: string; body: UpdateChecklistStep }) => updateChecklistStep(alertId, stepId, body),
-    onMutate: async ({ stepId, body }) => {
-      await queryClient.cancelQueries({ queryKey: key });
-      const before = queryClient.getQueryData<ChecklistResponse>(key);
-      if (before) {
-        queryClient.setQueryData<ChecklistResponse>(key, {
-          ...before,
-          groups: before.groups.map((g) => ({
-            ...g,
-            steps: g.steps.map((s) => (s.id === stepId ? { ...s, done: body.done, note: body.note ?? s.note } : s)),
-          })),
-        });
-      }
-      return { before };
+  const me = useMe();
+  const toast = useToast();
+  const mutation = useMutation(checklistStepSaveOptions(queryClient, alertId, { user: me.user.username, toast }));
+  const { mutate } = mutation;
+
+  const save = useCallback(
+    (stepId: string, change: (step: StepState) => UpdateChecklistStep) => {
+      const step = findStep(queryClient.getQueryData<ChecklistResponse>(alertKeys.checklist(alertId)), stepId);
+      if (step) mutate({ stepId, body: change(step) });
     },
-    onError: (_err, _vars, context) => {
-      if (context?.before) queryClient.setQueryData(key, context.before);
-    },
-    onSettled: async () => {
-      await queryClient.invalidateQueries({ queryKey: key });
-      await queryClient.invalidateQueries({ queryKey: alertKeys.detail(alertId) });
-      await queryClient.invalidateQueries({ queryKey: ['alerts'] });
-    },
-  });
+    [queryClient, alertId, mutate],
+  );
+  const toggleStep = useCallback(
+    (stepId: string, note: string | undefined) => save(stepId, (step) => ({ done: !step.done, ...(note !== undefined ? { note } : {}) })),
+    [save],
+  );
+  const saveNote = useCallback(
+    (stepId: string, note: string | undefined) => save(stepId, (step) => ({ done: step.done, ...(note !== undefined ? { note } : {}) })),
+    [save],
+  );
+  return { ...mutation, toggleStep, saveNote };
 }

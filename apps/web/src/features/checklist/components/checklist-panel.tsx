@@ -1,10 +1,10 @@
 import { EuiFlexGroup, EuiIcon, EuiFlexItem, EuiSkeletonText, EuiProgress, EuiSpacer, EuiText, EuiTitle } from '@elastic/eui';
+import { useIsMutating } from '@tanstack/react-query';
 import type { ChecklistGroupKind } from '@execwatch/api';
-import { useToast } from '../../../app/toasts';
 import { QueryError } from '../../../components/query-error';
-import { errorMessage } from '../../../lib/http';
 import { useAbility } from '../../auth/components/abilities-context';
-import { useChecklistQuery } from '../api/use-checklist-query';
+import { checklistMutationKeys } from '../api/keys';
+import { useCachedChecklist, useChecklistQuery } from '../api/use-checklist-query';
 import { useUpdateChecklistStepMutation } from '../api/use-update-checklist-step-mutation';
 import { ChecklistStepItem } from './checklist-step';
 
@@ -19,13 +19,14 @@ interface Props {
 /** The investigation checklist built from the rule's guide, grouped as the guide is. */
 export function ChecklistPanel({ alertId, onFilter, onShowRelated }: Props) {
   const checklist = useChecklistQuery(alertId);
+  const cached = useCachedChecklist(alertId);
   const update = useUpdateChecklistStepMutation(alertId);
+  const saving = useIsMutating({ mutationKey: checklistMutationKeys.updateStep(alertId) }) > 0;
   const triage = useAbility('alerts:triage');
-  const toast = useToast();
 
   if (checklist.isPending) return <EuiSkeletonText lines={6} />;
   if (checklist.isError) return <QueryError error={checklist.error} title="The checklist could not be loaded" onRetry={() => void checklist.refetch()} />;
-  const { groups, progress } = checklist.data;
+  const { groups, progress } = cached ?? checklist.data;
   if (groups.length === 0) {
     return (
       <EuiText size="s" color="subdued">
@@ -43,6 +44,7 @@ export function ChecklistPanel({ alertId, onFilter, onShowRelated }: Props) {
           <EuiText size="s" data-test-subj="checklist-progress-text">
             {progress.done} of {progress.total} done
             {progress.required_remaining > 0 ? ` · ${progress.required_remaining} required left` : ' · required steps done'}
+            {saving ? ' · Saving…' : ''}
           </EuiText>
         </EuiFlexItem>
       </EuiFlexGroup>
@@ -63,14 +65,8 @@ export function ChecklistPanel({ alertId, onFilter, onShowRelated }: Props) {
               tickReason={triage.reason}
               onFilter={onFilter}
               onShowRelated={onShowRelated}
-              onToggle={(done, note) =>
-                update.mutate(
-                  { stepId: step.id, body: { done, ...(note !== undefined ? { note } : {}) } },
-                  {
-                    onError: (err) => toast({ title: 'The step could not be saved', text: errorMessage(err), color: 'danger' }),
-                  },
-                )
-              }
+              onToggle={(note) => update.toggleStep(step.id, note)}
+              onSaveNote={(note) => update.saveNote(step.id, note)}
             />
           ))}
         </section>

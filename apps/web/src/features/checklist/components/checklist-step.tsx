@@ -17,7 +17,9 @@ interface Props {
   step: ChecklistStep;
   canTick: boolean;
   tickReason: string | undefined;
-  onToggle: (done: boolean, note: string | undefined) => void;
+  /** Flips the step; the panel works out from which state (see `useUpdateChecklistStepMutation`). */
+  onToggle: (note: string | undefined) => void;
+  onSaveNote: (note: string | undefined) => void;
   onFilter: (field: string, value: string) => void;
   onShowRelated: (field: string, value: string) => void;
 }
@@ -35,7 +37,7 @@ function StepText({ text, fields }: { text: string; fields: string[] }) {
 }
 
 /** One step of the investigation checklist: tick, note, and the alert's values for the fields it names. */
-export function ChecklistStepItem({ step, canTick, tickReason, onToggle, onFilter, onShowRelated }: Props) {
+export function ChecklistStepItem({ step, canTick, tickReason, onToggle, onSaveNote, onFilter, onShowRelated }: Props) {
   const [noteOpen, setNoteOpen] = useState(false);
   const [note, setNote] = useState(step.note ?? '');
   const checkbox = (
@@ -43,7 +45,7 @@ export function ChecklistStepItem({ step, canTick, tickReason, onToggle, onFilte
       id={`step-${step.id}`}
       checked={step.done}
       disabled={!canTick}
-      onChange={(e) => onToggle(e.target.checked, note.trim() || undefined)}
+      onChange={() => onToggle(note.trim() || undefined)}
       label={
         <EuiText size="s">
           <span>
@@ -109,7 +111,7 @@ export function ChecklistStepItem({ step, canTick, tickReason, onToggle, onFilte
                   iconType="check"
                   aria-label="Save note"
                   onClick={() => {
-                    onToggle(step.done, note.trim() || undefined);
+                    onSaveNote(note.trim() || undefined);
                     setNoteOpen(false);
                   }}
                   data-test-subj="checklist-step-note-save"
