@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adaptiveAll, adaptiveJunction, type Part } from './adaptive-order';
+import { WHOLE_MATCH_SITES } from './match-sites';
 import { greedyOrder, orderCost, type Profile } from './order-planning';
 import { compile } from './index';
 
@@ -102,6 +103,27 @@ describe('adaptive ordering is invisible in results', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('copies of the per-document closure', () => {
+  it('are identical, so that spreading whole matches over them changes nothing but where V8 keeps its feedback', () => {
+    expect(WHOLE_MATCH_SITES.length).toBeGreaterThan(1);
+    expect(new Set(WHOLE_MATCH_SITES.map(String)).size).toBe(1);
+  });
+
+  it('give every whole match its own parts and order, also when more matches than copies run interleaved', () => {
+    const n = WHOLE_MATCH_SITES.length * 2 + 3;
+    const matchers = Array.from({ length: n }, (_, i) => compile(`process where x == ${i} and y == 1`, { adaptive: RESTLESS }));
+    for (let round = 0; round < 24; round++) {
+      for (let i = 0; i < n; i++) {
+        // every third round y rejects, otherwise x does for all but one matcher: the learned orders differ and change
+        const x = (i + round) % n;
+        const y = round % 3 === 0 ? 0 : 1;
+        expect(matchers[i].matches({ event: { category: 'process' }, x, y })).toBe(x === i && y === 1);
+        expect(matchers[i].matches({ event: { category: 'file' }, x: i, y: 1 })).toBe(false);
+      }
+    }
   });
 });
 

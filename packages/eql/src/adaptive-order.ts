@@ -17,6 +17,7 @@
  * null and false are the same answer, so the top level also stops at the first null.
  */
 
+import { WHOLE_MATCH_SITES, type OrderSlots } from './match-sites';
 import { greedyOrder, orderCost, type Profile } from './order-planning';
 
 /** Three-valued truth: null means unknown, which never matches. */
@@ -63,7 +64,7 @@ const isFalse: Stops = (t) => t === false;
 const isTrue: Stops = (t) => t === true;
 
 /** What a junction's hot path checks per document: how many more may pass before profiling resumes. */
-interface Schedule {
+export interface Schedule {
   untilProfile: number;
 }
 
@@ -120,29 +121,21 @@ function learner(
 
 const YES: Test = () => true;
 
+/** Which copy of the per-document closure the next unrolled whole match gets (see match-sites.ts). */
+let nextSite = 0;
+
 /**
- * An adaptive whole match of up to six parts: the learned order lives in the slots `t0`..`t5` of the one closure
- * that runs per document, so the hot path makes no extra call through a wrapper.
+ * An adaptive whole match of up to six parts: the learned order lives in the slots `t0`..`t5` that the one closure
+ * running per document calls, so the hot path makes no extra call through a wrapper. Successive matches get
+ * successive copies of that closure, so that the calls of each stay monomorphic.
  */
 function adaptiveAllUnrolled(parts: readonly Part[], policy: AdaptivePolicy): (doc: object) => boolean {
-  let t0 = YES;
-  let t1 = YES;
-  let t2 = YES;
-  let t3 = YES;
-  let t4 = YES;
-  let t5 = YES;
+  const slots: OrderSlots = { t0: YES, t1: YES, t2: YES, t3: YES, t4: YES, t5: YES };
   const { schedule, profile } = learner(parts, notTrue, policy, (order) => {
-    const ts = order.map((i) => parts[i].test);
-    [t0 = YES, t1 = YES, t2 = YES, t3 = YES, t4 = YES, t5 = YES] = ts;
+    [slots.t0 = YES, slots.t1 = YES, slots.t2 = YES, slots.t3 = YES, slots.t4 = YES, slots.t5 = YES] = order.map((i) => parts[i].test);
   });
-  return (d) => {
-    if (schedule.untilProfile > 0) {
-      schedule.untilProfile--;
-      return t0(d) === true && t1(d) === true && t2(d) === true && t3(d) === true && t4(d) === true && t5(d) === true;
-    }
-    const seen = profile(d);
-    return !seen.anyFalse && !seen.anyNull;
-  };
+  const site = WHOLE_MATCH_SITES[nextSite++ % WHOLE_MATCH_SITES.length];
+  return site(slots, schedule, profile);
 }
 
 /** An adaptive whole match of any number of parts, in a loop over the learned order. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareVersions, equalsFolded, formatDate, normalizeIp, parseCidr, parseDate, parseIp, parseIsoDate, wildcardMatch } from './scalars';
+import { compareVersions, equalsFolded, formatDate, normalizeIp, parseCidr, parseDate, parseIp, parseIsoDate, parseIsoFast, wildcardMatch } from './scalars';
 
 describe('dates', () => {
   it('reads the common ISO shapes exactly like Date', () => {
@@ -13,6 +13,25 @@ describe('dates', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('reads only the exact fast shapes without the full parser, whatever single character is changed', () => {
+    const canonical = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+    fc.assert(
+      fc.property(fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }), fc.boolean(), fc.nat(23), fc.string({ minLength: 1, maxLength: 1 }), (d, millis, at, ch) => {
+        const iso = d.toISOString();
+        const s = millis ? iso : `${iso.slice(0, 19)}Z`;
+        const changed = s.slice(0, at % s.length) + ch + s.slice((at % s.length) + 1);
+        const fast = parseIsoFast(changed);
+        // a date that is read is read as Date reads it (days past a month's end roll over in both)
+        if (fast !== null) expect(fast).toBe(Date.parse(changed));
+        if (!canonical.test(changed)) expect(fast).toBe(null);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(parseIsoFast('2024-05-01T24:00:00.000Z')).toBe(null);
+    expect(parseIsoFast('2024-05-01T00:00:00.000+00:00')).toBe(null);
+    expect(parseDate('2024-05-01T00:00:00.000+00:00')).toBe(Date.UTC(2024, 4, 1));
   });
 
   it('reads dates, zones, nanoseconds, epoch millis and custom formats', () => {

@@ -163,6 +163,66 @@ describe('sequences', () => {
     expect(ids(search(iter, { query: 'sequence by pid [process where true] [file where true]', size: 10 }))).toEqual([1, 3, 2, 5]);
   });
 
+  it('reads every shape of timestamp for sequences: ISO text with or without millis or a zone, epoch millis, arrays', () => {
+    const docs = [
+      { id: 1, '@timestamp': '2024-01-01T00:00:00.000Z', event: { category: 'a' }, h: 'x' },
+      { id: 2, '@timestamp': '2024-01-01T00:00:01Z', event: { category: 'b' }, h: 'x' },
+      { id: 3, '@timestamp': '2024-01-01T02:00:02+02:00', event: { category: 'a' }, h: 'y' },
+      { id: 4, '@timestamp': 1_704_067_203_000, event: { category: 'b' }, h: 'y' },
+      { id: 5, '@timestamp': '1704067204000', event: { category: 'a' }, h: 'z' },
+      { id: 6, '@timestamp': ['2024-01-01T00:00:05.400Z'], event: { category: 'b' }, h: 'z' },
+      // without a usable timestamp a document takes no part
+      { id: 7, '@timestamp': 'not a date', event: { category: 'b' }, h: 'x' },
+      { id: 8, event: { category: 'b' }, h: 'y' },
+    ];
+    const q = 'sequence by h with maxspan=1400ms [a where true] [b where true]';
+    expect(ids(run(docs, q))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(ids(run([...docs].reverse(), q))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(ids(run(docs, 'sequence by h with maxspan=1300ms [a where true] [b where true]'))).toEqual([1, 2, 3, 4]);
+  });
+
+  it('reads timestamps through a mapped date format', () => {
+    const mappings = { properties: { '@timestamp': { type: 'date', format: 'epoch_second' } } };
+    const docs = [
+      { id: 1, '@timestamp': '100', event: { category: 'a' } },
+      { id: 2, '@timestamp': '101', event: { category: 'b' } },
+      { id: 3, '@timestamp': '200', event: { category: 'a' } },
+      { id: 4, '@timestamp': '203', event: { category: 'b' } },
+    ];
+    expect(ids(run(docs, 'sequence with maxspan=2s [a where true] [b where true]', {}, mappings))).toEqual([1, 2]);
+  });
+
+  it('tests every term of sequences of two, three and more terms on each document, in every way documents arrive', async () => {
+    const docs = events([
+      { id: 1, ts: 1, cat: 'a', h: 'x' },
+      { id: 2, ts: 2, cat: 'a', h: 'y' },
+      { id: 3, ts: 3, cat: 'b', h: 'x' },
+      { id: 4, ts: 4, cat: 'c', h: 'x' },
+      { id: 5, ts: 5, cat: 'b', h: 'y' },
+      { id: 6, ts: 6, cat: 'd', h: 'x' },
+      { id: 7, ts: 7, cat: 'c', h: 'y' },
+      { id: 8, ts: 8, cat: 'd', h: 'y' },
+    ]);
+    const cases: [string, number[]][] = [
+      ['sequence by h [a where true] [b where true]', [1, 3, 2, 5]],
+      ['sequence by h [a where true] [b where true] [c where true]', [1, 3, 4, 2, 5, 7]],
+      ['sequence by h [a where true] [b where true] [c where true] [d where true]', [1, 3, 4, 6, 2, 5, 7, 8]],
+      // every document matches every term here, so each also carries the partial matches it started before
+      ['sequence by h [any where true] with runs=3', [1, 3, 4, 3, 4, 6, 2, 5, 7, 5, 7, 8]],
+      ['sequence by h [any where true] with runs=5', []],
+    ];
+    async function* generate(): AsyncGenerator<object> {
+      for (const d of docs) yield d;
+    }
+    for (const [q, expected] of cases) {
+      expect(ids(run(docs, q))).toEqual(expected);
+      expect(ids(search(docs.values(), { query: q, size: 100 }))).toEqual(expected);
+      expect(ids(search(docs.values(), { query: q, size: 100 }, { ordered: true }))).toEqual(expected);
+      expect(ids(run([...docs].reverse(), q))).toEqual(expected);
+      expect(ids(await search(generate(), { query: q, size: 100 }))).toEqual(expected);
+    }
+  });
+
   it('renders date join keys as ISO text', () => {
     const mappings = { properties: { d: { type: 'date' } } };
     const docs = events([

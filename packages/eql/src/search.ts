@@ -1,14 +1,14 @@
 import type { Ast, Pipe } from './ast';
 import { compile, optionalFields, type CompiledKey, type CompiledPlan, type CompiledTerm } from './compile';
 import { EqlRequestError } from './errors';
-import { fieldGetter, type ValueFn } from './evaluator';
+import { fieldGetter, type EvalContext, type ValueFn } from './evaluator';
 import { distinctValues, firstValue } from './field-access';
 import { makeGetter } from './field-access';
 import { FieldIndex } from './mappings';
 import { parse } from './parser';
 import { compileQueryDsl } from './query-dsl';
 import { HitBuffer, keptWindow } from './hit-buffer';
-import { formatDate } from './scalars';
+import { formatDate, parseDate, parseIsoFast } from './scalars';
 
 /** The body of Elasticsearch's `_eql/search`. */
 export interface EqlSearchRequest {
@@ -112,7 +112,8 @@ interface Setup {
   plan: CompiledPlan;
   /** The request's `filter`; null when there is none. */
   accept: ((source: object) => boolean) | null;
-  timestamp: ValueFn;
+  /** A document's timestamp in epoch milliseconds; NaN when it has none that parses. */
+  timestamp: (source: object) => number;
   tiebreaker: ValueFn | null;
   size: number;
   position: 'head' | 'tail';
@@ -179,9 +180,29 @@ function setup(request: EqlSearchRequest, options: SearchOptions, docs: unknown)
   if (!Number.isInteger(maxSamplesPerKey) || maxSamplesPerKey < 1) throw new EqlRequestError('max_samples_per_key must be a positive integer');
   const accept = request.filter === undefined ? null : compileQueryDsl(request.filter, { mappings: options.mappings, timestampField, now: options.now });
   const ctx = plan.context;
-  const timestamp = fieldGetter(ctx, timestampField).get;
+  const timestamp = timestampReader(ctx, timestampField);
   const tiebreaker = request.tiebreaker_field ? fieldGetter(ctx, request.tiebreaker_field).get : null;
   return { plan, accept, timestamp, tiebreaker, size, position, maxSamplesPerKey, ordered: options.ordered === true };
+}
+
+/**
+ * Reads the timestamp field as its date getter and firstValue would, with the usual shapes (one ISO-8601 string or
+ * epoch millis, no mapped format or null_value) read directly: every candidate of a sequence needs its timestamp.
+ */
+function timestampReader(ctx: EvalContext, field: string): (source: object) => number {
+  const { get, source, info } = fieldGetter(ctx, field);
+  const generic = (doc: object): number => {
+    const ts = firstValue(get(doc));
+    return typeof ts === 'number' ? ts : Number.NaN;
+  };
+  if (info?.type !== 'date' || info.format !== undefined || info.nullValue !== undefined) return generic;
+  const raw = makeGetter(source);
+  return (doc) => {
+    const v = raw(doc);
+    if (typeof v === 'string') return parseIsoFast(v) ?? parseDate(v) ?? Number.NaN;
+    if (typeof v === 'number') return Number.isFinite(v) ? v : Number.NaN;
+    return generic(doc);
+  };
 }
 
 /** Feeds documents one at a time; `finish` produces the hits. Keeps only what the query needs, not the input. */
@@ -195,8 +216,8 @@ interface Runner {
 }
 
 function makeItem(s: Setup, doc: object, source: Record<string, unknown>, seq: number): Item | null {
-  const ts = firstValue(s.timestamp(source));
-  if (typeof ts !== 'number' || Number.isNaN(ts)) return null;
+  const ts = s.timestamp(source);
+  if (Number.isNaN(ts)) return null;
   return { doc, source, seq, ts, tb: s.tiebreaker ? firstValue(s.tiebreaker(source)) : undefined };
 }
 
@@ -271,6 +292,41 @@ interface Partial {
   items: Item[];
 }
 
+/**
+ * Evaluates every term of a sequence on one document into `out` and tells whether any matched. Written out for the
+ * usual term counts, so that each call site sees one term's matcher and the engine can inline it.
+ */
+function termsMatcher(tests: readonly ((doc: object) => boolean)[]): (doc: object, out: boolean[]) => boolean {
+  switch (tests.length) {
+    case 2: {
+      const [t0, t1] = tests;
+      return (d, out) => {
+        const m0 = (out[0] = t0(d));
+        const m1 = (out[1] = t1(d));
+        return m0 || m1;
+      };
+    }
+    case 3: {
+      const [t0, t1, t2] = tests;
+      return (d, out) => {
+        const m0 = (out[0] = t0(d));
+        const m1 = (out[1] = t1(d));
+        const m2 = (out[2] = t2(d));
+        return m0 || m1 || m2;
+      };
+    }
+    default: {
+      const list = [...tests];
+      const n = list.length;
+      return (d, out) => {
+        let any = false;
+        for (let i = 0; i < n; i++) if ((out[i] = list[i](d))) any = true;
+        return any;
+      };
+    }
+  }
+}
+
 function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runner {
   const terms = s.plan.terms;
   const until = s.plan.until;
@@ -305,6 +361,9 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
   /** Set when the input can be read again (or is promised in order), so candidates need not be kept. */
   let replayable = s.ordered;
   const scratch = new Array<boolean>(terms.length).fill(false);
+  const matchTerms = termsMatcher(terms.map((t) => t.matches));
+  const untilMatches = until === null ? null : until.matches;
+  const { accept, timestamp, tiebreaker } = s;
 
   /** Runs one event (in order) through the state machine; stages are tried last to first so it advances one step. */
   const advance = (doc: object, source: Record<string, unknown>, seq: number, ts: number, tb: unknown, matched: boolean[], untilMatched: boolean, known: Item | null): void => {
@@ -369,13 +428,12 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
   /** Reads one input document; false when it matches no term (nothing of it is kept then). */
   const consider = (doc: object, seq: number, forReplay: Item[] | null): void => {
     const source = sourceOf(doc);
-    let relevant = false;
-    for (let i = 0; i < terms.length; i++) if ((scratch[i] = terms[i].matches(source))) relevant = true;
-    const untilMatched = until !== null && until.matches(source);
-    if ((!relevant && !untilMatched) || (s.accept !== null && !s.accept(source))) return;
-    const ts = firstValue(s.timestamp(source));
-    if (typeof ts !== 'number' || Number.isNaN(ts)) return;
-    const tb = s.tiebreaker ? firstValue(s.tiebreaker(source)) : undefined;
+    const relevant = matchTerms(source, scratch);
+    const untilMatched = untilMatches !== null && untilMatches(source);
+    if ((!relevant && !untilMatched) || (accept !== null && !accept(source))) return;
+    const ts = timestamp(source);
+    if (Number.isNaN(ts)) return;
+    const tb = tiebreaker === null ? undefined : firstValue(tiebreaker(source));
     let item: Item | null = null;
     if (forReplay) {
       forReplay.push({ doc, source, seq, ts, tb, matched: scratch.slice(), untilMatched });
@@ -415,6 +473,12 @@ function sequenceRunner(s: Setup, ast: Extract<Ast, { type: 'sequence' }>): Runn
     },
     push(doc, seq) {
       consider(doc, seq, null);
+    },
+    pushAll(docs) {
+      for (let i = 0; i < docs.length; i++) {
+        const doc: unknown = docs[i];
+        if (isRecord(doc)) consider(doc, i, null);
+      }
     },
     finish(replay) {
       if (!inOrder) {
