@@ -27,11 +27,6 @@ export function compileFieldReader(field: string): FieldReader {
     }
     joined.push(options);
   }
-  const pushLeaves = (node: unknown, out: unknown[]): void => {
-    if (node === null || node === undefined) return;
-    if (Array.isArray(node)) for (const child of node) pushLeaves(child, out);
-    else out.push(node);
-  };
   const collect = (node: unknown, start: number, out: unknown[]): void => {
     if (node === null || node === undefined) return;
     if (Array.isArray(node)) {
@@ -74,6 +69,19 @@ export function compileFieldReader(field: string): FieldReader {
     pushLeaves(node, out);
     return out;
   };
+}
+
+function pushLeaves(node: unknown, out: unknown[]): void {
+  if (node === null || node === undefined) return;
+  if (Array.isArray(node)) for (const child of node) pushLeaves(child, out);
+  else out.push(node);
+}
+
+/** The leaf values of a field's value as a reader returns them (arrays flattened, null/undefined dropped). */
+export function leafValues(value: unknown): unknown[] {
+  const out: unknown[] = [];
+  pushLeaves(value, out);
+  return out;
 }
 
 /** Leaf values as the strings a keyword field would index (objects are not leaves). */

@@ -156,6 +156,56 @@ describe('compileExceptionMatcher', () => {
     );
   });
 
+  it('lists the fields matchValues takes: plain fields, nested parents and os_types fields', () => {
+    const m = compileExceptionMatcher(
+      [
+        item('a', [
+          { field: 'user.name', operator: 'included', type: 'match', value: 'sre-admin' },
+          { field: 'pods', type: 'nested', entries: [{ field: 'name', operator: 'included', type: 'match', value: 'a' }] },
+        ]),
+        item('os', [{ field: 'process.parent.name', operator: 'excluded', type: 'exists' }], { os_types: ['linux'] }),
+      ],
+      { now: NOW },
+    );
+    expect([...m.valueFields].sort()).toEqual(['host.os.name.caseless', 'host.os.type', 'pods', 'process.parent.name', 'user.name']);
+    const values = (d: Record<string, unknown>) => m.valueFields.map((f) => plainValue(d, f));
+    expect(m.matchValues(values(doc))).toBe('a');
+    expect(m.matchValues(values({ ...doc, pods: [{ name: 'b' }] }))).toBe('os');
+    expect(m.matchValues(values({ ...doc, pods: { name: 'a' } }))).toBe('a');
+    expect(m.matchValues(values({ host: { os: { type: 'windows' } } }))).toBeNull();
+  });
+
+  it('matchValues decides as match does when given the value of each value field', () => {
+    const values = fc.constantFrom('a', 'b', 'A', 'ab');
+    const fields = fc.constantFrom('f1', 'f2', 'g.h', 'g.k.l');
+    const entry = fc.oneof(
+      fc.record({ field: fields, operator: fc.constantFrom('included', 'excluded'), type: fc.constant('match'), value: values, case_insensitive: fc.boolean() }),
+      fc.record({ field: fields, operator: fc.constantFrom('included', 'excluded'), type: fc.constant('match_any'), value: fc.array(values, { minLength: 1, maxLength: 3 }) }),
+      fc.record({ field: fields, operator: fc.constantFrom('included', 'excluded'), type: fc.constant('wildcard'), value: fc.constantFrom('a*', '?b', '*') }),
+      fc.record({ field: fields, operator: fc.constantFrom('included', 'excluded'), type: fc.constant('exists') }),
+      fc.record({
+        field: fc.constantFrom('pods', 'g.pods'),
+        type: fc.constant('nested'),
+        entries: fc.array(fc.record({ field: fc.constantFrom('name', 'phase'), operator: fc.constantFrom('included', 'excluded'), type: fc.constant('match'), value: values }), { minLength: 1, maxLength: 2 }),
+      }),
+    );
+    const items = fc.array(fc.array(entry, { minLength: 1, maxLength: 3 }), { minLength: 0, maxLength: 6 });
+    const leaf = fc.oneof(values, fc.array(values, { maxLength: 2 }), fc.constant(null), fc.integer({ min: 0, max: 2 }), fc.boolean());
+    const pod = fc.record({ name: leaf, phase: leaf }, { requiredKeys: [] });
+    const pods = fc.oneof(pod, fc.array(pod, { maxLength: 3 }));
+    const docs = fc.record(
+      { f1: leaf, f2: leaf, g: fc.record({ h: leaf, k: fc.record({ l: leaf }, { requiredKeys: [] }), pods }, { requiredKeys: [] }), pods },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(items, docs, (entryLists, d) => {
+        const m = compileExceptionMatcher(entryLists.map((entries, i) => ({ id: `i${i}`, entries })), { now: NOW });
+        expect(m.matchValues(m.valueFields.map((f) => plainValue(d, f)))).toBe(m.match(d));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('never throws on arbitrary items and documents', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ id: fc.string(), entries: fc.array(fc.anything()) })), fc.anything(), (its, d) => {
@@ -180,4 +230,14 @@ function naiveEntry(e: { field: string; operator: string; type: string; value?: 
     hit = vals.some((v) => re.test(v));
   }
   return e.operator === 'excluded' ? !hit : hit;
+}
+
+/** The value at a dotted path through plain objects, as a store's JSON path reads it (no arrays on the way). */
+function plainValue(d: unknown, field: string): unknown {
+  let node = d;
+  for (const part of field.split('.')) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[part]; // checked: a non-array object
+  }
+  return node;
 }

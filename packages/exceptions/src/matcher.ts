@@ -1,5 +1,5 @@
 import type { ExceptionEntry, NestedSubEntry } from '@execwatch/api';
-import { compileFieldReader, stringValues, type FieldReader } from './field-values';
+import { compileFieldReader, leafValues, stringValues, type FieldReader } from './field-values';
 import { usableItems, type MatchableExceptionItem, type SkippedItem } from './item-input';
 import { wildcardToRegExp } from './wildcard';
 
@@ -9,6 +9,17 @@ export interface ExceptionMatcher {
   match(doc: unknown): string | null;
   /** Every field the items read (nested fields as full paths). */
   fields: string[];
+  /**
+   * The fields `matchValues` takes values of, in its order: those of `fields` outside nested entries,
+   * and the parent field of each nested entry (its objects are matched whole).
+   */
+  valueFields: string[];
+  /**
+   * Like `match`, given the value of each of `valueFields` instead of the document (as the document
+   * holds it: a scalar, an array or an object; null or undefined when absent). For a store that reads
+   * only those fields; values that objects inside arrays hold must come through `match` instead.
+   */
+  matchValues(values: readonly unknown[]): string | null;
   /** Items in force that are evaluated. */
   active: number;
   /** Items that cannot be evaluated (value lists, malformed entries), never applied. */
@@ -21,6 +32,8 @@ export interface ExceptionMatcher {
  */
 class DocView {
   doc: unknown = null;
+  /** Values by slot when the caller read the fields itself (`resetValues`), else null. */
+  private given: readonly unknown[] | null = null;
   private generation = 0;
   private readonly rawGen: Uint32Array;
   private readonly strGen: Uint32Array;
@@ -34,6 +47,15 @@ class DocView {
   }
   reset(doc: unknown): this {
     this.doc = doc;
+    this.given = null;
+    return this.advance();
+  }
+  resetValues(values: readonly unknown[]): this {
+    this.doc = null;
+    this.given = values;
+    return this.advance();
+  }
+  private advance(): this {
     this.generation = this.generation === 0xffffffff ? 1 : this.generation + 1;
     if (this.generation === 1) {
       this.rawGen.fill(0);
@@ -43,7 +65,7 @@ class DocView {
   }
   values(slot: number): unknown[] {
     if (this.rawGen[slot] !== this.generation) {
-      this.raw[slot] = this.readers[slot](this.doc);
+      this.raw[slot] = this.given === null ? this.readers[slot](this.doc) : leafValues(this.given[slot]);
       this.rawGen[slot] = this.generation;
     }
     return this.raw[slot];
@@ -60,12 +82,15 @@ class DocView {
 /** Field -> slot numbering shared by the entries of one scope (the document or one nested object). */
 class SlotTable {
   readonly readers: FieldReader[] = [];
+  /** Field of each slot. */
+  readonly fields: string[] = [];
   private readonly slots = new Map<string, number>();
   slot(field: string): number {
     let s = this.slots.get(field);
     if (s === undefined) {
       s = this.readers.length;
       this.readers.push(compileFieldReader(field));
+      this.fields.push(field);
       this.slots.set(field, s);
     }
     return s;
@@ -142,9 +167,7 @@ export function compileExceptionMatcher(items: readonly MatchableExceptionItem[]
   // Compiled matchers are used synchronously, one document at a time, so one view serves them all.
   const view = new DocView(table.readers);
 
-  const match = (doc: unknown): string | null => {
-    if (tests.length === 0) return null;
-    view.reset(doc);
+  const firstMatch = (): string | null => {
     let best = Number.POSITIVE_INFINITY;
     for (const group of groups) {
       for (const s of view.strings(group.slot)) {
@@ -169,7 +192,22 @@ export function compileExceptionMatcher(items: readonly MatchableExceptionItem[]
     return best === Number.POSITIVE_INFINITY ? null : ids[best];
   };
 
-  return { match, fields: [...fields], active: usable.length, skipped };
+  return {
+    match(doc) {
+      if (tests.length === 0) return null;
+      view.reset(doc);
+      return firstMatch();
+    },
+    matchValues(values) {
+      if (tests.length === 0) return null;
+      view.resetValues(values);
+      return firstMatch();
+    },
+    fields: [...fields],
+    valueFields: [...table.fields],
+    active: usable.length,
+    skipped,
+  };
 }
 
 type AnchorEntry = Extract<ExceptionEntry, { type: 'match' | 'match_any' }>;

@@ -23,13 +23,27 @@ interface Action {
 }
 
 const ACTIONS = new Set<string>(['index', 'create', 'delete', 'update']);
-const isBlank = (s: string) => s.trim() === '';
+
+/** A body line: text, or its bytes as received (see splitLines). */
+export type BodyLine = string | Uint8Array;
+
+/** True for an empty or whitespace-only line. */
+function isBlank(line: BodyLine): boolean {
+  if (typeof line === 'string') return line.trim() === '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] as number; // i < length
+    if (c !== 32 && (c < 9 || c > 13)) return false;
+  }
+  return true;
+}
+
+const text = (line: BodyLine): string => (typeof line === 'string' ? line : Buffer.from(line.buffer, line.byteOffset, line.length).toString('utf8'));
 
 /** Parses an action line; returns a reason string when it is not one. */
-function parseAction(text: string): Action | string {
+function parseAction(line: BodyLine): Action | string {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(text(line));
   } catch {
     return 'Malformed action/metadata line: not valid JSON';
   }
@@ -66,8 +80,11 @@ export function parseBulkBody(body: Buffer | string, defaultIndex?: string): Par
   return parseBulkLines(lines, defaultIndex);
 }
 
-/** parseBulkBody over a body already split into lines (`\n`, trailing `\r` dropped). */
-export function parseBulkLines(lines: string[], defaultIndex?: string): ParsedBulkBody {
+/**
+ * parseBulkBody over a body already split into lines (`\n`, trailing `\r` dropped). Lines given as bytes
+ * stay bytes in the operations unless they are rewritten (dotted keys).
+ */
+export function parseBulkLines(lines: readonly BodyLine[], defaultIndex?: string): ParsedBulkBody {
   const operations: BulkOperation[] = [];
   const errors: BulkParseError[] = [];
   let position = 0;
@@ -79,8 +96,8 @@ export function parseBulkLines(lines: string[], defaultIndex?: string): ParsedBu
   let lastAction: Action | string | undefined;
   let i = 0;
   while (i < lines.length) {
-    const actionText = lines[i] as string; // i < length
     const actionLine = i + 1;
+    const actionText = text(lines[i] as BodyLine); // i < length
     i++;
     if (isBlank(actionText)) continue;
     // Clients repeat the same action line for every document: parse each distinct text once.
@@ -92,8 +109,8 @@ export function parseBulkLines(lines: string[], defaultIndex?: string): ParsedBu
     }
     if (typeof action === 'string') {
       // Without a valid action we cannot know whether the next line is its source: skip it unless it is an action itself.
-      while (i < lines.length && isBlank(lines[i] as string)) i++;
-      if (i < lines.length && typeof parseAction(lines[i] as string) === 'string') i++;
+      while (i < lines.length && isBlank(lines[i] as BodyLine)) i++;
+      if (i < lines.length && typeof parseAction(lines[i] as BodyLine) === 'string') i++;
       fail(actionLine, 'index', defaultIndex ?? '', null, 400, 'illegal_argument_exception', `[line ${actionLine}] ${action}`);
       continue;
     }
@@ -101,19 +118,19 @@ export function parseBulkLines(lines: string[], defaultIndex?: string): ParsedBu
     const resultAction = action.name === 'create' ? 'create' : 'index';
     if (action.name === 'delete' || action.name === 'update') {
       if (action.name === 'update') {
-        while (i < lines.length && isBlank(lines[i] as string)) i++;
+        while (i < lines.length && isBlank(lines[i] as BodyLine)) i++;
         i++;
       }
       fail(actionLine, resultAction, index ?? '', action.id ?? null, 400, 'illegal_argument_exception',
         `[line ${actionLine}] the ${action.name} action is not supported: this endpoint only stores new documents (index, create)`);
       continue;
     }
-    while (i < lines.length && isBlank(lines[i] as string)) i++;
+    while (i < lines.length && isBlank(lines[i] as BodyLine)) i++;
     if (i >= lines.length) {
       fail(actionLine, resultAction, index ?? '', action.id ?? null, 400, 'action_request_validation_exception', `[line ${actionLine}] the ${action.name} action has no source line after it`);
       continue;
     }
-    let source = lines[i] as string; // i < length
+    let source = lines[i] as BodyLine; // i < length
     const sourceLine = i + 1;
     i++;
     if (index === undefined || index === '') {
@@ -124,9 +141,10 @@ export function parseBulkLines(lines: string[], defaultIndex?: string): ParsedBu
       fail(actionLine, resultAction, index, '', 400, 'action_request_validation_exception', `[line ${actionLine}] if _id is specified it must not be empty`);
       continue;
     }
-    if (hasDottedKey(source)) {
+    // Bytes are scanned as Latin-1: every byte one character, so the ASCII that marks keys reads the same.
+    if (hasDottedKey(typeof source === 'string' ? source : Buffer.from(source.buffer, source.byteOffset, source.length).toString('latin1'))) {
       try {
-        source = expandDottedKeys(source);
+        source = expandDottedKeys(text(source));
       } catch (e) {
         if (!(e instanceof DottedKeyConflict)) throw e;
         fail(sourceLine, resultAction, index, action.id ?? null, 400, 'document_parsing_exception', `[${sourceLine}:1] ${e.message}`);

@@ -14,47 +14,20 @@ export class BodyReadError extends Error {
 }
 
 /**
- * Splits a body's chunks into lines (`\n`, with a trailing `\r` dropped), the way
- * `text.split('\n')` would minus a final empty line. A `\n` byte never occurs inside a multi-byte
- * UTF-8 sequence, so each line decodes on its own: the body is never copied into one buffer nor
- * decoded into one string.
+ * Splits a body into lines (`\n`, with a trailing `\r` dropped), the way `text.split('\n')` would minus a
+ * final empty line. The lines are views of the body, not copies and not decoded: source lines go to the
+ * store as the bytes that arrived (a `\n` byte never occurs inside a multi-byte UTF-8 sequence).
  */
-export class LineSplitter {
-  readonly lines: string[] = [];
-  private tail: Buffer | null = null;
-
-  push(chunk: Buffer): void {
-    let start = 0;
-    let nl = chunk.indexOf(10);
-    if (nl !== -1 && this.tail !== null) {
-      this.emit(Buffer.concat([this.tail, chunk.subarray(0, nl)]), 0, this.tail.length + nl);
-      this.tail = null;
-      start = nl + 1;
-      nl = chunk.indexOf(10, start);
-    }
-    while (nl !== -1) {
-      this.emit(chunk, start, nl);
-      start = nl + 1;
-      nl = chunk.indexOf(10, start);
-    }
-    if (start < chunk.length) {
-      // copied: a kept view would pin the whole chunk
-      const rest = Buffer.from(chunk.subarray(start));
-      this.tail = this.tail === null ? rest : Buffer.concat([this.tail, rest]);
-    }
+export function splitLines(body: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  let start = 0;
+  while (start < body.length) {
+    let end = body.indexOf(10, start);
+    if (end === -1) end = body.length;
+    lines.push(body.subarray(start, end > start && body[end - 1] === 13 ? end - 1 : end));
+    start = end + 1;
   }
-
-  /** Flushes the last line (one without a final newline). */
-  end(): string[] {
-    if (this.tail !== null && this.tail.length > 0) this.emit(this.tail, 0, this.tail.length);
-    this.tail = null;
-    return this.lines;
-  }
-
-  private emit(buf: Buffer, start: number, end: number): void {
-    const stop = end > start && buf[end - 1] === 13 ? end - 1 : end;
-    this.lines.push(buf.toString('utf8', start, stop));
-  }
+  return lines;
 }
 
 /** Parses a size such as `100mb`, `64kb` or a byte count. */
@@ -66,13 +39,11 @@ export function parseByteLimit(limit: string): number {
   return Math.floor(Number(m[1]) * scale);
 }
 
-const EMPTY = Buffer.alloc(0);
-
 /**
- * Reads a request body (identity, gzip or deflate) as lines, at most `limit` bytes after decoding.
- * Rejects with BodyReadError; on an error the rest of the body is drained, not read into memory.
+ * Reads a request body (identity, gzip or deflate), at most `limit` bytes after decoding, into one buffer
+ * from `alloc` (by default a SharedArrayBuffer of its own; see BodySlabs). Rejects with BodyReadError; on an error the rest of the body is drained, not read into memory.
  */
-export function readBodyLines(req: IncomingMessage, limit: number): Promise<string[]> {
+export function readBody(req: IncomingMessage, limit: number, alloc: (size: number) => Buffer = sharedBuffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
@@ -89,8 +60,12 @@ export function readBodyLines(req: IncomingMessage, limit: number): Promise<stri
       reject(new BodyReadError(413, 'request entity too large'));
       return;
     }
-    // Chunks stay as received (off the JS heap) until the body is complete: requests arriving together
-    // then do not all grow the heap with their lines; each is split once its turn comes.
+    // With the length declared, chunks are copied into the body as they arrive, so only a few socket
+    // chunks are alive at a time (collected, 18 MB of them would fragment the allocator's heap, which then
+    // does not shrink). Otherwise they are kept until the end and copied once. Either way the body is one
+    // buffer in shared memory: the store's preparation thread reads the lines from it without another copy.
+    const known = encoding === 'identity' && Number.isFinite(declared) && declared >= 0 ? declared : -1;
+    const direct = known >= 0 ? alloc(known) : null;
     const chunks: Buffer[] = [];
     let received = 0;
     let done = false;
@@ -104,24 +79,43 @@ export function readBodyLines(req: IncomingMessage, limit: number): Promise<stri
     };
     source.on('data', (chunk: Buffer) => {
       if (done) return;
-      received += chunk.length;
-      if (received > limit) {
+      if (received + chunk.length > limit) {
         fail(new BodyReadError(413, 'request entity too large'));
         return;
       }
-      chunks.push(chunk);
+      if (direct) {
+        if (received + chunk.length > direct.length) {
+          fail(new BodyReadError(400, 'the request body is longer than its content-length'));
+          return;
+        }
+        chunk.copy(direct, received);
+      } else chunks.push(chunk);
+      received += chunk.length;
     });
     source.on('end', () => {
       if (done) return;
       done = true;
-      const splitter = new LineSplitter();
-      for (let i = 0; i < chunks.length; i++) {
-        splitter.push(chunks[i] as Buffer); // i < length
-        chunks[i] = EMPTY; // split: the chunk can go
+      if (direct) {
+        resolve(received === direct.length ? direct : direct.subarray(0, received));
+        return;
       }
-      resolve(splitter.end());
+      const body = alloc(received);
+      let at = 0;
+      for (const c of chunks) {
+        c.copy(body, at);
+        at += c.length;
+      }
+      chunks.length = 0;
+      resolve(body);
     });
     source.on('error', (e: Error) => fail(new BodyReadError(400, `the request body could not be read: ${e.message}`)));
     req.on('aborted', () => fail(new BodyReadError(400, 'the request was aborted')));
   });
+}
+
+const sharedBuffer = (size: number): Buffer => Buffer.from(new SharedArrayBuffer(size));
+
+/** readBody, split into lines (views of the body; see splitLines). */
+export async function readBodyLines(req: IncomingMessage, limit: number, alloc?: (size: number) => Buffer): Promise<Buffer[]> {
+  return splitLines(await readBody(req, limit, alloc));
 }

@@ -1,8 +1,10 @@
 import { Router, type Request, type Response } from 'express';
+import pLimit from 'p-limit';
 import type { RouteContext } from '../http/context';
 import { ErrorIds } from '@execwatch/api';
 import { HttpError, badRequest, payloadTooLarge } from '../http/errors';
 import { mergeBulkResults, parseBulkLines } from './parse-bulk';
+import { BodySlabs } from './body-slabs';
 import { BodyReadError, parseByteLimit, readBodyLines } from './read-lines';
 
 const BODY_LIMIT = '100mb';
@@ -23,24 +25,38 @@ function presentItem(r: ReturnType<typeof mergeBulkResults>[number]): Record<str
  * One store transaction per request; a bad item fails alone. `?refresh` is accepted and ignored
  * (everything is searchable once the response is sent). `opts.bodyLimit` defaults to 100mb.
  */
-export function bulkRoutes(ctx: RouteContext, opts: { bodyLimit?: string } = {}): Router {
+export function bulkRoutes(ctx: RouteContext, opts: { bodyLimit?: string; concurrency?: number } = {}): Router {
   const limit = opts.bodyLimit ?? BODY_LIMIT;
+  // Bulk requests are worked on a few at a time: one body is prepared off-thread while another is inserted,
+  // and the bodies of the rest wait in their sockets (TCP holds the senders back) instead of in memory.
+  const concurrency = opts.concurrency ?? 2;
+  const slots = pLimit(concurrency);
+  const slabs = new BodySlabs(concurrency + 1);
   const limitBytes = parseByteLimit(limit);
   const router = Router();
-  // The body is split into lines while it streams in (gzip and deflate decoded on the way): the whole
-  // body never exists as one buffer plus one string, which halves the memory of concurrent requests.
-  const readLines = async (req: Request): Promise<string[]> => {
+  // Lines are views of the body (gzip and deflate decoded on the way), never decoded into one big string.
+  const readLines = async (req: Request, alloc: (size: number) => Buffer): Promise<Buffer[]> => {
     try {
-      return await readBodyLines(req, limitBytes);
+      return await readBodyLines(req, limitBytes, alloc);
     } catch (e) {
       if (!(e instanceof BodyReadError)) throw e;
       if (e.status === 413) throw payloadTooLarge(limit);
       throw new HttpError(e.status, e.status === 415 ? 'unsupported_media_type' : ErrorIds.validation, e.message);
     }
   };
-  const handle = async (req: Request, res: Response) => {
+  const handle = (req: Request, res: Response) =>
+    slots(async () => {
+      // the body's slab is reused once the request is stored (nothing reads the lines after that)
+      const lease = slabs.lease();
+      try {
+        await work(req, res, lease.alloc);
+      } finally {
+        lease.release();
+      }
+    });
+  const work = async (req: Request, res: Response, alloc: (size: number) => Buffer) => {
     const started = performance.now();
-    const lines = await readLines(req);
+    const lines = await readLines(req, alloc);
     const indexParam = req.params.index;
     const defaultIndex = typeof indexParam === 'string' ? indexParam : undefined;
     const parsed = parseBulkLines(lines, defaultIndex);

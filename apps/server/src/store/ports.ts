@@ -27,8 +27,11 @@ export interface BulkOperation {
   action: 'index' | 'create';
   index: string;
   id?: string;
-  /** The source line exactly as received (one JSON object). */
-  source: string;
+  /**
+   * The source line (one JSON object): its bytes exactly as received (UTF-8), or text when it was
+   * rewritten on the way (dotted keys expanded) or built in code.
+   */
+  source: string | Uint8Array;
   /** 1-based line number of the source line in the request body (for error messages). */
   line: number;
 }
@@ -97,8 +100,12 @@ export interface EventStore {
   bulk(ops: BulkOperation[], ingestedAt: number): Promise<BulkItemResult[]>;
   /** Runs a rule's EQL over its window. */
   searchRule(req: RuleSearchRequest): Promise<RuleSearchResult>;
-  /** Process events of one session (same `process.entry_leader.entity_id`), oldest first. */
-  sessionEvents(entryLeaderEntityId: string, limit: number): Promise<{ events: EventHit[]; truncated: boolean }>;
+  /**
+   * Process events of one session (same `process.entry_leader.entity_id`), oldest first. `entryLeaderStart`
+   * is the leader's `process.entry_leader.start` as the alert holds it (absent: the leader has none); the
+   * embedded store keys its session index by it, other stores may ignore it.
+   */
+  sessionEvents(entryLeaderEntityId: string, limit: number, entryLeaderStart?: string | number): Promise<{ events: EventHit[]; truncated: boolean }>;
   /** Events where `field` equals `value` (any value of a multi-valued field), newest first. */
   relatedEvents(field: string, value: string, range: { from: number; to: number }, limit: number): Promise<{ total: number; events: EventHit[] }>;
   /** Number of stored events (for health and benchmarks). */

@@ -71,6 +71,7 @@ export function buildSession(alertDoc: Doc, events: EventHit[], truncated: boole
 export async function sessionOf(store: Store, alertDoc: Doc): Promise<SessionResponse> {
   const entryLeader = str(alertDoc, 'process.entry_leader.entity_id');
   if (!entryLeader) return buildSession(alertDoc, [], false);
-  const { events, truncated } = await store.events.sessionEvents(entryLeader, sessionEventLimit);
+  const start = str(alertDoc, 'process.entry_leader.start') ?? num(alertDoc, 'process.entry_leader.start') ?? undefined;
+  const { events, truncated } = await store.events.sessionEvents(entryLeader, sessionEventLimit, start);
   return buildSession(alertDoc, events, truncated);
 }

@@ -28,6 +28,8 @@ export interface ExecEventOptions {
   image?: string;
   containerId?: string | null;
   entryLeader?: string;
+  /** process.entry_leader.start (absent unless given). */
+  leaderStart?: string;
   extra?: Doc;
 }
 
@@ -52,6 +54,7 @@ export function execEvent(o: ExecEventOptions = {}): Doc {
         same_as_process: o.sameAsProcess ?? true,
         entry_meta: { type: o.entryMetaType ?? 'container' },
         interactive: true,
+        ...(o.leaderStart === undefined ? {} : { start: o.leaderStart }),
       },
     },
     data_stream: { type: 'logs', dataset: 'cloud_defend.process', namespace: 'default' },

@@ -15,6 +15,7 @@ import {
   execEvent,
   execution,
 } from './fixtures';
+import { sourceText } from '../source-text';
 
 const MIN = 60_000;
 
@@ -136,7 +137,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
             execEvent({ id: 'no-created', timestamp: inside }),
             execEvent({ id: 'created-outside', timestamp: inside }),
           ]).map((op, i) => {
-            const doc = JSON.parse(op.source) as { event: Record<string, unknown> };
+            const doc = JSON.parse(sourceText(op.source)) as { event: Record<string, unknown> };
             if (i === 0) doc.event.created = new Date(inside).toISOString();
             if (i === 2) doc.event.created = new Date(outside).toISOString();
             return { ...op, source: JSON.stringify(doc) };
@@ -234,6 +235,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const two = await store.events.sessionEvents('L1', 2);
         expect(two.events).toHaveLength(2);
         expect(two.truncated).toBe(true);
+      });
+
+      it('sessionEvents finds a session by its leader start as well as without it', async () => {
+        const start = new Date(T0 - 5000).toISOString();
+        await store.events.bulk(
+          createOps([
+            execEvent({ id: 'a', entryLeader: 'L9', leaderStart: start, timestamp: T0 + 1 }),
+            execEvent({ id: 'b', entryLeader: 'L9', leaderStart: start, timestamp: T0 + 2 }),
+            // an event of the session that lacks the leader's start still belongs to it
+            execEvent({ id: 'c', entryLeader: 'L9', timestamp: T0 + 3 }),
+            execEvent({ id: 'other', entryLeader: 'L10', leaderStart: start, timestamp: T0 }),
+          ]),
+          T0,
+        );
+        const ids = (r: { events: { _source: Record<string, unknown> }[] }) => r.events.map((e) => (e._source.event as { id: string }).id);
+        expect(ids(await store.events.sessionEvents('L9', 10, start))).toEqual(['a', 'b', 'c']);
+        expect(ids(await store.events.sessionEvents('L9', 10))).toEqual(['a', 'b', 'c']);
       });
 
       it('relatedEvents matches any value of a field in the range, newest first', async () => {

@@ -5,6 +5,7 @@ import { ndjsonHeaders } from './client';
 import { assertFieldName, type EsContext, type Source } from './context';
 import { buildEqlSearchRequest, buildSuppressedSearchRequest } from './eql-request';
 import { backoffDelay, ClusterRequestError, describeEsError, isRetryableStatus, PartialResultsError, sleep, withRetry } from './retry';
+import { sourceText } from '../source-text';
 
 /** Per-item suppressed counts cost one `_eql/search` each; beyond this many items only the total is counted. */
 export const MAX_ITEMS_COUNTED_SEPARATELY = 20;
@@ -88,7 +89,7 @@ export function createEventStore(ctx: EsContext): EventStore {
     ops.forEach((op, pos) => {
       let source: unknown;
       try {
-        source = JSON.parse(op.source);
+        source = JSON.parse(sourceText(op.source));
       } catch {
         source = undefined;
       }

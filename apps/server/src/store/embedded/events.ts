@@ -2,13 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { compile, search, type EqlEvent } from '@execwatch/eql';
 import type { ExceptionMatcher } from '@execwatch/exceptions';
 import type { BulkItemResult, BulkOperation, Doc, EventHit, EventStore, RuleSearchRequest, RuleSearchResult } from '../ports';
+import { silentLogger } from '../../log';
 import type { Db } from './db';
+import { STORED_NAMES, STORED_WIDTH, TS_MISSING, TS_OK, type PrepError, type PreparedDocs } from './doc-prep';
+import { createDocPreparer, type DocPreparer } from './doc-prep-pool';
 import { jsonPath } from './field-path';
 import { createMatcherCache } from './matcher-cache';
 import { indexMatcher, indexNameError, isDataStreamName } from './index-names';
 import { prefilterToSql, type Prefilter } from './prefilter-sql';
-import { projectionSql } from './projection';
-import { epochMsSql, TIMESTAMP_MS } from './time-sql';
+import { leanProjectionSql, leanValuesSql } from './projection';
+import { epochMsSql } from './time-sql';
 
 /** Parses the SQL row's document text. */
 function parseDoc(text: string): Doc {
@@ -43,35 +46,46 @@ const err = (action: BulkOperation['action'], index: string, id: string | null, 
   error: { type, reason },
 });
 
-/** The event store over the `events` table. `afterWrite` runs once per committed bulk call. */
-export function createEventStore(db: Db, afterWrite: () => void, now: () => number = Date.now): EventStore {
-  // The document: the client's line as JSONB (SQLite validates it) with event.ingested set to the ingest time.
-  // Parameters, in order: the source line, then the ingest time as ISO text.
-  const newDoc = `SELECT d, ${TIMESTAMP_MS('d')} AS t FROM (SELECT jsonb_set(jsonb(?), '$.event.ingested', ?) AS d)`;
-  const insertSql = (dataStream: boolean) => `
-    INSERT INTO events (idx, id, explicit_id, ingested, ts, doc)
-    SELECT ?, ?, ?, ?, t, d FROM (${newDoc})
-    WHERE json_type(d) = 'object' ${dataStream ? 'AND t IS NOT NULL' : ''}`;
-  type InsertArgs = [idx: string, id: string, explicit: number, ingested: number, src: string, ingestedIso: string];
-  const insert = db.prepare<InsertArgs>(insertSql(false));
-  const insertDataStream = db.prepare<InsertArgs>(insertSql(true));
-  const replace = db.prepare<[number, string, string, number]>(`
-    UPDATE events SET ingested = ?, ts = n.t, doc = n.d
-    FROM (${newDoc}) AS n
-    WHERE seq = ? AND json_type(n.d) = 'object'`);
+/** How the event store prepares documents (the embedded store passes a worker-backed preparer). */
+export interface EventStoreOptions {
+  now?: () => number;
+  preparer?: DocPreparer;
+}
+
+/** The reason of a per-item error for a source line that could not become a document. */
+function describe(problem: PrepError): string {
+  switch (problem.kind) {
+    case 'invalid_utf8':
+      return 'the source line is not valid UTF-8';
+    case 'not_object':
+      return `the source must be a JSON object, found ${problem.type}`;
+    case 'malformed':
+      return problem.message === 'malformed JSON' ? 'malformed JSON (the source line is not valid JSON)' : problem.message;
+  }
+}
+
+/** The event store over the `events` table. `afterWrite` runs once per committed bulk call with the number of operations. */
+export function createEventStore(db: Db, afterWrite: (operations: number) => void, opts: EventStoreOptions = {}): EventStore {
+  const now = opts.now ?? Date.now;
+  const preparer = opts.preparer ?? createDocPreparer({ db, log: silentLogger, thread: false });
+  // Lines arrive prepared (doc-prep.ts): checked, with their @timestamp and stored columns worked out. The
+  // document is the line as JSONB with event.ingested set to the ingest time (ISO text, the parameter after it).
+  const stored = STORED_NAMES.join(', ');
+  const storedParams = STORED_NAMES.map(() => '?').join(', ');
+  const newDoc = `jsonb_set(jsonb(CAST(? AS TEXT)), '$.event.ingested', ?)`;
+  const insert = db.prepare<unknown[]>(`INSERT INTO events (idx, id, explicit_id, ingested, ts, doc, ${stored}) VALUES (?, ?, ?, ?, ?, ${newDoc}, ${storedParams})`);
+  const replace = db.prepare<unknown[]>(`UPDATE events SET ingested = ?, ts = ?, doc = ${newDoc}, ${STORED_NAMES.map((c) => `${c} = ?`).join(', ')} WHERE seq = ?`);
   const findExplicit = db.prepare<[string, string], { seq: number }>('SELECT seq FROM events WHERE idx = ? AND id = ? AND explicit_id = 1');
-  const diagnose = db.prepare<[string], { type: string | null; ts: string | null }>(
-    `SELECT json_type(d) AS type, json_type(d, '$."@timestamp"') AS ts FROM (SELECT jsonb(?) AS d)`,
-  );
   const addIndex = db.prepare('INSERT OR IGNORE INTO event_indices (name) VALUES (?)');
   const exceptionMatcher = createMatcherCache();
   const knownIndices = new Set(db.prepare<[], { name: string }>('SELECT name FROM event_indices').all().map((r) => r.name));
 
-  const bulkTx = db.transaction((ops: BulkOperation[], ingestedAt: number): BulkItemResult[] => {
+  const bulkTx = db.transaction((ops: BulkOperation[], docs: PreparedDocs, ingestedAt: number): BulkItemResult[] => {
     const results: BulkItemResult[] = new Array<BulkItemResult>(ops.length);
     const ingestedIso = new Date(ingestedAt).toISOString();
     const nextId = idGenerator(ops.length);
     const nameErrors = new Map<string, string | null>();
+    const row: unknown[] = [];
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i] as BulkOperation; // i < length
       let nameError = nameErrors.get(op.index);
@@ -94,52 +108,56 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
           `id [${op.id.slice(0, 64)}...] is too long, must be no longer than 512 bytes but was: ${Buffer.byteLength(op.id, 'utf8')}`);
         continue;
       }
-      const id = op.id ?? nextId();
-      try {
-        let status = 201;
-        let changes: number;
-        const existing = op.id !== undefined ? findExplicit.get(op.index, op.id) : undefined;
-        if (existing && op.action === 'create') {
-          results[i] = err(op.action, op.index, id, 409, 'version_conflict_engine_exception',
-            `[${id}]: version conflict, document already exists (current version [1])`);
-          continue;
-        }
-        if (existing) {
-          changes = replace.run(ingestedAt, op.source, ingestedIso, existing.seq).changes;
-          status = 200;
-        } else {
-          changes = (dataStream ? insertDataStream : insert).run(op.index, id, op.id === undefined ? 0 : 1, ingestedAt, op.source, ingestedIso).changes;
-        }
-        if (changes === 0) {
-          results[i] = rejected(op, op.id ?? null, dataStream);
-          continue;
-        }
-        if (!knownIndices.has(op.index)) {
-          addIndex.run(op.index);
-          knownIndices.add(op.index);
-        }
-        results[i] = { action: op.action, _index: op.index, _id: id, status, result: status === 201 ? 'created' : 'updated' };
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        results[i] = err(op.action, op.index, op.id ?? null, 400, 'document_parsing_exception',
-          `[${op.line}:1] failed to parse: ${message === 'malformed JSON' ? 'malformed JSON (the source line is not valid JSON)' : message}`);
+      const problem = docs.errors[i] ?? null;
+      if (problem !== null) {
+        results[i] = err(op.action, op.index, op.id ?? null, 400, 'document_parsing_exception', `[${op.line}:1] failed to parse: ${describe(problem)}`);
+        continue;
       }
+      const tsState = docs.tsState[i] as number; // i < count
+      if (dataStream && tsState !== TS_OK) {
+        results[i] = err(op.action, op.index, op.id ?? null, 400, 'document_parsing_exception',
+          tsState === TS_MISSING ? `[${op.line}:1] data stream timestamp field [@timestamp] is missing` : `[${op.line}:1] failed to parse field [@timestamp] of type [date]`);
+        continue;
+      }
+      const id = op.id ?? nextId();
+      const existing = op.id !== undefined ? findExplicit.get(op.index, op.id) : undefined;
+      if (existing && op.action === 'create') {
+        results[i] = err(op.action, op.index, id, 409, 'version_conflict_engine_exception',
+          `[${id}]: version conflict, document already exists (current version [1])`);
+        continue;
+      }
+      const ts = tsState === TS_OK ? docs.ts[i] : null;
+      const cols = docs.columns;
+      const base = i * STORED_WIDTH;
+      if (existing) {
+        row.length = 4 + STORED_WIDTH + 1;
+        row[0] = ingestedAt;
+        row[1] = ts;
+        row[2] = op.source;
+        row[3] = ingestedIso;
+        for (let k = 0; k < STORED_WIDTH; k++) row[4 + k] = cols[base + k];
+        row[4 + STORED_WIDTH] = existing.seq;
+        replace.run(...row);
+      } else {
+        row.length = 7 + STORED_WIDTH;
+        row[0] = op.index;
+        row[1] = id;
+        row[2] = op.id === undefined ? 0 : 1;
+        row[3] = ingestedAt;
+        row[4] = ts;
+        row[5] = op.source;
+        row[6] = ingestedIso;
+        for (let k = 0; k < STORED_WIDTH; k++) row[7 + k] = cols[base + k];
+        insert.run(...row);
+      }
+      if (!knownIndices.has(op.index)) {
+        addIndex.run(op.index);
+        knownIndices.add(op.index);
+      }
+      results[i] = { action: op.action, _index: op.index, _id: id, status: existing ? 200 : 201, result: existing ? 'updated' : 'created' };
     }
     return results;
   });
-
-  /** Why a line that parsed was not stored: not an object, or a data stream document without @timestamp. */
-  function rejected(op: BulkOperation, id: string | null, dataStream: boolean): BulkItemResult {
-    const d = diagnose.get(op.source);
-    if (d?.type !== 'object') {
-      return err(op.action, op.index, id, 400, 'document_parsing_exception', `[${op.line}:1] failed to parse: the source must be a JSON object, found ${d?.type ?? 'nothing'}`);
-    }
-    if (dataStream) {
-      return err(op.action, op.index, id, 400, 'document_parsing_exception',
-        d.ts === null ? `[${op.line}:1] data stream timestamp field [@timestamp] is missing` : `[${op.line}:1] failed to parse field [@timestamp] of type [date]`);
-    }
-    return err(op.action, op.index, id, 400, 'document_parsing_exception', `[${op.line}:1] failed to parse`);
-  }
 
   /** SQL for the run window's time expression and its bound parameters. */
   function windowSql(override: string | null): { expr: string; params: string[] } {
@@ -166,6 +184,13 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
     return out;
   };
 
+  /** Reads whole documents by seq; the statement is prepared on first use, as most runs never need it. */
+  function wholeDocReader(): (seq: number) => Doc {
+    const prepare = () => db.prepare<[number], { doc: string }>('SELECT json(doc) AS doc FROM events WHERE seq = ?');
+    let stmt: ReturnType<typeof prepare> | null = null;
+    return (seq) => parseDoc((stmt ??= prepare()).get(seq)?.doc ?? '{}');
+  }
+
   function searchEventRule(
     req: RuleSearchRequest,
     compiled: { matches(doc: object): boolean; fields: string[]; prefilter: Prefilter },
@@ -174,26 +199,39 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
   ): RuleSearchResult {
     const win = windowSql(req.timestampOverride);
     const where = prefilterToSql(compiled.prefilter);
-    // One pass reads the rule's and the exceptions' fields of the rows the SQL pre-filter keeps. A second
-    // pass fetching exception fields by seq for the rows the rule matched was measured slower here (~5 µs
-    // per row lookup), as the seed rule's pre-filter already keeps little more than its matches.
-    const proj = projectionSql([...compiled.fields, ...(matcher.active === 0 ? [] : matcher.fields)]);
-    const sql = `SELECT seq, ${proj.sql} AS p FROM events
+    // One pass reads the rule's fields (an object for the rule) and the exceptions' (a flat array, parsed
+    // only for the rule's matches) of the rows the SQL pre-filter keeps. A second pass fetching exception
+    // fields by seq for the rows the rule matched was measured slower here (~5 µs per row lookup), as the
+    // seed rule's pre-filter already keeps little more than its matches.
+    const proj = leanProjectionSql(compiled.fields);
+    const values = matcher.active > 0 ? leanValuesSql(matcher.valueFields) : null;
+    // `v` is text in every run (empty without exceptions): rows keep one shape, which V8 optimizes once.
+    const sql = `SELECT seq, ${proj.sql} AS p, ${values?.sql ?? "''"} AS v FROM events
       WHERE ${win.expr} >= ? AND ${win.expr} < ? AND idx IN (${indices.map(() => '?').join(',')}) AND (${where.sql})
       ORDER BY ${win.expr}, seq`;
-    const stmt = db.prepare<unknown[], { seq: number; p: string }>(sql);
-    const params = [...proj.params, ...win.params, req.window.from, ...win.params, req.window.to, ...indices, ...where.params, ...win.params];
+    const stmt = db.prepare<unknown[], { seq: number; p: string; v: string }>(sql);
+    const params = [
+      ...proj.params, ...(values?.params ?? []),
+      ...win.params, req.window.from, ...win.params, req.window.to, ...indices, ...where.params, ...win.params,
+    ];
     let total = 0;
     let suppressed = 0;
     const suppressedByItem: Record<string, number> = {};
     const hits: number[] = [];
     const suppressedSeqs: number[] = [];
     const sampleWanted = req.suppressedSample ?? 0;
-    const checkExceptions = matcher.active > 0;
+    const readWhole = wholeDocReader();
     for (const row of stmt.iterate(...params)) {
-      const doc = parseDoc(row.p);
+      // Rare: objects inside arrays hold a field, which only the whole document shows.
+      const whole = proj.hidesValues(row.p) ? readWhole(row.seq) : null;
+      const doc = whole ?? parseDoc(row.p);
       if (!compiled.matches(doc)) continue;
-      const itemId = checkExceptions ? matcher.match(doc) : null;
+      let itemId: string | null = null;
+      if (values !== null) {
+        itemId = values.hidesValues(row.v)
+          ? matcher.match(whole ?? readWhole(row.seq))
+          : matcher.matchValues(JSON.parse(row.v) as unknown[]); // the text of a json_array()
+      }
       if (itemId !== null) {
         suppressed++;
         suppressedByItem[itemId] = (suppressedByItem[itemId] ?? 0) + 1;
@@ -263,17 +301,24 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
 
   const empty = (): RuleSearchResult => ({ events: [], sequences: [], total: 0, suppressed: 0, suppressedByItem: {}, suppressedEvents: [], partial: null });
 
-  const sessionStmt = db.prepare<[string, number], FullRow>(`
+  // The session index is keyed by the entry leader's start, then its id. With the start known the lookup
+  // is two index searches (events of the session that lack a start are included); without, the whole
+  // index is scanned (still without reading documents, but it grows with the store).
+  const sessionWhere = `AND (json_type(doc, '$.event.category') IS NULL OR EXISTS (SELECT 1 FROM json_each(doc, '$.event.category') WHERE value = 'process'))
+    ORDER BY ts, seq LIMIT ?`;
+  const sessionByStart = db.prepare<[string | number, string, number], FullRow>(`
     SELECT seq, idx, id, json(doc) AS doc FROM events
-    WHERE doc ->> '$.process.entry_leader.entity_id' = ?
-      AND (json_type(doc, '$.event.category') IS NULL OR EXISTS (SELECT 1 FROM json_each(doc, '$.event.category') WHERE value = 'process'))
-    ORDER BY ts, seq LIMIT ?`);
+    WHERE (g_leader_start = ? OR g_leader_start IS NULL) AND g_leader_id = ? ${sessionWhere}`);
+  const sessionById = db.prepare<[string, number], FullRow>(`
+    SELECT seq, idx, id, json(doc) AS doc FROM events INDEXED BY events_entry_leader
+    WHERE g_leader_id = ? ${sessionWhere}`);
 
   return {
     async bulk(ops, ingestedAt) {
       if (ops.length === 0) return [];
-      const results = bulkTx(ops, ingestedAt);
-      afterWrite();
+      const docs = await preparer.prepare(ops.map((op) => op.source));
+      const results = bulkTx.immediate(ops, docs, ingestedAt);
+      afterWrite(ops.length);
       return results;
     },
 
@@ -286,8 +331,10 @@ export function createEventStore(db: Db, afterWrite: () => void, now: () => numb
       return searchSequenceRule(req, compiled, matcher, indices);
     },
 
-    async sessionEvents(entryLeaderEntityId, limit) {
-      const rows = sessionStmt.all(entryLeaderEntityId, limit + 1);
+    async sessionEvents(entryLeaderEntityId, limit, entryLeaderStart) {
+      const rows = entryLeaderStart === undefined
+        ? sessionById.all(entryLeaderEntityId, limit + 1)
+        : sessionByStart.all(entryLeaderStart, entryLeaderEntityId, limit + 1);
       return { events: rows.slice(0, limit).map(toHit), truncated: rows.length > limit };
     },
 

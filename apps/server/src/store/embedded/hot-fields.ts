@@ -1,7 +1,10 @@
 /**
- * Fields with a generated column in the events table (all inside the window index), so pre-filters on
+ * Fields with a column of their own in the events table (all inside the window index), so pre-filters on
  * them are decided from the index without reading documents. `g_nested_arrays` is 1 when a parent of
  * any of them is an array of objects; such rows always pass to the exact matcher.
+ *
+ * The columns are stored, not generated: their values are worked out when a document is prepared for
+ * storage (doc-prep.ts, off the request thread), so an insert only copies them into the row and indexes.
  */
 export const HOT_FIELD_COLUMNS: Readonly<Record<string, string>> = {
   'process.interactive': 'g_interactive',
@@ -20,3 +23,31 @@ export const HOT_EXISTS_COLUMNS: Readonly<Record<string, string>> = {
 };
 
 export const NESTED_ARRAYS_COLUMN = 'g_nested_arrays';
+
+/**
+ * The stored columns read straight from the JSONB document `d`, in the order doc-prep.ts returns them.
+ * The entry leader's start and id key the session index (start first, so new rows land near the end of
+ * the index instead of all over it).
+ */
+export const STORED_COLUMNS: readonly { name: string; sql: (d: string) => string }[] = [
+  { name: 'g_interactive', sql: (d) => `${d} ->> '$.process.interactive'` },
+  { name: 'g_same_as_process', sql: (d) => `${d} ->> '$.process.entry_leader.same_as_process'` },
+  { name: 'g_entry_meta_type', sql: (d) => `${d} ->> '$.process.entry_leader.entry_meta.type'` },
+  { name: 'g_has_container_id', sql: (d) => `(${d} ->> '$.container.id') IS NOT NULL` },
+  { name: 'g_event_type', sql: (d) => `${d} ->> '$.event.type'` },
+  { name: 'g_leader_id', sql: (d) => `${d} ->> '$.process.entry_leader.entity_id'` },
+  { name: 'g_leader_start', sql: (d) => `${d} ->> '$.process.entry_leader.start'` },
+];
+
+/**
+ * SQL for `g_nested_arrays` of document `d`, given the hot columns already worked out (`col(name)` is
+ * their SQL). A path through an array reads as NULL, so when every hot field has a value no parent of
+ * them can be an array and the five json_type lookups are skipped (the common case for process events).
+ */
+export function nestedArraysSql(d: string, col: (name: string) => string): string {
+  return `CASE WHEN ${col('g_interactive')} IS NULL OR ${col('g_same_as_process')} IS NULL OR ${col('g_entry_meta_type')} IS NULL
+      OR NOT ${col('g_has_container_id')} OR ${col('g_event_type')} IS NULL
+    THEN json_type(${d}, '$.process') = 'array' OR json_type(${d}, '$.event') = 'array' OR json_type(${d}, '$.container') = 'array'
+      OR json_type(${d}, '$.process.entry_leader') = 'array' OR json_type(${d}, '$.process.entry_leader.entry_meta') = 'array'
+    ELSE 0 END`;
+}

@@ -3,6 +3,7 @@ import type { Store } from '../ports';
 import path from 'node:path';
 import { createCheckpointer } from './checkpointer';
 import { DB_FILE, openDatabase } from './db';
+import { createDocPreparer } from './doc-prep-pool';
 import { createAlertStore } from './alerts';
 import { createAuditLog, createSettingsStore } from './audit';
 import { createEventStore } from './events';
@@ -13,6 +14,9 @@ import { createUserStore } from './users';
 
 export { DB_FILE } from './db';
 
+/** Bulk operations between WAL checkpoints under sustained ingest (about 50 MB of WAL for cloud_defend events). */
+const CHECKPOINT_EVERY_OPERATIONS = 15_000;
+
 /**
  * The embedded store: one SQLite file `<dataDir>/execwatch.sqlite` (WAL) behind every store port.
  * The file is opened and migrated at creation; `init()` has nothing left to wait for.
@@ -22,11 +26,33 @@ export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: 
   // Checkpoints run on a worker thread after each committed bulk call, so no client waits for WAL pages
   // to be copied into the main file (see checkpointer.ts).
   const checkpointer = createCheckpointer(db, path.join(opts.dataDir, DB_FILE), opts.log);
+  // Documents are converted to JSONB and their indexed fields read out on a worker thread (doc-prep-pool.ts).
+  const preparer = createDocPreparer({ db, log: opts.log });
   let closed = false;
-  const scheduleCheckpoint = () => checkpointer.request();
+  // A checkpoint copies every page written since the last one into the main file; the pages at the end of
+  // the indexes change with every bulk call, so checkpointing every few calls instead of after each copies
+  // them far fewer times. An idle second also checkpoints, so a quiet store keeps a small WAL.
+  let sinceCheckpoint = 0;
+  let idle: NodeJS.Timeout | null = null;
+  const checkpointNow = () => {
+    sinceCheckpoint = 0;
+    checkpointer.request();
+  };
+  const scheduleCheckpoint = (operations: number) => {
+    sinceCheckpoint += operations;
+    if (sinceCheckpoint >= CHECKPOINT_EVERY_OPERATIONS) checkpointNow();
+    if (idle) idle.refresh();
+    else {
+      idle = setTimeout(() => {
+        idle = null;
+        if (!closed && sinceCheckpoint > 0) checkpointNow();
+      }, 1000);
+      idle.unref();
+    }
+  };
   return {
     kind: 'embedded',
-    events: createEventStore(db, scheduleCheckpoint, opts.now),
+    events: createEventStore(db, scheduleCheckpoint, { now: opts.now, preparer }),
     alerts: createAlertStore(db),
     rules: createRuleStore(db),
     executions: createExecutionLog(db),
@@ -40,6 +66,8 @@ export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: 
     async close() {
       if (closed) return;
       closed = true;
+      if (idle) clearTimeout(idle);
+      await preparer.close();
       await checkpointer.close();
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');

@@ -35,6 +35,19 @@ describe('createMatcherCache', () => {
     expect(after.match(doc('web'))).toBe('later');
   });
 
+  it('reuses a matcher for equal items in fresh objects, never for items changed in place', () => {
+    const cached = createMatcherCache();
+    const items = [item('a', 'ci'), item('b', 'web')];
+    const first = cached(items, T);
+    expect(cached(JSON.parse(JSON.stringify(items)) as ExceptionItemForMatching[], T)).toBe(first);
+    items[1].entries = [{ field: 'orchestrator.namespace', operator: 'included', type: 'match', value: 'dev' }];
+    const changed = cached(items, T);
+    expect(changed).not.toBe(first);
+    expect(changed.match(doc('dev'))).toBe('b');
+    expect(changed.match(doc('web'))).toBeNull();
+    expect(cached([items[1], items[0]], T)).not.toBe(changed);
+  });
+
   it('keeps at most maxEntries matchers', () => {
     const cached = createMatcherCache(2);
     const first = cached([item('1', 'a')], T);

@@ -1,3 +1,7 @@
+import { NESTED_ARRAYS_COLUMN, STORED_COLUMNS, nestedArraysSql } from './hot-fields';
+
+const GENERATED_HOT_COLUMNS = ['g_interactive', 'g_same_as_process', 'g_entry_meta_type', 'g_has_container_id', 'g_event_type', 'g_nested_arrays'];
+
 /** A numbered schema change; each runs once, in a transaction, in order. */
 export interface Migration {
   version: number;
@@ -168,6 +172,26 @@ export const migrations: Migration[] = [
     // are answered from it instead; only the page's rows are then read from the table.
     sql: `
       CREATE INDEX alerts_narrow ON alerts (status, ts, id, severity, severity_rank, risk, original_time, rule_id, rule_name, namespace, pod, image, user, cluster, search_text);
+    `,
+  },
+  {
+    version: 7,
+    name: 'events: stored hot columns, session index by leader start',
+    // The hot columns were generated from the document on every insert, and the session index was keyed by the
+    // leader's random-looking id, so every insert landed on its own page of a large index. The columns are now
+    // plain and filled in when documents are prepared (doc-prep.ts, off the request thread), and the session
+    // index leads with the leader's start, so new rows land near its end. Existing rows are filled in here.
+    sql: `
+      DROP INDEX events_override_time;
+      DROP INDEX events_entry_leader;
+      ${GENERATED_HOT_COLUMNS.map((c) => `ALTER TABLE events DROP COLUMN ${c};`).join('\n      ')}
+      ${[...STORED_COLUMNS.map((c) => c.name), NESTED_ARRAYS_COLUMN].map((c) => `ALTER TABLE events ADD COLUMN ${c} ANY;`).join('\n      ')}
+      UPDATE events SET ${STORED_COLUMNS.map((c) => `${c.name} = ${c.sql('doc')}`).join(', ')};
+      UPDATE events SET ${NESTED_ARRAYS_COLUMN} = ${nestedArraysSql('doc', (name) => name)};
+      CREATE INDEX events_override_time ON events (
+        coalesce(ingested, ts), g_interactive, g_same_as_process, g_entry_meta_type, g_has_container_id, g_nested_arrays, g_event_type
+      );
+      CREATE INDEX events_entry_leader ON events (g_leader_start, g_leader_id);
     `,
   },
 ];

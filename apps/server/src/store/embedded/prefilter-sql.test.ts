@@ -8,6 +8,7 @@ import { silentLogger } from '../../log';
 import { SEED_RULE_QUERY } from '../contract/fixtures';
 import type { Doc } from '../ports';
 import { openDatabase, type Db } from './db';
+import { createDocPrep, STORED_NAMES, STORED_WIDTH } from './doc-prep';
 import { likePattern, prefilterToSql } from './prefilter-sql';
 import { projectionSql } from './projection';
 
@@ -80,6 +81,15 @@ const nearMatch = fc
     };
   });
 
+/** Inserts a document the way the event store does: prepared, with its stored columns. Returns its seq. */
+function insertDoc(id: string, json: string): number {
+  const p = createDocPrep(db)([json]);
+  if (p.errors[0]) throw new Error(JSON.stringify(p.errors[0]));
+  const cols = p.columns.slice(0, STORED_WIDTH);
+  const stmt = db.prepare(`INSERT INTO events (idx, id, explicit_id, ingested, ts, doc, ${STORED_NAMES.join(', ')}) VALUES (?, ?, 0, 0, 0, jsonb(?), ${STORED_NAMES.map(() => '?').join(', ')})`);
+  return Number(stmt.run('i', id, json, ...cols).lastInsertRowid);
+}
+
 /** JSON round trip: drops undefined keys the way stored documents never have them. */
 const clean = (d: unknown): Doc => JSON.parse(JSON.stringify(d)) as Doc;
 
@@ -87,14 +97,13 @@ describe('prefilterToSql', () => {
   it.each(QUERIES)('is a superset of the exact matcher: %s', (query) => {
     const compiled = compile(query);
     const where = prefilterToSql(compiled.prefilter);
-    const insert = db.prepare('INSERT INTO events (idx, id, explicit_id, ingested, ts, doc) VALUES (?, ?, 0, 0, 0, jsonb(?))');
     const select = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM events WHERE seq = ? AND (${where.sql})`);
     let matched = 0;
     fc.assert(
       fc.property(fc.array(fc.oneof(doc, nearMatch), { minLength: 1, maxLength: 20 }), (raw) => {
         db.exec('DELETE FROM events');
         for (const d of raw.map(clean)) {
-          const seq = Number(insert.run('i', 'x', JSON.stringify(d)).lastInsertRowid);
+          const seq = insertDoc('x', JSON.stringify(d));
           if (!compiled.matches(d)) continue;
           matched++;
           expect(select.get(seq, ...where.params)?.n, JSON.stringify(d)).toBe(1);
@@ -109,13 +118,12 @@ describe('prefilterToSql', () => {
   it.each(QUERIES)('the projected fields decide like the whole document: %s', (query) => {
     const compiled = compile(query);
     const proj = projectionSql(compiled.fields);
-    const insert = db.prepare('INSERT INTO events (idx, id, explicit_id, ingested, ts, doc) VALUES (?, ?, 0, 0, 0, jsonb(?))');
     const select = db.prepare<unknown[], { p: string }>(`SELECT ${proj.sql} AS p FROM events WHERE seq = ?`);
     fc.assert(
       fc.property(fc.array(fc.oneof(doc, nearMatch), { minLength: 1, maxLength: 10 }), (raw) => {
         db.exec('DELETE FROM events');
         for (const d of raw.map(clean)) {
-          const seq = Number(insert.run('i', 'x', JSON.stringify(d)).lastInsertRowid);
+          const seq = insertDoc('x', JSON.stringify(d));
           const projected = JSON.parse(select.get(...proj.params, seq)?.p ?? 'null') as Doc;
           expect(compiled.matches(projected), JSON.stringify(d)).toBe(compiled.matches(d));
         }
@@ -128,9 +136,8 @@ describe('prefilterToSql', () => {
     const compiled = compile(SEED_RULE_QUERY);
     const where = prefilterToSql(compiled.prefilter);
     db.exec('DELETE FROM events');
-    const insert = db.prepare('INSERT INTO events (idx, id, explicit_id, ingested, ts, doc) VALUES (?, ?, 0, 0, 0, jsonb(?))');
-    insert.run('i', 'a', JSON.stringify({ event: { category: ['process'], type: ['start'] }, container: { id: 'c' }, process: { interactive: false, entry_leader: { same_as_process: true, entry_meta: { type: 'container' } } } }));
-    insert.run('i', 'b', JSON.stringify({ event: { category: ['process'], type: ['start'] }, container: { id: 'c' }, process: { interactive: true, entry_leader: { same_as_process: true, entry_meta: { type: 'container' } } } }));
+    insertDoc('a', JSON.stringify({ event: { category: ['process'], type: ['start'] }, container: { id: 'c' }, process: { interactive: false, entry_leader: { same_as_process: true, entry_meta: { type: 'container' } } } }));
+    insertDoc('b', JSON.stringify({ event: { category: ['process'], type: ['start'] }, container: { id: 'c' }, process: { interactive: true, entry_leader: { same_as_process: true, entry_meta: { type: 'container' } } } }));
     const ids = db.prepare<unknown[], { id: string }>(`SELECT id FROM events WHERE ${where.sql}`).all(...where.params).map((r) => r.id);
     expect(ids).toEqual(['b']);
   });

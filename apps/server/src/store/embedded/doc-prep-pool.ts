@@ -1,0 +1,131 @@
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import type { Logger } from '../../log';
+import { createDocPrep, type PreparedDocs, type SourceLine } from './doc-prep';
+
+export interface DocPreparer {
+  /** Prepares `sources` for storage (see doc-prep.ts); results in input order. */
+  prepare(sources: readonly SourceLine[]): Promise<PreparedDocs>;
+  /** Stops the thread; later calls prepare on the calling thread. */
+  close(): Promise<void>;
+}
+
+export interface DocPreparerOptions {
+  /** Connection for preparing on the calling thread (small batches, or when the thread is unavailable). */
+  db: Database.Database;
+  log: Logger;
+  /** Batches smaller than this are prepared on the calling thread: a round trip costs more than they do. */
+  inlineBelow?: number;
+  /** False: never start a thread. */
+  thread?: boolean;
+  /** The worker module (tests substitute one that fails). */
+  workerEntry?: URL;
+}
+
+type Reply = { id: number; out: PreparedDocs } | { id: number; error: string } | { ready: true };
+
+/**
+ * The worker is TypeScript like the rest of the server: a small CommonJS bootstrap registers the same
+ * TypeScript loader the server runs under, then imports it.
+ */
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import(workerData.loader).then((m) => { m.register(); return import(workerData.entry); });
+`;
+
+/**
+ * Validating a source line and reading its indexed fields out is about half of what storing an event
+ * costs; it reads no table, so a worker thread does it with an in-memory connection while the request
+ * thread receives bodies and inserts rows. Sources reach the worker shared (request
+ * bodies are read into shared memory) or copied, never moved, so when the worker dies the batches it held
+ * are prepared here instead and nothing is lost.
+ */
+export function createDocPreparer(opts: DocPreparerOptions): DocPreparer {
+  const inline = createDocPrep(opts.db);
+  const inlineBelow = opts.inlineBelow ?? 256;
+  let worker: Worker | null = null;
+  let failed = opts.thread === false;
+  let closed = false;
+  let nextId = 1;
+  const pending = new Map<number, { sources: readonly SourceLine[]; resolve: (p: PreparedDocs) => void; reject: (e: Error) => void }>();
+
+  const runInline = (sources: readonly SourceLine[]): PreparedDocs => inline(sources);
+
+  /** The worker is gone: what it held is prepared here. */
+  const abandon = (reason: string) => {
+    if (!failed && !closed) opts.log.warn('document preparation thread stopped; preparing on the request thread', { reason });
+    failed = true;
+    worker = null;
+    for (const [id, p] of pending) {
+      pending.delete(id);
+      try {
+        p.resolve(runInline(p.sources));
+      } catch (e) {
+        p.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+  };
+
+  const start = (): Worker | null => {
+    if (worker || failed || closed) return worker;
+    try {
+      const entry = (opts.workerEntry ?? new URL('./doc-prep.worker.ts', import.meta.url)).href;
+      const loader = import.meta.resolve('tsx/esm/api');
+      const w = new Worker(BOOTSTRAP, { eval: true, workerData: { entry, loader } });
+      w.unref();
+      w.on('message', (msg: Reply) => {
+        if ('ready' in msg) return;
+        const p = pending.get(msg.id);
+        if (!p) return;
+        pending.delete(msg.id);
+        if ('error' in msg) {
+          // the statement itself failed (not one document): try once more here, where errors surface normally
+          try {
+            p.resolve(runInline(p.sources));
+          } catch (e) {
+            p.reject(e instanceof Error ? e : new Error(String(e)));
+          }
+          return;
+        }
+        p.resolve(msg.out);
+      });
+      w.on('error', (e) => abandon(e.message));
+      w.on('exit', (code) => {
+        if (worker === w) abandon(`exited with code ${code}`);
+      });
+      worker = w;
+    } catch (e) {
+      abandon(e instanceof Error ? e.message : String(e));
+    }
+    return worker;
+  };
+
+  return {
+    prepare(sources) {
+      if (sources.length < inlineBelow || failed || closed) return Promise.resolve(runInline(sources));
+      const w = start();
+      if (!w) return Promise.resolve(runInline(sources));
+      return new Promise<PreparedDocs>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { sources, resolve, reject });
+        // a pending batch keeps the process alive until it is answered
+        if (pending.size === 1) w.ref();
+        w.postMessage({ id, sources });
+      }).finally(() => {
+        if (pending.size === 0) worker?.unref();
+      });
+    },
+    async close() {
+      closed = true;
+      const w = worker;
+      worker = null;
+      if (!w) return;
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.ref();
+      w.postMessage('close');
+      await exited;
+      // anything still waiting (none in normal use: the store closes after requests end) is prepared here
+      abandon('closed');
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * The document-preparation thread (see doc-prep-pool.ts): an in-memory SQLite connection validates source
+ * lines and reads their stored columns out, so the request thread only inserts them.
+ */
+import { parentPort } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { createDocPrep, type SourceLine } from './doc-prep';
+
+interface PrepRequest {
+  id: number;
+  sources: SourceLine[];
+}
+
+const port = parentPort;
+if (!port) throw new Error('doc-prep.worker.ts runs as a worker thread');
+const db = new Database(':memory:');
+const prepare = createDocPrep(db);
+
+port.on('message', (msg: PrepRequest | 'close') => {
+  if (msg === 'close') {
+    db.close();
+    port.close();
+    return;
+  }
+  try {
+    const out = prepare(msg.sources);
+    port.postMessage({ id: msg.id, out }, [out.ts.buffer, out.tsState.buffer]);
+  } catch (e) {
+    port.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
+  }
+});
+port.postMessage({ ready: true });
