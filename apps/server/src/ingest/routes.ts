@@ -27,9 +27,9 @@ function presentItem(r: ReturnType<typeof mergeBulkResults>[number]): Record<str
  */
 export function bulkRoutes(ctx: RouteContext, opts: { bodyLimit?: string; concurrency?: number } = {}): Router {
   const limit = opts.bodyLimit ?? BODY_LIMIT;
-  // Bulk requests are worked on a few at a time: one body is prepared off-thread while another is inserted,
+  // Bulk requests are worked on a few at a time (one read, one prepared off-thread, one inserted),
   // and the bodies of the rest wait in their sockets (TCP holds the senders back) instead of in memory.
-  const concurrency = opts.concurrency ?? 2;
+  const concurrency = opts.concurrency ?? 3;
   const slots = pLimit(concurrency);
   const slabs = new BodySlabs(concurrency + 1);
   const limitBytes = parseByteLimit(limit);
