@@ -84,6 +84,7 @@ export interface ServerProcess {
 /** Starts `apps/server/src/main.ts` on a free loopback port over `dataDir` and waits for /api/health. */
 export async function startServerProcess(dataDir: string, opts: { webDist?: string } = {}): Promise<ServerProcess> {
   const port = await freePort();
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
   const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', path.join(repoRoot, 'apps/server/src/main.ts')], {
     cwd: repoRoot,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', EXECWATCH_DATA_DIR: dataDir, EXECWATCH_ADMIN_PASSWORD: adminPassword, EXECWATCH_LOG_LEVEL: 'warn', EXECWATCH_WEB_DIST: opts.webDist ?? path.join(dataDir, 'no-web') },
