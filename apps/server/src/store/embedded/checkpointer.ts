@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../log';
+import { closeWorker } from './close-worker';
 import type { Db } from './db';
 
 /**
@@ -115,12 +116,7 @@ export function createCheckpointer(db: Db, file: string, log: Logger): Checkpoin
       closed = true;
       const w = worker;
       worker = null;
-      if (!w) return;
-      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
-      // An unref'd worker would let the process end while close() still waits for it.
-      w.ref();
-      w.postMessage('close');
-      await exited;
+      if (w) await closeWorker(w);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../log';
+import { closeWorker } from './close-worker';
 import { createDocPrep, type PreparedDocs, type SourceLine } from './doc-prep';
 
 export interface DocPreparer {
@@ -120,10 +121,7 @@ export function createDocPreparer(opts: DocPreparerOptions): DocPreparer {
       const w = worker;
       worker = null;
       if (!w) return;
-      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
-      w.ref();
-      w.postMessage('close');
-      await exited;
+      await closeWorker(w);
       // anything still waiting (none in normal use: the store closes after requests end) is prepared here
       abandon('closed');
     },

@@ -23,10 +23,10 @@ const CHECKPOINT_EVERY_OPERATIONS = 15_000;
  */
 export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: () => number }): Store {
   const db = openDatabase(opts.dataDir, opts.log);
-  // Checkpoints run on a worker thread after each committed bulk call, so no client waits for WAL pages
-  // to be copied into the main file (see checkpointer.ts).
+  // Checkpoints run on a worker thread, so no client waits for WAL pages to be copied into the main file
+  // (see checkpointer.ts).
   const checkpointer = createCheckpointer(db, path.join(opts.dataDir, DB_FILE), opts.log);
-  // Documents are converted to JSONB and their indexed fields read out on a worker thread (doc-prep-pool.ts).
+  // Source lines are checked and their indexed fields read out on a worker thread (doc-prep-pool.ts).
   const preparer = createDocPreparer({ db, log: opts.log });
   let closed = false;
   // A checkpoint copies every page written since the last one into the main file; the pages at the end of
