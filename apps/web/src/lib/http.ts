@@ -41,27 +41,29 @@ export function withQuery(path: string, query: Record<string, QueryValue>): stri
   return qs ? `${path}?${qs}` : path;
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as multipart instead of `body`. */
+  formData?: FormData;
   signal?: AbortSignal;
 }
 
 /**
- * Calls the API and validates the answer with `schema`. State-changing requests carry the
- * `execwatch-xsrf` header the server requires; the session cookie travels on its own.
+ * Sends a request to the API. State-changing requests carry the `execwatch-xsrf` header the server
+ * requires; the session cookie travels on its own. An unreachable server is a NetworkError.
  */
-export async function apiRequest<S extends z.ZodType>(path: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
+export async function sendRequest(path: string, options: RequestOptions = {}): Promise<Response> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') headers['execwatch-xsrf'] = 'true';
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
   try {
-    response = await fetch(path, {
+    return await fetch(path, {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.formData ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       credentials: 'same-origin',
       signal: options.signal,
     });
@@ -69,6 +71,16 @@ export async function apiRequest<S extends z.ZodType>(path: string, schema: S, o
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new NetworkError('The Execwatch server could not be reached.');
   }
+}
+
+/** The ApiError for a failed answer: its error body, or one made from the status. */
+export function toApiError(json: unknown, status: number): ApiError {
+  const parsed = errorBodySchema.safeParse(json);
+  return new ApiError(parsed.success ? parsed.data : { error: 'http_error', message: `Request failed with HTTP ${status}`, status });
+}
+
+/** Reads a JSON answer (null when empty), throws its ApiError when it failed, and validates it with `schema`. */
+export async function readAnswer<S extends z.ZodType>(path: string, response: Response, schema: S): Promise<z.infer<S>> {
   const text = await response.text();
   let json: unknown = null;
   if (text.length > 0) {
@@ -78,17 +90,17 @@ export async function apiRequest<S extends z.ZodType>(path: string, schema: S, o
       throw new NetworkError(`Unexpected answer from the server (HTTP ${response.status}).`);
     }
   }
-  if (!response.ok) {
-    const parsed = errorBodySchema.safeParse(json);
-    throw new ApiError(
-      parsed.success ? parsed.data : { error: 'http_error', message: `Request failed with HTTP ${response.status}`, status: response.status },
-    );
-  }
+  if (!response.ok) throw toApiError(json, response.status);
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     throw new NetworkError(`The server answered ${path} in an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }
   return parsed.data;
+}
+
+/** Calls the API and validates the answer with `schema` (see sendRequest). */
+export async function apiRequest<S extends z.ZodType>(path: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
+  return readAnswer(path, await sendRequest(path, options), schema);
 }
 
 /** A readable message for any error a query or mutation may throw. */
