@@ -1,6 +1,7 @@
 /**
  * Shared-memory buffers for bulk request bodies, reused from request to request. A body lives in shared
- * memory so the store's preparation thread reads its lines without a copy; that thread's references keep
+ * memory so the store's preparation thread reads its lines without a copy, and writes the documents it
+ * makes of them over the body (the lines are scratch once parsed; see doc-prep.ts). That thread's references keep
  * the memory alive until its own garbage collection, which rarely runs (it allocates little), so fresh
  * buffers per request would pile up. Reused slabs bound the memory instead: at most `keep` are held.
  */

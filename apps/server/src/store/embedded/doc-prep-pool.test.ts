@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateEvents } from '@execwatch/simulator';
 import { silentLogger } from '../../log';
-import { createDocPrep, STORED_WIDTH, TS_INVALID, TS_MISSING, TS_OK, type PreparedDocs, type SourceLine } from './doc-prep';
+import { createDocPrep, preparedDoc, STORED_WIDTH, TS_INVALID, TS_MISSING, TS_OK, type PreparedDocs, type SourceLine } from './doc-prep';
 import { createDocPreparer, type DocPreparer } from './doc-prep-pool';
 
 const db = new Database(':memory:');
@@ -24,12 +24,22 @@ function batch(n: number): SourceLine[] {
 }
 
 /** The prepared batch as plain data, to compare two ways of preparing. */
-const plain = (p: PreparedDocs) => ({ count: p.count, ts: [...p.ts], tsState: [...p.tsState], columns: p.columns, errors: p.errors });
+const plain = (p: PreparedDocs) => ({
+  count: p.count,
+  docs: Buffer.from(p.docs.subarray(0, p.docStarts[p.count])).toString('base64'),
+  docStarts: [...p.docStarts],
+  ts: [...p.ts],
+  tsState: [...p.tsState],
+  columns: p.columns,
+  errors: p.errors,
+});
+
+const AT = '2026-11-23T12:00:00.000Z';
 
 describe('document preparation', () => {
   it('reads @timestamp and the stored columns, and names each failure', () => {
     const lines = batch(20);
-    const p = createDocPrep(db)(lines);
+    const p = createDocPrep(db)(lines, AT);
     const first = JSON.parse(String(lines[0])) as { '@timestamp': string; process: { entry_leader: { entity_id: string } } };
     expect(p.ts[0]).toBe(Date.parse(first['@timestamp']));
     expect(p.columns.slice(0, STORED_WIDTH)).toContain(first.process.entry_leader.entity_id);
@@ -44,14 +54,69 @@ describe('document preparation', () => {
     expect(p.errors.filter((e) => e !== null)).toHaveLength(3);
   });
 
+  it('returns each document as JSONB with event.ingested set to the ingest time, and none for a failed line', () => {
+    const lines = batch(20);
+    const p = createDocPrep(db)(lines, AT);
+    const asJson = db.prepare<[Buffer], string>('SELECT json(?)').pluck();
+    const first = JSON.parse(String(lines[0])) as { event: Record<string, unknown> };
+    expect(JSON.parse(asJson.get(preparedDoc(p, 0)) ?? 'null')).toEqual({ ...first, event: { ...first.event, ingested: AT } });
+    // an event without an `event` object gets one
+    expect(JSON.parse(asJson.get(preparedDoc(p, 11)) ?? 'null')).toEqual({ '@timestamp': 'yesterday', event: { ingested: AT } });
+    expect(JSON.parse(asJson.get(preparedDoc(p, 9)) ?? 'null')).toEqual({ event: { ingested: AT } });
+    for (const failed of [3, 5, 7]) expect(preparedDoc(p, failed).length).toBe(0);
+    expect(p.docStarts[p.count]).toBeLessThanOrEqual(p.docs.length);
+  });
+
+  /** The lines of an NDJSON bulk body in shared memory, as the ingest route hands them over. */
+  function sharedBodyLines(sources: string[], actionLine: string): Uint8Array[] {
+    const text = sources.map((src) => `${actionLine}${src}\n`).join('');
+    const body = Buffer.from(new SharedArrayBuffer(Buffer.byteLength(text)));
+    body.write(text);
+    const lines: Uint8Array[] = [];
+    let at = 0;
+    for (const src of sources) {
+      at += Buffer.byteLength(actionLine);
+      lines.push(body.subarray(at, at + Buffer.byteLength(src)));
+      at += Buffer.byteLength(src) + 1;
+    }
+    return lines;
+  }
+
+  const docsAsJson = (p: PreparedDocs): (string | null)[] => {
+    const asJson = db.prepare<[Buffer], string>('SELECT json(?)').pluck();
+    return Array.from({ length: p.count }, (_, i) => (p.errors[i] ? null : (asJson.get(preparedDoc(p, i)) ?? null)));
+  };
+
+  it('writes the documents over a shared body (its lines are read first) and gets the same documents', () => {
+    const sources = generateEvents(200, { seed: 5 }).map((e) => JSON.stringify(e));
+    sources[7] = '{"not json"';
+    const lines = sharedBodyLines(sources, '{"create":{"_index":"logs-cloud_defend.process-default"}}\n');
+    const expected = createDocPrep(db)(sources, AT);
+    const p = createDocPrep(db)(lines, AT);
+    expect(p.docs.buffer).toBe(lines[0]?.buffer); // in place
+    expect(docsAsJson(p)).toEqual(docsAsJson(expected));
+    expect(plain(p)).toEqual(plain(expected));
+  });
+
+  it('moves the documents to a buffer of their own when the next one would overwrite an unread line', () => {
+    // tiny documents with no action lines between them: event.ingested alone outgrows each line's room
+    const sources = Array.from({ length: 50 }, (_, i) => `{"n":${i}}`);
+    const lines = sharedBodyLines(sources, '');
+    const expected = createDocPrep(db)(sources, AT);
+    const p = createDocPrep(db)(lines, AT);
+    expect(p.docs.buffer).not.toBe(lines[0]?.buffer);
+    expect(docsAsJson(p)).toEqual(docsAsJson(expected));
+    expect(JSON.parse(docsAsJson(p)[49] ?? 'null')).toEqual({ n: 49, event: { ingested: AT } });
+  });
+
   it('the worker thread prepares exactly what the calling thread would', async () => {
     const warnings: string[] = [];
     const preparer = createDocPreparer({ db, log: { ...silentLogger, warn: (msg: string) => warnings.push(msg) }, inlineBelow: 1 });
     open.push(preparer);
     const lines = batch(600);
-    const [a, b] = await Promise.all([preparer.prepare(lines), preparer.prepare(lines.slice(100))]);
-    expect(plain(a)).toEqual(plain(createDocPrep(db)(lines)));
-    expect(plain(b)).toEqual(plain(createDocPrep(db)(lines.slice(100))));
+    const [a, b] = await Promise.all([preparer.prepare(lines, AT), preparer.prepare(lines.slice(100), AT)]);
+    expect(plain(a)).toEqual(plain(createDocPrep(db)(lines, AT)));
+    expect(plain(b)).toEqual(plain(createDocPrep(db)(lines.slice(100), AT)));
     expect(warnings).toEqual([]); // the thread did the work, no fallback
   });
 
@@ -61,10 +126,10 @@ describe('document preparation', () => {
     const preparer = createDocPreparer({ db, log, inlineBelow: 1, workerEntry: new URL('./testing/exiting-worker.ts', import.meta.url) });
     open.push(preparer);
     const lines = batch(300);
-    const results = await Promise.all([preparer.prepare(lines), preparer.prepare(lines)]);
-    const expected = plain(createDocPrep(db)(lines));
+    const results = await Promise.all([preparer.prepare(lines, AT), preparer.prepare(lines, AT)]);
+    const expected = plain(createDocPrep(db)(lines, AT));
     for (const r of results) expect(plain(r)).toEqual(expected);
-    expect(plain(await preparer.prepare(lines))).toEqual(expected);
+    expect(plain(await preparer.prepare(lines, AT))).toEqual(expected);
     expect(warnings).toEqual(['document preparation thread stopped; preparing on the request thread']);
   });
 });

@@ -18,17 +18,27 @@ export const TS_MISSING = 1;
 export const TS_INVALID = 2;
 
 /**
- * What storing each source line needs besides the line itself, column by column (cheap to pass between
- * threads): `ts[i]` its `@timestamp` in epoch ms (NaN when unusable, see `tsState`),
- * `columns[i * STORED_WIDTH + k]` its k-th stored column (`STORED_NAMES` order), and `errors[i]` non-null
- * when it cannot be stored at all (so the insert, which converts the line again, never fails on it).
+ * Everything storing each source line needs, column by column (cheap to pass between threads):
+ * the document itself as JSONB with `event.ingested` set, `docs.subarray(docStarts[i], docStarts[i + 1])`
+ * (all documents in one buffer, empty for a line that failed); `ts[i]` its `@timestamp` in epoch ms (NaN
+ * when unusable, see `tsState`); `columns[i * STORED_WIDTH + k]` its k-th stored column (`STORED_NAMES`
+ * order); and `errors[i]` non-null when it cannot be stored at all.
  */
 export interface PreparedDocs {
   count: number;
+  /** The documents, back to back from offset 0 (the buffer may be longer, and shared between threads). */
+  docs: Uint8Array<ArrayBufferLike>;
+  docStarts: Int32Array<ArrayBuffer>;
   ts: Float64Array<ArrayBuffer>;
   tsState: Uint8Array<ArrayBuffer>;
   columns: (string | number | null)[];
   errors: (PrepError | null)[];
+}
+
+/** The stored document of line `i` (a view, valid while `p` is). */
+export function preparedDoc(p: PreparedDocs, i: number): Buffer {
+  const start = p.docStarts[i] as number; // i < count
+  return Buffer.from(p.docs.buffer, p.docs.byteOffset + start, (p.docStarts[i + 1] as number) - start);
 }
 
 /** The stored columns in the order of `PreparedDocs.columns`. */
@@ -36,13 +46,14 @@ export const STORED_NAMES: readonly string[] = [...STORED_COLUMNS.map((c) => c.n
 export const STORED_WIDTH = STORED_NAMES.length;
 
 /**
- * The statement reading one source line: SQLite validates and converts the text to JSONB (faster than
- * JSON.parse in JS) and works out `@timestamp` and the stored columns. Raw rows: [ts, type, tsType,
- * ...stored columns]. The document itself is not returned: copying it back costs about what converting
- * it again at insert does, and the insert runs on another thread.
+ * The statement reading one source line (parameters: the ingest time as ISO text, then the line): SQLite validates and converts
+ * the text to JSONB (faster than JSON.parse in JS), sets `event.ingested`, and works out `@timestamp` and
+ * the stored columns. Raw rows: [doc, ts, type, tsType, ...stored columns]. The text is parsed once, here:
+ * the insert only copies the JSONB into the row.
  */
 const PREP_SQL = `
-  SELECT t, json_type(d) AS type, CASE WHEN t IS NULL THEN json_type(d, '$."@timestamp"') END AS ts_type,
+  SELECT CASE WHEN json_type(d) = 'object' THEN jsonb_set(d, '$.event.ingested', ?) END AS doc,
+    t, json_type(d) AS type, CASE WHEN t IS NULL THEN json_type(d, '$."@timestamp"') END AS ts_type,
     ${STORED_COLUMNS.map((c) => c.name).join(', ')},
     ${nestedArraysSql('d', (name) => name)} AS ${NESTED_ARRAYS_COLUMN}
   FROM (
@@ -50,16 +61,58 @@ const PREP_SQL = `
     FROM (SELECT jsonb(CAST(? AS TEXT)) AS d)
   )`;
 
-/** Prepares documents with `db` (any connection: the statement reads no table). */
-export function createDocPrep(db: Database.Database): (sources: readonly SourceLine[]) => PreparedDocs {
-  const stmt = db.prepare<[SourceLine], unknown[]>(PREP_SQL).raw(true);
-  return (sources) => {
+/** Room for documents: a buffer of at least `bytes` bytes. */
+export type DocsAlloc = (bytes: number) => Uint8Array<ArrayBufferLike>;
+
+const plainAlloc: DocsAlloc = (bytes) => new Uint8Array(bytes);
+
+/**
+ * Room the documents of `sources` will most likely need: JSONB is no longer than the JSON text it comes
+ * from but for a few header bytes per container, and event.ingested adds about 40 bytes.
+ */
+function docsEstimate(sources: readonly SourceLine[]): number {
+  let bytes = 4096;
+  for (const s of sources) bytes += (typeof s === 'string' ? Buffer.byteLength(s) : s.length) + 96;
+  return bytes;
+}
+
+/**
+ * The shared body the sources are views of, in order, or null. Bodies in shared memory (ingest/body-slabs.ts)
+ * are scratch once their lines are parsed, so the documents are written over the body itself: each line is
+ * read before its document is written, and a document (JSONB, a little shorter than its JSON text, plus
+ * event.ingested) fits in the room of its line and of the action line before the next one.
+ */
+function sharedBody(sources: readonly SourceLine[]): Uint8Array<SharedArrayBuffer> | null {
+  const first = sources[0];
+  if (first === undefined || typeof first === 'string' || !(first.buffer instanceof SharedArrayBuffer)) return null;
+  let end = 0;
+  for (const s of sources) {
+    if (typeof s === 'string' || s.buffer !== first.buffer || s.byteOffset < end) return null;
+    end = s.byteOffset + s.length;
+  }
+  return new Uint8Array(first.buffer);
+}
+
+/**
+ * Prepares documents with `db` (any connection: the statement reads no table), `ingested` being the ingest
+ * time (ISO). The documents go over the body when the sources are a shared body's lines (see sharedBody),
+ * else into a buffer from `alloc`; either moves to a new buffer when the next document would not fit.
+ */
+export function createDocPrep(db: Database.Database, alloc: DocsAlloc = plainAlloc): (sources: readonly SourceLine[], ingested: string) => PreparedDocs {
+  const stmt = db.prepare<[string, SourceLine], unknown[]>(PREP_SQL).raw(true);
+  return (sources, ingested) => {
     const n = sources.length;
+    const body = sharedBody(sources);
+    let docs = body ?? alloc(docsEstimate(sources));
+    let inPlace = body !== null;
+    const docStarts = new Int32Array(n + 1);
+    let size = 0;
     const ts = new Float64Array(n);
     const tsState = new Uint8Array(n);
     const columns: (string | number | null)[] = new Array<string | number | null>(n * STORED_WIDTH).fill(null);
     const errors: (PrepError | null)[] = new Array<PrepError | null>(n).fill(null);
     for (let i = 0; i < n; i++) {
+      docStarts[i] = size;
       ts[i] = NaN;
       const src = sources[i] as SourceLine; // i < n
       if (typeof src !== 'string' && !isUtf8(src)) {
@@ -68,22 +121,34 @@ export function createDocPrep(db: Database.Database): (sources: readonly SourceL
       }
       let row: unknown[] | undefined;
       try {
-        row = stmt.get(src);
+        row = stmt.get(ingested, src);
       } catch (e) {
         errors[i] = { kind: 'malformed', message: e instanceof Error ? e.message : String(e) };
         continue;
       }
       if (!row) continue; // a SELECT without FROM always yields its row
-      const type = row[1] as string | null; // json_type(): text or NULL
+      const type = row[2] as string | null; // json_type(): text or NULL
       if (type !== 'object') {
         errors[i] = { kind: 'not_object', type: type ?? 'nothing' };
         continue;
       }
-      const t = row[0] as number | null; // TIMESTAMP_MS: integer or NULL
-      if (t === null) tsState[i] = row[2] === null ? TS_MISSING : TS_INVALID;
+      const doc = row[0] as Buffer; // jsonb_set of an object: a blob
+      // over the body, the room ends where the next unread line starts
+      const room = inPlace && i + 1 < n ? (sources[i + 1] as Uint8Array).byteOffset : docs.length;
+      if (size + doc.length > room) {
+        const moved = alloc(Math.max(docsEstimate(sources), Math.ceil((size + doc.length) * 1.5)));
+        moved.set(docs.subarray(0, size));
+        docs = moved;
+        inPlace = false;
+      }
+      docs.set(doc, size);
+      size += doc.length;
+      const t = row[1] as number | null; // TIMESTAMP_MS: integer or NULL
+      if (t === null) tsState[i] = row[3] === null ? TS_MISSING : TS_INVALID;
       else ts[i] = t;
-      for (let k = 0; k < STORED_WIDTH; k++) columns[i * STORED_WIDTH + k] = row[3 + k] as string | number | null; // SQL scalars
+      for (let k = 0; k < STORED_WIDTH; k++) columns[i * STORED_WIDTH + k] = row[4 + k] as string | number | null; // SQL scalars
     }
-    return { count: n, ts, tsState, columns, errors };
+    docStarts[n] = size;
+    return { count: n, docs, docStarts, ts, tsState, columns, errors };
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The document-preparation thread (see doc-prep-pool.ts): an in-memory SQLite connection validates source
- * lines and reads their stored columns out, so the request thread only inserts them.
+ * lines, converts them to JSONB and reads their stored columns out, so the request thread only inserts them.
  */
 import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -9,12 +9,17 @@ import { createDocPrep, type SourceLine } from './doc-prep';
 interface PrepRequest {
   id: number;
   sources: SourceLine[];
+  ingested: string;
 }
 
 const port = parentPort;
 if (!port) throw new Error('doc-prep.worker.ts runs as a worker thread');
+
+/** Documents not written over a shared body go to shared memory too: the request thread reads them there. */
+const alloc = (bytes: number): Uint8Array<SharedArrayBuffer> => new Uint8Array(new SharedArrayBuffer(bytes));
+
 const db = new Database(':memory:');
-const prepare = createDocPrep(db);
+const prepare = createDocPrep(db, alloc);
 
 port.on('message', (msg: PrepRequest | 'close') => {
   if (msg === 'close') {
@@ -23,8 +28,9 @@ port.on('message', (msg: PrepRequest | 'close') => {
     return;
   }
   try {
-    const out = prepare(msg.sources);
-    port.postMessage({ id: msg.id, out }, [out.ts.buffer, out.tsState.buffer]);
+    const out = prepare(msg.sources, msg.ingested);
+    // the documents are in shared memory; the columns are moved
+    port.postMessage({ id: msg.id, out }, [out.docStarts.buffer, out.ts.buffer, out.tsState.buffer]);
   } catch (e) {
     port.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }

@@ -4,7 +4,7 @@ import type { ExceptionMatcher } from '@execwatch/exceptions';
 import type { BulkItemResult, BulkOperation, Doc, EventHit, EventStore, RuleSearchRequest, RuleSearchResult } from '../ports';
 import { silentLogger } from '../../log';
 import type { Db } from './db';
-import { STORED_NAMES, STORED_WIDTH, TS_MISSING, TS_OK, type PrepError, type PreparedDocs } from './doc-prep';
+import { STORED_NAMES, STORED_WIDTH, TS_MISSING, TS_OK, preparedDoc, type PrepError, type PreparedDocs } from './doc-prep';
 import { createDocPreparer, type DocPreparer } from './doc-prep-pool';
 import { jsonPath } from './field-path';
 import { createMatcherCache } from './matcher-cache';
@@ -68,13 +68,12 @@ function describe(problem: PrepError): string {
 export function createEventStore(db: Db, afterWrite: (operations: number) => void, opts: EventStoreOptions = {}): EventStore {
   const now = opts.now ?? Date.now;
   const preparer = opts.preparer ?? createDocPreparer({ db, log: silentLogger, thread: false });
-  // Lines arrive prepared (doc-prep.ts): checked, with their @timestamp and stored columns worked out. The
-  // document is the line as JSONB with event.ingested set to the ingest time (ISO text, the parameter after it).
+  // Lines arrive prepared (doc-prep.ts): checked and converted to JSONB with event.ingested set, their
+  // @timestamp and stored columns worked out. The insert only copies them into the row.
   const stored = STORED_NAMES.join(', ');
   const storedParams = STORED_NAMES.map(() => '?').join(', ');
-  const newDoc = `jsonb_set(jsonb(CAST(? AS TEXT)), '$.event.ingested', ?)`;
-  const insert = db.prepare<unknown[]>(`INSERT INTO events (idx, id, explicit_id, ingested, ts, doc, ${stored}) VALUES (?, ?, ?, ?, ?, ${newDoc}, ${storedParams})`);
-  const replace = db.prepare<unknown[]>(`UPDATE events SET ingested = ?, ts = ?, doc = ${newDoc}, ${STORED_NAMES.map((c) => `${c} = ?`).join(', ')} WHERE seq = ?`);
+  const insert = db.prepare<unknown[]>(`INSERT INTO events (idx, id, explicit_id, ingested, ts, doc, ${stored}) VALUES (?, ?, ?, ?, ?, ?, ${storedParams})`);
+  const replace = db.prepare<unknown[]>(`UPDATE events SET ingested = ?, ts = ?, doc = ?, ${STORED_NAMES.map((c) => `${c} = ?`).join(', ')} WHERE seq = ?`);
   const findExplicit = db.prepare<[string, string], { seq: number }>('SELECT seq FROM events WHERE idx = ? AND id = ? AND explicit_id = 1');
   const addIndex = db.prepare('INSERT OR IGNORE INTO event_indices (name) VALUES (?)');
   const exceptionMatcher = createMatcherCache();
@@ -82,7 +81,6 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
 
   const bulkTx = db.transaction((ops: BulkOperation[], docs: PreparedDocs, ingestedAt: number): BulkItemResult[] => {
     const results: BulkItemResult[] = new Array<BulkItemResult>(ops.length);
-    const ingestedIso = new Date(ingestedAt).toISOString();
     const nextId = idGenerator(ops.length);
     const nameErrors = new Map<string, string | null>();
     const row: unknown[] = [];
@@ -130,24 +128,22 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
       const cols = docs.columns;
       const base = i * STORED_WIDTH;
       if (existing) {
-        row.length = 4 + STORED_WIDTH + 1;
+        row.length = 3 + STORED_WIDTH + 1;
         row[0] = ingestedAt;
         row[1] = ts;
-        row[2] = op.source;
-        row[3] = ingestedIso;
-        for (let k = 0; k < STORED_WIDTH; k++) row[4 + k] = cols[base + k];
-        row[4 + STORED_WIDTH] = existing.seq;
+        row[2] = preparedDoc(docs, i);
+        for (let k = 0; k < STORED_WIDTH; k++) row[3 + k] = cols[base + k];
+        row[3 + STORED_WIDTH] = existing.seq;
         replace.run(...row);
       } else {
-        row.length = 7 + STORED_WIDTH;
+        row.length = 6 + STORED_WIDTH;
         row[0] = op.index;
         row[1] = id;
         row[2] = op.id === undefined ? 0 : 1;
         row[3] = ingestedAt;
         row[4] = ts;
-        row[5] = op.source;
-        row[6] = ingestedIso;
-        for (let k = 0; k < STORED_WIDTH; k++) row[7 + k] = cols[base + k];
+        row[5] = preparedDoc(docs, i);
+        for (let k = 0; k < STORED_WIDTH; k++) row[6 + k] = cols[base + k];
         insert.run(...row);
       }
       if (!knownIndices.has(op.index)) {
@@ -316,7 +312,7 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
   return {
     async bulk(ops, ingestedAt) {
       if (ops.length === 0) return [];
-      const docs = await preparer.prepare(ops.map((op) => op.source));
+      const docs = await preparer.prepare(ops.map((op) => op.source), new Date(ingestedAt).toISOString());
       const results = bulkTx.immediate(ops, docs, ingestedAt);
       afterWrite(ops.length);
       return results;

@@ -8,7 +8,7 @@ import { silentLogger } from '../../log';
 import { SEED_RULE_QUERY } from '../contract/fixtures';
 import type { Doc } from '../ports';
 import { openDatabase, type Db } from './db';
-import { createDocPrep, STORED_NAMES, STORED_WIDTH } from './doc-prep';
+import { createDocPrep, preparedDoc, STORED_NAMES, STORED_WIDTH } from './doc-prep';
 import { likePattern, prefilterToSql } from './prefilter-sql';
 import { projectionSql } from './projection';
 
@@ -83,11 +83,11 @@ const nearMatch = fc
 
 /** Inserts a document the way the event store does: prepared, with its stored columns. Returns its seq. */
 function insertDoc(id: string, json: string): number {
-  const p = createDocPrep(db)([json]);
+  const p = createDocPrep(db)([json], '1970-01-01T00:00:00.000Z');
   if (p.errors[0]) throw new Error(JSON.stringify(p.errors[0]));
   const cols = p.columns.slice(0, STORED_WIDTH);
-  const stmt = db.prepare(`INSERT INTO events (idx, id, explicit_id, ingested, ts, doc, ${STORED_NAMES.join(', ')}) VALUES (?, ?, 0, 0, 0, jsonb(?), ${STORED_NAMES.map(() => '?').join(', ')})`);
-  return Number(stmt.run('i', id, json, ...cols).lastInsertRowid);
+  const stmt = db.prepare(`INSERT INTO events (idx, id, explicit_id, ingested, ts, doc, ${STORED_NAMES.join(', ')}) VALUES (?, ?, 0, 0, 0, ?, ${STORED_NAMES.map(() => '?').join(', ')})`);
+  return Number(stmt.run('i', id, preparedDoc(p, 0), ...cols).lastInsertRowid);
 }
 
 /** JSON round trip: drops undefined keys the way stored documents never have them. */
