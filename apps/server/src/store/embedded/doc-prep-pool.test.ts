@@ -90,10 +90,14 @@ describe('document preparation', () => {
   it('writes the documents over a shared body (its lines are read first) and gets the same documents', () => {
     const sources = generateEvents(200, { seed: 5 }).map((e) => JSON.stringify(e));
     sources[7] = '{"not json"';
+    // lines without the hot fields are read a second time (for arrays among their parents)
+    sources[9] = '{"@timestamp":"2026-01-01T00:00:00Z"}';
+    sources[10] = '{"@timestamp":"2026-01-01T00:00:00Z","process":[{"interactive":true}]}';
     const lines = sharedBodyLines(sources, '{"create":{"_index":"logs-cloud_defend.process-default"}}\n');
     const expected = createDocPrep(db)(sources, AT);
     const p = createDocPrep(db)(lines, AT);
     expect(p.docs.buffer).toBe(lines[0]?.buffer); // in place
+    expect(p.columns[10 * STORED_WIDTH + STORED_WIDTH - 1]).toBe(1); // g_nested_arrays: process is an array
     expect(docsAsJson(p)).toEqual(docsAsJson(expected));
     expect(plain(p)).toEqual(plain(expected));
   });

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type Database from 'better-sqlite3';
-import { NESTED_ARRAYS_COLUMN, STORED_COLUMNS, nestedArraysSql } from './hot-fields';
+import { NESTED_ARRAYS_COLUMN, STORED_COLUMNS, arrayParentsSql, someHotFieldMissing } from './hot-fields';
 import { TIMESTAMP_MS } from './time-sql';
 
 /** A source line: its UTF-8 bytes as received, or text (lines rewritten in JS, such as expanded dotted keys). */
@@ -46,20 +46,21 @@ export const STORED_NAMES: readonly string[] = [...STORED_COLUMNS.map((c) => c.n
 export const STORED_WIDTH = STORED_NAMES.length;
 
 /**
- * The statement reading one source line (parameters: the ingest time as ISO text, then the line): SQLite validates and converts
- * the text to JSONB (faster than JSON.parse in JS), sets `event.ingested`, and works out `@timestamp` and
- * the stored columns. Raw rows: [doc, ts, type, tsType, ...stored columns]. The text is parsed once, here:
- * the insert only copies the JSONB into the row.
+ * The statement reading one source line (parameters: the ingest time as ISO text, then the line): SQLite
+ * validates the JSON text and converts it to JSONB with `event.ingested` set (faster than JSON.parse in
+ * JS), and reads `@timestamp` and the stored columns. Raw rows: [type, doc, ts, tsType, ...stored columns
+ * but the last]. Every function reads the same text, which SQLite parses once (it keeps the parse of
+ * recent texts); a JSONB intermediate would be copied for each of them. The insert only copies the JSONB.
  */
 const PREP_SQL = `
-  SELECT CASE WHEN json_type(d) = 'object' THEN jsonb_set(d, '$.event.ingested', ?) END AS doc,
-    t, json_type(d) AS type, CASE WHEN t IS NULL THEN json_type(d, '$."@timestamp"') END AS ts_type,
-    ${STORED_COLUMNS.map((c) => c.name).join(', ')},
-    ${nestedArraysSql('d', (name) => name)} AS ${NESTED_ARRAYS_COLUMN}
-  FROM (
-    SELECT d, ${TIMESTAMP_MS('d')} AS t, ${STORED_COLUMNS.map((c) => `${c.sql('d')} AS ${c.name}`).join(', ')}
-    FROM (SELECT jsonb(CAST(? AS TEXT)) AS d)
-  )`;
+  SELECT json_type(x) AS type, jsonb_set(x, '$.event.ingested', ?) AS doc,
+    ${TIMESTAMP_MS('x')} AS t, json_type(x, '$."@timestamp"') AS ts_type,
+    ${STORED_COLUMNS.map((c) => `${c.sql('x')} AS ${c.name}`).join(', ')}
+  FROM (SELECT CAST(? AS TEXT) AS x)`;
+const ROW_COLUMNS = 4;
+
+/** `g_nested_arrays` when some hot field is missing (see hot-fields.ts); 0 otherwise, without a lookup. */
+const ARRAY_PARENTS_SQL = `SELECT ${arrayParentsSql('x')} FROM (SELECT CAST(? AS TEXT) AS x)`;
 
 /** Room for documents: a buffer of at least `bytes` bytes. */
 export type DocsAlloc = (bytes: number) => Uint8Array<ArrayBufferLike>;
@@ -100,6 +101,7 @@ function sharedBody(sources: readonly SourceLine[]): Uint8Array<SharedArrayBuffe
  */
 export function createDocPrep(db: Database.Database, alloc: DocsAlloc = plainAlloc): (sources: readonly SourceLine[], ingested: string) => PreparedDocs {
   const stmt = db.prepare<[string, SourceLine], unknown[]>(PREP_SQL).raw(true);
+  const arrayParents = db.prepare<[SourceLine], number>(ARRAY_PARENTS_SQL).pluck();
   return (sources, ingested) => {
     const n = sources.length;
     const body = sharedBody(sources);
@@ -127,12 +129,16 @@ export function createDocPrep(db: Database.Database, alloc: DocsAlloc = plainAll
         continue;
       }
       if (!row) continue; // a SELECT without FROM always yields its row
-      const type = row[2] as string | null; // json_type(): text or NULL
+      const type = row[0] as string | null; // json_type(): text or NULL
       if (type !== 'object') {
         errors[i] = { kind: 'not_object', type: type ?? 'nothing' };
         continue;
       }
-      const doc = row[0] as Buffer; // jsonb_set of an object: a blob
+      const base = i * STORED_WIDTH;
+      for (let k = 0; k < STORED_COLUMNS.length; k++) columns[base + k] = row[ROW_COLUMNS + k] as string | number | null; // SQL scalars
+      // (reads the line again: before its document is written, over it perhaps)
+      columns[base + STORED_COLUMNS.length] = someHotFieldMissing(row, ROW_COLUMNS) ? (arrayParents.get(src) ?? null) : 0;
+      const doc = row[1] as Buffer; // jsonb_set of an object: a blob
       // over the body, the room ends where the next unread line starts
       const room = inPlace && i + 1 < n ? (sources[i + 1] as Uint8Array).byteOffset : docs.length;
       if (size + doc.length > room) {
@@ -143,10 +149,9 @@ export function createDocPrep(db: Database.Database, alloc: DocsAlloc = plainAll
       }
       docs.set(doc, size);
       size += doc.length;
-      const t = row[1] as number | null; // TIMESTAMP_MS: integer or NULL
+      const t = row[2] as number | null; // TIMESTAMP_MS: integer or NULL
       if (t === null) tsState[i] = row[3] === null ? TS_MISSING : TS_INVALID;
       else ts[i] = t;
-      for (let k = 0; k < STORED_WIDTH; k++) columns[i * STORED_WIDTH + k] = row[4 + k] as string | number | null; // SQL scalars
     }
     docStarts[n] = size;
     return { count: n, docs, docStarts, ts, tsState, columns, errors };

@@ -39,6 +39,12 @@ export const STORED_COLUMNS: readonly { name: string; sql: (d: string) => string
   { name: 'g_leader_start', sql: (d) => `${d} ->> '$.process.entry_leader.start'` },
 ];
 
+/** SQL: 1 when a parent object of a hot field in document `d` is an array. */
+export function arrayParentsSql(d: string): string {
+  return `json_type(${d}, '$.process') = 'array' OR json_type(${d}, '$.event') = 'array' OR json_type(${d}, '$.container') = 'array'
+      OR json_type(${d}, '$.process.entry_leader') = 'array' OR json_type(${d}, '$.process.entry_leader.entry_meta') = 'array'`;
+}
+
 /**
  * SQL for `g_nested_arrays` of document `d`, given the hot columns already worked out (`col(name)` is
  * their SQL). A path through an array reads as NULL, so when every hot field has a value no parent of
@@ -47,7 +53,20 @@ export const STORED_COLUMNS: readonly { name: string; sql: (d: string) => string
 export function nestedArraysSql(d: string, col: (name: string) => string): string {
   return `CASE WHEN ${col('g_interactive')} IS NULL OR ${col('g_same_as_process')} IS NULL OR ${col('g_entry_meta_type')} IS NULL
       OR NOT ${col('g_has_container_id')} OR ${col('g_event_type')} IS NULL
-    THEN json_type(${d}, '$.process') = 'array' OR json_type(${d}, '$.event') = 'array' OR json_type(${d}, '$.container') = 'array'
-      OR json_type(${d}, '$.process.entry_leader') = 'array' OR json_type(${d}, '$.process.entry_leader.entry_meta') = 'array'
+    THEN ${arrayParentsSql(d)}
     ELSE 0 END`;
+}
+
+const hotIndex = (name: string): number => STORED_COLUMNS.findIndex((c) => c.name === name);
+const [INTERACTIVE, SAME_AS_PROCESS, ENTRY_META_TYPE, HAS_CONTAINER_ID, EVENT_TYPE] = [
+  'g_interactive', 'g_same_as_process', 'g_entry_meta_type', 'g_has_container_id', 'g_event_type',
+].map(hotIndex) as [number, number, number, number, number]; // all five are stored columns
+
+/**
+ * What nestedArraysSql decides on before any lookup, from the stored column values (STORED_COLUMNS order,
+ * from `offset`): whether some hot field is missing, so its parents need looking at.
+ */
+export function someHotFieldMissing(values: readonly unknown[], offset = 0): boolean {
+  return values[offset + INTERACTIVE] === null || values[offset + SAME_AS_PROCESS] === null || values[offset + ENTRY_META_TYPE] === null
+    || !values[offset + HAS_CONTAINER_ID] || values[offset + EVENT_TYPE] === null;
 }
