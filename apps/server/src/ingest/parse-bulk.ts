@@ -1,5 +1,4 @@
 import type { BulkItemResult, BulkOperation } from '../store/ports';
-import { DottedKeyConflict, expandDottedKeys, hasDottedKey } from './expand-dotted';
 
 /** An item that failed before reaching the store, at its position among all items of the request. */
 export interface BulkParseError {
@@ -65,7 +64,7 @@ function parseAction(line: BodyLine): Action | string {
 /**
  * Parses an Elasticsearch bulk body (NDJSON action/source line pairs). Every problem fails its own
  * item with Elasticsearch's per-item error shape; `delete` and `update` are answered "not supported".
- * Source lines stay raw unless they have dotted keys (expanded here).
+ * Source lines stay raw (the store checks them, and expands dotted keys: see doc-prep.ts).
  */
 export function parseBulkBody(body: Buffer | string, defaultIndex?: string): ParsedBulkBody {
   const text = typeof body === 'string' ? body : body.toString('utf8');
@@ -82,7 +81,7 @@ export function parseBulkBody(body: Buffer | string, defaultIndex?: string): Par
 
 /**
  * parseBulkBody over a body already split into lines (`\n`, trailing `\r` dropped). Lines given as bytes
- * stay bytes in the operations unless they are rewritten (dotted keys).
+ * stay bytes in the operations.
  */
 export function parseBulkLines(lines: readonly BodyLine[], defaultIndex?: string): ParsedBulkBody {
   const operations: BulkOperation[] = [];
@@ -130,7 +129,7 @@ export function parseBulkLines(lines: readonly BodyLine[], defaultIndex?: string
       fail(actionLine, resultAction, index ?? '', action.id ?? null, 400, 'action_request_validation_exception', `[line ${actionLine}] the ${action.name} action has no source line after it`);
       continue;
     }
-    let source = lines[i] as BodyLine; // i < length
+    const source = lines[i] as BodyLine; // i < length
     const sourceLine = i + 1;
     i++;
     if (index === undefined || index === '') {
@@ -140,16 +139,6 @@ export function parseBulkLines(lines: readonly BodyLine[], defaultIndex?: string
     if (action.id === '') {
       fail(actionLine, resultAction, index, '', 400, 'action_request_validation_exception', `[line ${actionLine}] if _id is specified it must not be empty`);
       continue;
-    }
-    // Bytes are scanned as Latin-1: every byte one character, so the ASCII that marks keys reads the same.
-    if (hasDottedKey(typeof source === 'string' ? source : Buffer.from(source.buffer, source.byteOffset, source.length).toString('latin1'))) {
-      try {
-        source = expandDottedKeys(text(source));
-      } catch (e) {
-        if (!(e instanceof DottedKeyConflict)) throw e;
-        fail(sourceLine, resultAction, index, action.id ?? null, 400, 'document_parsing_exception', `[${sourceLine}:1] ${e.message}`);
-        continue;
-      }
     }
     const op: BulkOperation = { action: resultAction, index, source, line: sourceLine };
     if (action.id !== undefined) op.id = action.id;

@@ -10,7 +10,7 @@ import { HttpError, forbidden } from '../http/errors';
 import { silentLogger } from '../log';
 import { createEmbeddedStore } from '../store/embedded';
 import type { Store } from '../store/ports';
-import { bulkRoutes } from './routes';
+import { bulkResponseBody, bulkRoutes } from './routes';
 
 let dir: string;
 let store: Store;
@@ -64,6 +64,8 @@ describe('POST /_bulk', () => {
       '{"delete":{"_index":"x","_id":"1"}}',
       '{"create":{"_index":"logs-cloud_defend.process-default"}}',
       '{"no":"timestamp"}',
+      '{"create":{"_index":"logs-cloud_defend.process-default"}}',
+      '{"@timestamp":"2025-06-01T11:59:00Z","a":1,"a.b":2}',
       '',
     ].join('\n');
     const res = await post('/_bulk?refresh=wait_for', body);
@@ -71,8 +73,13 @@ describe('POST /_bulk', () => {
     const json = (await res.json()) as BulkResponse;
     expect(json.errors).toBe(true);
     expect(typeof json.took).toBe('number');
-    expect(json.items.map((i) => Object.keys(i)[0])).toEqual(['create', 'index', 'create']);
-    expect(json.items.map((i) => Object.values(i)[0]?.status)).toEqual([201, 400, 400]);
+    expect(json.items.map((i) => Object.keys(i)[0])).toEqual(['create', 'index', 'create', 'create']);
+    expect(json.items.map((i) => Object.values(i)[0]?.status)).toEqual([201, 400, 400, 400]);
+    // a dotted key Elasticsearch could not map fails its own item, with its line
+    expect(json.items[3]?.create?.error).toEqual({
+      type: 'document_parsing_exception',
+      reason: '[7:1] Could not dynamically add mapping for field [a.b]. Existing mapping for [a] must be of type object but found [long].',
+    });
     expect(json.items[0]?.create).toMatchObject({ _index: 'logs-cloud_defend.process-default', result: 'created' });
     const id = json.items[0]?.create?._id ?? '';
     const related = await store.events.relatedEvents('process.name', 'bash', { from: 0, to: NOW }, 5);
@@ -96,5 +103,26 @@ describe('POST /_bulk', () => {
     const big = `{"index":{"_index":"a"}}\n{"pad":"${'x'.repeat(70_000)}"}\n`;
     expect((await post('/_bulk', big)).status).toBe(413);
     expect((await post('/_bulk', '\n\n')).status).toBe(400);
+  });
+});
+
+describe('bulkResponseBody', () => {
+  it('is the JSON of the Elasticsearch bulk response, for every kind of item and any id', () => {
+    const items = [
+      { action: 'create' as const, _index: 'logs-a-b', _id: 'Zx9_-abc', status: 201, result: 'created' as const },
+      { action: 'index' as const, _index: 'plain', _id: 'with "quotes" \\ and \u2028 é', status: 200, result: 'updated' as const },
+      { action: 'index' as const, _index: 'bad"name', _id: null, status: 400, error: { type: 'invalid_index_name_exception', reason: 'Invalid index name [bad"name]\n' } },
+    ];
+    const expected = {
+      took: 7,
+      errors: true,
+      items: [
+        { create: { _index: 'logs-a-b', _id: 'Zx9_-abc', status: 201, result: 'created', _version: 1 } },
+        { index: { _index: 'plain', _id: 'with "quotes" \\ and \u2028 é', status: 200, result: 'updated', _version: 1 } },
+        { index: { _index: 'bad"name', _id: null, status: 400, error: items[2]?.error } },
+      ],
+    };
+    expect(bulkResponseBody(7, items)).toBe(JSON.stringify(expected));
+    expect(JSON.parse(bulkResponseBody(0, items.slice(0, 2)))).toMatchObject({ errors: false });
   });
 });

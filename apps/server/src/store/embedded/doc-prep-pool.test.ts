@@ -67,6 +67,18 @@ describe('document preparation', () => {
     expect(p.docStarts[p.count]).toBeLessThanOrEqual(p.docs.length);
   });
 
+  it('expands dotted keys as Elasticsearch maps them, and fails a document Elasticsearch would reject', () => {
+    const p = createDocPrep(db)(
+      [Buffer.from('{"process.interactive":true,"process":{"name":"bash"},"msg":"a.b"}'), '{"a":1,"a.b":2}', Buffer.from('{"msg" : "a.b", "n":1.5}')],
+      AT,
+    );
+    const asJson = db.prepare<[Buffer], string>('SELECT json(?)').pluck();
+    expect(JSON.parse(asJson.get(preparedDoc(p, 0)) ?? 'null')).toEqual({ process: { interactive: true, name: 'bash' }, msg: 'a.b', event: { ingested: AT } });
+    expect(p.columns[0]).toBe(1); // g_interactive, read from the expanded document
+    expect(p.errors[1]).toEqual({ kind: 'mapping', message: expect.stringMatching(/Existing mapping for \[a\] must be of type object/) as unknown });
+    expect(JSON.parse(asJson.get(preparedDoc(p, 2)) ?? 'null')).toEqual({ msg: 'a.b', n: 1.5, event: { ingested: AT } });
+  });
+
   /** The lines of an NDJSON bulk body in shared memory, as the ingest route hands them over. */
   function sharedBodyLines(sources: string[], actionLine: string): Uint8Array[] {
     const text = sources.map((src) => `${actionLine}${src}\n`).join('');

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type Database from 'better-sqlite3';
+import { DottedKeyConflict, expandDottedKeys, hasDottedKey } from '../../ingest/expand-dotted';
 import { NESTED_ARRAYS_COLUMN, STORED_COLUMNS, arrayParentsSql, someHotFieldMissing } from './hot-fields';
 import { TIMESTAMP_MS } from './time-sql';
 
@@ -9,6 +10,7 @@ export type SourceLine = string | Uint8Array;
 /** Why a source line cannot become a stored document. */
 export type PrepError =
   | { kind: 'invalid_utf8' }
+  | { kind: 'mapping'; message: string }
   | { kind: 'malformed'; message: string }
   | { kind: 'not_object'; type: string };
 
@@ -116,10 +118,21 @@ export function createDocPrep(db: Database.Database, alloc: DocsAlloc = plainAll
     for (let i = 0; i < n; i++) {
       docStarts[i] = size;
       ts[i] = NaN;
-      const src = sources[i] as SourceLine; // i < n
+      let src = sources[i] as SourceLine; // i < n
       if (typeof src !== 'string' && !isUtf8(src)) {
         errors[i] = { kind: 'invalid_utf8' };
         continue;
+      }
+      // Dotted keys become objects, as Elasticsearch maps them. Bytes are scanned as Latin-1: every byte one
+      // character, so the ASCII that marks keys reads the same.
+      if (hasDottedKey(typeof src === 'string' ? src : Buffer.from(src.buffer, src.byteOffset, src.length).toString('latin1'))) {
+        try {
+          src = expandDottedKeys(typeof src === 'string' ? src : Buffer.from(src.buffer, src.byteOffset, src.length).toString('utf8'));
+        } catch (e) {
+          if (!(e instanceof DottedKeyConflict)) throw e;
+          errors[i] = { kind: 'mapping', message: e.message };
+          continue;
+        }
       }
       let row: unknown[] | undefined;
       try {

@@ -61,6 +61,8 @@ function describe(problem: PrepError): string {
       return `the source must be a JSON object, found ${problem.type}`;
     case 'malformed':
       return problem.message === 'malformed JSON' ? 'malformed JSON (the source line is not valid JSON)' : problem.message;
+    case 'mapping':
+      return problem.message;
   }
 }
 
@@ -82,20 +84,21 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
   const bulkTx = db.transaction((ops: BulkOperation[], docs: PreparedDocs, ingestedAt: number): BulkItemResult[] => {
     const results: BulkItemResult[] = new Array<BulkItemResult>(ops.length);
     const nextId = idGenerator(ops.length);
-    const nameErrors = new Map<string, string | null>();
+    // index names repeat: each distinct one is checked once per request
+    const names = new Map<string, { error: string | null; dataStream: boolean }>();
     const row: unknown[] = [];
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i] as BulkOperation; // i < length
-      let nameError = nameErrors.get(op.index);
-      if (nameError === undefined) {
-        nameError = indexNameError(op.index);
-        nameErrors.set(op.index, nameError);
+      let name = names.get(op.index);
+      if (name === undefined) {
+        name = { error: indexNameError(op.index), dataStream: isDataStreamName(op.index) };
+        names.set(op.index, name);
       }
-      if (nameError !== null) {
-        results[i] = err(op.action, op.index, op.id ?? null, 400, 'invalid_index_name_exception', `Invalid index name [${op.index}], ${nameError}`);
+      if (name.error !== null) {
+        results[i] = err(op.action, op.index, op.id ?? null, 400, 'invalid_index_name_exception', `Invalid index name [${op.index}], ${name.error}`);
         continue;
       }
-      const dataStream = isDataStreamName(op.index);
+      const dataStream = name.dataStream;
       if (dataStream && op.action !== 'create') {
         results[i] = err(op.action, op.index, op.id ?? null, 400, 'illegal_argument_exception',
           `only write ops with an op_type of create are allowed in data streams`);
@@ -108,7 +111,8 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
       }
       const problem = docs.errors[i] ?? null;
       if (problem !== null) {
-        results[i] = err(op.action, op.index, op.id ?? null, 400, 'document_parsing_exception', `[${op.line}:1] failed to parse: ${describe(problem)}`);
+        const reason = problem.kind === 'mapping' ? problem.message : `failed to parse: ${describe(problem)}`;
+        results[i] = err(op.action, op.index, op.id ?? null, 400, 'document_parsing_exception', `[${op.line}:1] ${reason}`);
         continue;
       }
       const tsState = docs.tsState[i] as number; // i < count
