@@ -1,8 +1,9 @@
 /**
  * Server benchmarks against a real server process on loopback with a temp data dir:
- * - bulk ingest over HTTP (5,160-event requests, a few concurrent connections), events/s: of the simulator's
- *   full cloud_defend process events (~3.5 kB, like the synthesized sample in shared/domain), and of compact
- *   ones (~1.6 kB: the same events without the fields few rules read, the event size of the performance notes);
+ * - bulk ingest over HTTP (5,160-event requests on 4 kept-alive connections, replayed as a live stream whose
+ *   timestamps move forward), events/s: of the simulator's full cloud_defend process events (~3.5 kB, like the
+ *   synthesized sample in shared/domain) into a store growing to 1,000,000 events, then of compact ones (~1.7 kB:
+ *   the same events without the fields few rules read, the event size of the performance notes) on top;
  * - a rule run (POST /api/rules/{id}/_run) over a window holding 200,000 and then 1,000,000 events, ms;
  * - the server's peak RSS over all of it (VmHWM), MB;
  * - GET /api/alerts p99 with 100,000 stored alerts and 10 connections (autocannon), ms.
