@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { healthResponseSchema } from '@execwatch/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PreparationLostError } from './store/embedded/doc-prep-pool';
 import { startTestServer, type TestServer } from './testing/test-server';
 
 let server: TestServer;
@@ -67,6 +68,20 @@ describe('errors', () => {
     const text = await res.text();
     expect(JSON.parse(text)).toMatchObject({ error: 'validation_error', status: 400 });
     expect(text).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('answers a bulk request lost with the preparation thread 503, to be sent again', async () => {
+    const events = server.store.events;
+    const bulk = events.bulk;
+    events.bulk = () => Promise.reject(new PreparationLostError());
+    try {
+      const res = await server.request('POST', '/_bulk', { rawBody: '{"create":{"_index":"logs-a-default"}}\n{"@timestamp":"2026-01-01T00:00:00Z"}\n', headers: { 'content-type': 'application/x-ndjson' } });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(await res.json()).toMatchObject({ status: 503, message: new PreparationLostError().message });
+    } finally {
+      events.bulk = bulk;
+    }
   });
 });
 

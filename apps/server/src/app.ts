@@ -64,6 +64,9 @@ function errorHandler(log: Logger): ErrorRequestHandler {
       // the cluster adapter's own message says what failed after its retries; the cluster's raw answer stays in the log
       log.warn('cluster unavailable', { method: req.method, path: req.path, error: err.message });
       httpError = new HttpError(503, ErrorIds.unavailable, 'the Elasticsearch cluster is unavailable; try again shortly', undefined, { 'Retry-After': '5' });
+    } else if (err instanceof Error && err.name === 'PreparationLostError') {
+      log.warn('request lost with the document preparation thread', { method: req.method, path: req.path });
+      httpError = new HttpError(503, ErrorIds.unavailable, err.message, undefined, { 'Retry-After': '1' });
     } else {
       log.error('unhandled error', { method: req.method, path: req.path, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
       httpError = new HttpError(500, ErrorIds.internal, 'internal server error');

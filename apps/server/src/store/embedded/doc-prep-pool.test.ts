@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateEvents } from '@execwatch/simulator';
 import { silentLogger } from '../../log';
 import { createDocPrep, preparedDoc, STORED_WIDTH, TS_INVALID, TS_MISSING, TS_OK, type PreparedDocs, type SourceLine } from './doc-prep';
-import { createDocPreparer, type DocPreparer } from './doc-prep-pool';
+import { PreparationLostError, createDocPreparer, type DocPreparer } from './doc-prep-pool';
 
 const db = new Database(':memory:');
 const open: DocPreparer[] = [];
@@ -147,5 +147,16 @@ describe('document preparation', () => {
     for (const r of results) expect(plain(r)).toEqual(expected);
     expect(plain(await preparer.prepare(lines, AT))).toEqual(expected);
     expect(warnings).toEqual(['document preparation thread stopped; preparing on the request thread']);
+  });
+
+  it('when the worker dies after writing over a body, that request fails to be sent again; the others are prepared here', async () => {
+    const preparer = createDocPreparer({ db, log: silentLogger, inlineBelow: 1, workerEntry: new URL('./testing/dying-worker.ts', import.meta.url) });
+    open.push(preparer);
+    const sources = generateEvents(300, { seed: 3 }).map((e) => JSON.stringify(e));
+    const body = sharedBodyLines(sources, '{"create":{}}\n');
+    const copied = batch(300);
+    const [lost, kept] = await Promise.allSettled([preparer.prepare(body, AT), preparer.prepare(copied, AT)]);
+    expect(lost.status === 'rejected' && lost.reason).toBeInstanceOf(PreparationLostError);
+    expect(kept.status === 'fulfilled' && plain(kept.value)).toEqual(plain(createDocPrep(db)(copied, AT)));
   });
 });

@@ -26,6 +26,17 @@ export interface DocPreparerOptions {
 type Reply = { id: number; out: PreparedDocs } | { id: number; error: string } | { ready: true };
 
 /**
+ * The preparation thread stopped after it had begun writing documents over a request's body, so the body
+ * is gone and the request cannot be stored: the client should send it again (HTTP 503).
+ */
+export class PreparationLostError extends Error {
+  constructor() {
+    super('the document preparation thread stopped while preparing this request; send it again');
+    this.name = 'PreparationLostError';
+  }
+}
+
+/**
  * The worker is TypeScript like the rest of the server: a small CommonJS bootstrap registers the same
  * TypeScript loader the server runs under, then imports it.
  */
@@ -39,7 +50,8 @@ import(workerData.loader).then((m) => { m.register(); return import(workerData.e
  * what storing an event costs; it reads no table, so a worker thread does it with an in-memory connection
  * while the request thread receives bodies and inserts rows. Sources reach the worker shared (request
  * bodies are read into shared memory) or copied, never moved, so when the worker dies the batches it held
- * are prepared here instead and nothing is lost.
+ * are prepared here instead. The one exception: a body the worker had begun writing documents over is
+ * gone, and its request fails with PreparationLostError (answered 503) for the client to send again.
  */
 export function createDocPreparer(opts: DocPreparerOptions): DocPreparer {
   const inline = createDocPrep(opts.db);
@@ -48,7 +60,10 @@ export function createDocPreparer(opts: DocPreparerOptions): DocPreparer {
   let failed = opts.thread === false;
   let closed = false;
   let nextId = 1;
-  const pending = new Map<number, { sources: readonly SourceLine[]; ingested: string; resolve: (p: PreparedDocs) => void; reject: (e: Error) => void }>();
+  const pending = new Map<
+    number,
+    { sources: readonly SourceLine[]; ingested: string; overwritten: Int32Array; resolve: (p: PreparedDocs) => void; reject: (e: Error) => void }
+  >();
 
   const runInline = (sources: readonly SourceLine[], ingested: string): PreparedDocs => inline(sources, ingested);
 
@@ -59,6 +74,10 @@ export function createDocPreparer(opts: DocPreparerOptions): DocPreparer {
     worker = null;
     for (const [id, p] of pending) {
       pending.delete(id);
+      if (Atomics.load(p.overwritten, 0) === 1) {
+        p.reject(new PreparationLostError());
+        continue;
+      }
       try {
         p.resolve(runInline(p.sources, p.ingested));
       } catch (e) {
@@ -111,10 +130,11 @@ export function createDocPreparer(opts: DocPreparerOptions): DocPreparer {
       if (!w) return Promise.resolve(runInline(sources, ingested));
       return new Promise<PreparedDocs>((resolve, reject) => {
         const id = nextId++;
-        pending.set(id, { sources, ingested, resolve, reject });
+        const overwritten = new Int32Array(new SharedArrayBuffer(4));
+        pending.set(id, { sources, ingested, overwritten, resolve, reject });
         // a pending batch keeps the process alive until it is answered
         if (pending.size === 1) w.ref();
-        w.postMessage({ id, sources, ingested });
+        w.postMessage({ id, sources, ingested, overwritten });
       }).finally(() => {
         if (pending.size === 0) worker?.unref();
       });

@@ -4,7 +4,7 @@ import { DottedKeyConflict, expandDottedKeys, hasDottedKey } from '../../ingest/
 import { NESTED_ARRAYS_COLUMN, STORED_COLUMNS, arrayParentsSql, someHotFieldMissing } from './hot-fields';
 import { TIMESTAMP_MS } from './time-sql';
 
-/** A source line: its UTF-8 bytes as received, or text (lines rewritten in JS, such as expanded dotted keys). */
+/** A source line: its UTF-8 bytes as received, or text. */
 export type SourceLine = string | Uint8Array;
 
 /** Why a source line cannot become a stored document. */
@@ -100,11 +100,16 @@ function sharedBody(sources: readonly SourceLine[]): Uint8Array<SharedArrayBuffe
  * Prepares documents with `db` (any connection: the statement reads no table), `ingested` being the ingest
  * time (ISO). The documents go over the body when the sources are a shared body's lines (see sharedBody),
  * else into a buffer from `alloc`; either moves to a new buffer when the next document would not fit.
+ * `overwritten[0]` (shared memory) is set to 1 before the body is first written over: from then on the
+ * sources cannot be prepared again.
  */
-export function createDocPrep(db: Database.Database, alloc: DocsAlloc = plainAlloc): (sources: readonly SourceLine[], ingested: string) => PreparedDocs {
+export function createDocPrep(
+  db: Database.Database,
+  alloc: DocsAlloc = plainAlloc,
+): (sources: readonly SourceLine[], ingested: string, overwritten?: Int32Array) => PreparedDocs {
   const stmt = db.prepare<[string, SourceLine], unknown[]>(PREP_SQL).raw(true);
   const arrayParents = db.prepare<[SourceLine], number>(ARRAY_PARENTS_SQL).pluck();
-  return (sources, ingested) => {
+  return (sources, ingested, overwritten) => {
     const n = sources.length;
     const body = sharedBody(sources);
     let docs = body ?? alloc(docsEstimate(sources));
@@ -149,7 +154,7 @@ export function createDocPrep(db: Database.Database, alloc: DocsAlloc = plainAll
       }
       const base = i * STORED_WIDTH;
       for (let k = 0; k < STORED_COLUMNS.length; k++) columns[base + k] = row[ROW_COLUMNS + k] as string | number | null; // SQL scalars
-      // (reads the line again: before its document is written, over it perhaps)
+      // (reads the line again, so before its document is written: that may go over the line)
       columns[base + STORED_COLUMNS.length] = someHotFieldMissing(row, ROW_COLUMNS) ? (arrayParents.get(src) ?? null) : 0;
       const doc = row[1] as Buffer; // jsonb_set of an object: a blob
       // over the body, the room ends where the next unread line starts
@@ -160,6 +165,7 @@ export function createDocPrep(db: Database.Database, alloc: DocsAlloc = plainAll
         docs = moved;
         inPlace = false;
       }
+      if (inPlace && size === 0 && overwritten) Atomics.store(overwritten, 0, 1);
       docs.set(doc, size);
       size += doc.length;
       const t = row[2] as number | null; // TIMESTAMP_MS: integer or NULL

@@ -10,6 +10,7 @@ interface PrepRequest {
   id: number;
   sources: SourceLine[];
   ingested: string;
+  overwritten: Int32Array;
 }
 
 const port = parentPort;
@@ -28,7 +29,7 @@ port.on('message', (msg: PrepRequest | 'close') => {
     return;
   }
   try {
-    const out = prepare(msg.sources, msg.ingested);
+    const out = prepare(msg.sources, msg.ingested, msg.overwritten);
     // the documents are in shared memory; the columns are moved
     port.postMessage({ id: msg.id, out }, [out.docStarts.buffer, out.ts.buffer, out.tsState.buffer]);
   } catch (e) {
