@@ -10,7 +10,7 @@ import { HttpError, forbidden } from '../http/errors';
 import { silentLogger } from '../log';
 import { createEmbeddedStore } from '../store/embedded';
 import type { Store } from '../store/ports';
-import { bulkResponseBody, bulkRoutes } from './routes';
+import { bulkRoutes } from './routes';
 
 let dir: string;
 let store: Store;
@@ -103,26 +103,5 @@ describe('POST /_bulk', () => {
     const big = `{"index":{"_index":"a"}}\n{"pad":"${'x'.repeat(70_000)}"}\n`;
     expect((await post('/_bulk', big)).status).toBe(413);
     expect((await post('/_bulk', '\n\n')).status).toBe(400);
-  });
-});
-
-describe('bulkResponseBody', () => {
-  it('is the JSON of the Elasticsearch bulk response, for every kind of item and any id', () => {
-    const items = [
-      { action: 'create' as const, _index: 'logs-a-b', _id: 'Zx9_-abc', status: 201, result: 'created' as const },
-      { action: 'index' as const, _index: 'plain', _id: 'with "quotes" \\ and \u2028 é', status: 200, result: 'updated' as const },
-      { action: 'index' as const, _index: 'bad"name', _id: null, status: 400, error: { type: 'invalid_index_name_exception', reason: 'Invalid index name [bad"name]\n' } },
-    ];
-    const expected = {
-      took: 7,
-      errors: true,
-      items: [
-        { create: { _index: 'logs-a-b', _id: 'Zx9_-abc', status: 201, result: 'created', _version: 1 } },
-        { index: { _index: 'plain', _id: 'with "quotes" \\ and \u2028 é', status: 200, result: 'updated', _version: 1 } },
-        { index: { _index: 'bad"name', _id: null, status: 400, error: items[2]?.error } },
-      ],
-    };
-    expect(bulkResponseBody(7, items)).toBe(JSON.stringify(expected));
-    expect(JSON.parse(bulkResponseBody(0, items.slice(0, 2)))).toMatchObject({ errors: false });
   });
 });
