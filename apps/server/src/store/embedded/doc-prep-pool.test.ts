@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateEvents } from '@execwatch/simulator';
 import { silentLogger } from '../../log';
@@ -112,6 +113,37 @@ describe('document preparation', () => {
     expect(p.columns[10 * STORED_WIDTH + STORED_WIDTH - 1]).toBe(1); // g_nested_arrays: process is an array
     expect(docsAsJson(p)).toEqual(docsAsJson(expected));
     expect(plain(p)).toEqual(plain(expected));
+  });
+
+  it('fuzz: preparing over a shared body gives what preparing copies of its lines gives', () => {
+    const source = fc.oneof(
+      fc.json(),
+      fc.string(),
+      fc.constantFrom('{}', '{"n":1}', '{"a.b":1,"a":{"c":2}}', '{"a":1,"a.b":2}', '{"event":"x"}', '{"process":[{"interactive":true}]}'),
+      fc.dictionary(fc.constantFrom('a', 'a.b', 'event', 'event.kind', '@timestamp', 'process.interactive'), fc.jsonValue(), { maxKeys: 4 }).map((o) => JSON.stringify(o)),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(source, fc.nat(80)), { minLength: 1, maxLength: 25 }), (items) => {
+        const sources = items.map(([src]) => src.replace(/\n/g, ' '));
+        // lines separated by action-like lines of any length (the room a document may take)
+        const parts = items.map(([, gap], i) => `${'x'.repeat(gap)}\n${sources[i]}\n`);
+        const text = parts.join('');
+        const body = Buffer.from(new SharedArrayBuffer(Buffer.byteLength(text)));
+        body.write(text);
+        const lines: Uint8Array[] = [];
+        let at = 0;
+        items.forEach(([, gap], i) => {
+          at += gap + 1;
+          const n = Buffer.byteLength(sources[i] as string);
+          lines.push(body.subarray(at, at + n));
+          at += n + 1;
+        });
+        const expected = createDocPrep(db)(sources, AT);
+        const got = createDocPrep(db)(lines, AT);
+        expect(plain(got)).toEqual(plain(expected));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('moves the documents to a buffer of their own when the next one would overwrite an unread line', () => {
