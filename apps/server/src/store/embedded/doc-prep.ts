@@ -130,9 +130,10 @@ export function createDocPrep(
       }
       // Dotted keys become objects, as Elasticsearch maps them. Bytes are scanned as Latin-1: every byte one
       // character, so the ASCII that marks keys reads the same.
-      if (hasDottedKey(typeof src === 'string' ? src : Buffer.from(src.buffer, src.byteOffset, src.length).toString('latin1'))) {
+      const bytes = typeof src === 'string' ? null : Buffer.from(src.buffer, src.byteOffset, src.length);
+      if (hasDottedKey(bytes ? bytes.toString('latin1') : (src as string))) {
         try {
-          src = expandDottedKeys(typeof src === 'string' ? src : Buffer.from(src.buffer, src.byteOffset, src.length).toString('utf8'));
+          src = expandDottedKeys(bytes ? bytes.toString('utf8') : (src as string));
         } catch (e) {
           if (!(e instanceof DottedKeyConflict)) throw e;
           errors[i] = { kind: 'mapping', message: e.message };
