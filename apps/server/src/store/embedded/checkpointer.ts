@@ -6,9 +6,9 @@ import type { Db } from './db';
 
 /**
  * The worker's source (plain CommonJS, so it runs without a TypeScript loader): its own connection to
- * the store file runs PASSIVE WAL checkpoints on request. A checkpoint copies WAL pages into the main
- * file and syncs it; on its own thread that never holds up the event loop (an ingest request waited
- * ~55 ms per 5,160 events for it on the main thread).
+ * the store file runs PASSIVE WAL checkpoints on request and answers with the WAL's frame counts. A
+ * checkpoint copies WAL pages into the main file and syncs it; on its own thread that never holds up the
+ * event loop (an ingest request waited ~55 ms per 5,160 events for it on the main thread).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -21,36 +21,93 @@ parentPort.on('message', (msg) => {
     parentPort.close();
     return;
   }
-  let error = null;
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ error: null, log: r.log, checkpointed: r.checkpointed });
   } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
+    parentPort.postMessage({ error: e instanceof Error ? e.message : String(e), log: -1, checkpointed: -1 });
   }
-  parentPort.postMessage({ error });
 });
 `;
+
+/** What `PRAGMA wal_checkpoint` reports: frames in the WAL, and how many of them are in the main file (-1: unknown). */
+interface CheckpointResult {
+  log: number;
+  checkpointed: number;
+}
+
+export interface CheckpointerOptions {
+  /**
+   * WAL frames past which writers are held back briefly so that the WAL starts over from its beginning
+   * (see `writeGate`). Default 4,096 (64 MB of 16 kB pages).
+   */
+  restartFrames?: number;
+}
 
 export interface Checkpointer {
   /** Asks for a checkpoint soon; requests while one runs are folded into the next. */
   request(): void;
-  /** Stops the worker (waits for a running checkpoint). */
+  /**
+   * A promise for bulk writers to wait on before their next write, while the WAL is being brought back to
+   * its beginning; undefined otherwise (the common case: write at once).
+   */
+  writeGate(): Promise<void> | undefined;
+  /** Stops the worker (waits for a running checkpoint) and lets held-back writers go. */
   close(): Promise<void>;
 }
 
 /**
  * WAL checkpoints for the store at `file`, on a worker thread with its own connection. Falls back to
  * checkpointing on `db` after the current event-loop turn when the worker cannot start.
+ *
+ * The WAL only starts over from its beginning (rewriting pages the OS already caches, instead of growing
+ * the file into new ones) when a write begins while every frame in it is already in the main file. Under
+ * sustained ingest a checkpoint never finishes before the next write has added frames, so the WAL would grow
+ * until SQLite's own automatic checkpoint ran on the request thread, inside a commit, with its fsync.
+ * Instead, once the WAL holds `restartFrames`, checkpoints run back to back until what is left is small,
+ * and writers then wait (`writeGate`) for the one that copies the rest, usually a few tens of ms.
  */
-export function createCheckpointer(db: Db, file: string, log: Logger): Checkpointer {
+export function createCheckpointer(db: Db, file: string, log: Logger, opts: CheckpointerOptions = {}): Checkpointer {
+  const restartFrames = opts.restartFrames ?? 4096;
   let worker: Worker | null = null;
   let failed = false;
   let running = false;
   let wanted = false;
   let closed = false;
   let fallbackPending = false;
+  // bringing the WAL back to its beginning: the checkpoints so far, and the gate once writers wait
+  let draining = false;
+  let passes = 0;
+  let gate: { promise: Promise<void>; open: () => void } | null = null;
 
   const warn = (error: string) => log.warn('store checkpoint failed', { error });
+
+  const openGate = () => {
+    const g = gate;
+    gate = null;
+    draining = false;
+    passes = 0;
+    g?.open();
+  };
+
+  /** After each checkpoint: decides whether to run another at once, and whether writers wait for it. */
+  const checkpointed = (r: CheckpointResult) => {
+    // nothing was written while the gate was closed: every frame is in the main file now (or the
+    // checkpoint failed, and writers must not wait on it)
+    if (gate || closed || r.log < 0) {
+      openGate();
+      return;
+    }
+    if (r.log >= restartFrames) draining = true;
+    if (!draining) return;
+    passes++;
+    if (r.log - r.checkpointed <= restartFrames / 4 || passes >= 3) {
+      let open = () => {};
+      const promise = new Promise<void>((resolve) => (open = resolve));
+      gate = { promise, open };
+    }
+    request();
+  };
 
   const fallback = () => {
     if (fallbackPending) return;
@@ -58,11 +115,14 @@ export function createCheckpointer(db: Db, file: string, log: Logger): Checkpoin
     setImmediate(() => {
       fallbackPending = false;
       if (closed) return;
+      let result: CheckpointResult = { log: -1, checkpointed: -1 };
       try {
-        db.pragma('wal_checkpoint(PASSIVE)');
+        const [r] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
+        if (r) result = { log: r.log, checkpointed: r.checkpointed };
       } catch (e) {
         warn(e instanceof Error ? e.message : String(e));
       }
+      checkpointed(result);
     });
   };
 
@@ -72,16 +132,18 @@ export function createCheckpointer(db: Db, file: string, log: Logger): Checkpoin
       const driver = createRequire(import.meta.url).resolve('better-sqlite3');
       const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file } });
       w.unref();
-      w.on('message', (msg: { error: string | null }) => {
+      w.on('message', (msg: { error: string | null } & CheckpointResult) => {
         running = false;
         if (msg.error !== null) warn(msg.error);
         if (wanted && !closed) send();
+        checkpointed(msg);
       });
       w.on('error', (e) => {
         warn(e.message);
         failed = true;
         running = false;
         worker = null;
+        openGate();
       });
       worker = w;
     } catch (e) {
@@ -103,17 +165,21 @@ export function createCheckpointer(db: Db, file: string, log: Logger): Checkpoin
     w.postMessage('checkpoint');
   }
 
+  function request(): void {
+    if (closed) return;
+    if (running) {
+      wanted = true;
+      return;
+    }
+    send();
+  }
+
   return {
-    request() {
-      if (closed) return;
-      if (running) {
-        wanted = true;
-        return;
-      }
-      send();
-    },
+    request,
+    writeGate: () => gate?.promise,
     async close() {
       closed = true;
+      openGate();
       const w = worker;
       worker = null;
       if (w) await closeWorker(w);

@@ -50,6 +50,8 @@ const err = (action: BulkOperation['action'], index: string, id: string | null, 
 export interface EventStoreOptions {
   now?: () => number;
   preparer?: DocPreparer;
+  /** A promise bulk writes wait for first, when there is one (see Checkpointer.writeGate). */
+  writeGate?: () => Promise<void> | undefined;
 }
 
 /** The reason of a per-item error for a source line that could not become a document. */
@@ -317,6 +319,7 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
     async bulk(ops, ingestedAt) {
       if (ops.length === 0) return [];
       const docs = await preparer.prepare(ops.map((op) => op.source), new Date(ingestedAt).toISOString());
+      for (let gate = opts.writeGate?.(); gate; gate = opts.writeGate?.()) await gate;
       const results = bulkTx.immediate(ops, docs, ingestedAt);
       afterWrite(ops.length);
       return results;

@@ -52,7 +52,7 @@ export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: 
   };
   return {
     kind: 'embedded',
-    events: createEventStore(db, scheduleCheckpoint, { now: opts.now, preparer }),
+    events: createEventStore(db, scheduleCheckpoint, { now: opts.now, preparer, writeGate: checkpointer.writeGate }),
     alerts: createAlertStore(db),
     rules: createRuleStore(db),
     executions: createExecutionLog(db),
