@@ -41,17 +41,17 @@ describe('createCheckpointer', () => {
     dirs.push(dir);
     const db = openDatabase(dir, silentLogger);
     const file = path.join(dir, DB_FILE);
-    const restartFrames = 64;
+    const restartFrames = 16;
     const checkpointer = createCheckpointer(db, file, silentLogger, { restartFrames });
     const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
     const write = db.transaction((n: number) => {
-      for (let i = 0; i < 8; i++) insert.run(`k${n}-${i}`, 'x'.repeat(15_000)); // about 8 pages of 16 kB
+      for (let i = 0; i < 8; i++) insert.run(`k${n}-${i}`, 'x'.repeat(15_000));
     });
     let waited = 0;
     let maxWal = 0;
     let restarts = 0;
     try {
-      // 600 writes of ~9 frames (rows and their key index): ~110 MB in all, about 100 times restartFrames
+      // 600 writes of 120 kB of rows (and their key index): ~200 MB of WAL frames in all
       for (let n = 0; n < 600; n++) {
         for (let gate = checkpointer.writeGate(); gate; gate = checkpointer.writeGate()) {
           waited++;
@@ -74,10 +74,10 @@ describe('createCheckpointer', () => {
     expect(checkpointer.writeGate()).toBeUndefined(); // closing lets writers go
     expect(db.prepare('SELECT count(*) AS n FROM settings').get()).toEqual({ n: 4800 });
     db.close();
-    // Measured: 64-86 restarts and a WAL of 16-26 MB at most; without the gate, no restart and 110 MB (all
-    // that was written). Writers wait once per restart.
+    // Measured: 80-90 restarts and a WAL of 45-56 MB at most (checkpoints are slower than these writes); without
+    // the gate, no restart and a WAL of 201 MB, all that was written. Writers wait once per restart.
     expect(restarts).toBeGreaterThanOrEqual(5);
     expect(waited).toBeGreaterThanOrEqual(restarts - 1);
-    expect(maxWal).toBeLessThan(55_000_000);
+    expect(maxWal).toBeLessThan(100_000_000);
   });
 });

@@ -39,7 +39,7 @@ interface CheckpointResult {
 export interface CheckpointerOptions {
   /**
    * WAL frames past which writers are held back briefly so that the WAL starts over from its beginning
-   * (see `writeGate`). Default 4,096 (64 MB of 16 kB pages).
+   * (see `writeGate`). Default 1,024 (64 MB of 64 kB pages).
    */
   restartFrames?: number;
 }
@@ -68,7 +68,7 @@ export interface Checkpointer {
  * and writers then wait (`writeGate`) for the one that copies the rest, usually a few tens of ms.
  */
 export function createCheckpointer(db: Db, file: string, log: Logger, opts: CheckpointerOptions = {}): Checkpointer {
-  const restartFrames = opts.restartFrames ?? 4096;
+  const restartFrames = opts.restartFrames ?? 1024;
   let worker: Worker | null = null;
   let failed = false;
   let running = false;

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../log';
 import { auditEvent, alertDoc, createOps, execEvent, T0 } from '../contract/fixtures';
 import type { AlertPatch, Store } from '../ports';
+import { openDatabase } from './db';
 import { DB_FILE, createEmbeddedStore } from './index';
 
 let dir: string;
@@ -21,18 +22,45 @@ afterEach(async () => {
 });
 
 describe('embedded store file', () => {
-  it('uses WAL, 16 KB pages and records each migration once', async () => {
+  it('uses WAL, 64 kB pages and records each migration once', async () => {
     await store.close();
     store = createEmbeddedStore({ dataDir: dir, log: silentLogger });
     const db = new Database(path.join(dir, DB_FILE), { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('page_size', { simple: true })).toBe(16384);
+      expect(db.pragma('page_size', { simple: true })).toBe(65536);
       const versions = db.prepare<[], { version: number }>('SELECT version FROM schema_migrations ORDER BY version').all().map((r) => r.version);
       expect(versions).toEqual([...new Set(versions)]);
       expect(versions.length).toBeGreaterThanOrEqual(4);
     } finally {
       db.close();
+    }
+  });
+
+  it('keeps the page size of a store created with smaller pages, and sizes the automatic checkpoint in bytes', async () => {
+    const older = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-pages-'));
+    try {
+      const created = new Database(path.join(older, DB_FILE));
+      created.pragma('page_size = 16384');
+      created.pragma('journal_mode = WAL');
+      created.exec('CREATE TABLE kept (x)');
+      created.close();
+      const db = openDatabase(older, silentLogger);
+      try {
+        expect(db.pragma('page_size', { simple: true })).toBe(16384);
+        expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(32768); // 512 MB of 16 kB pages
+      } finally {
+        db.close();
+      }
+      const fresh = openDatabase(path.join(older, 'fresh'), silentLogger);
+      try {
+        expect(fresh.pragma('page_size', { simple: true })).toBe(65536);
+        expect(fresh.pragma('wal_autocheckpoint', { simple: true })).toBe(8192); // 512 MB of 64 kB pages
+      } finally {
+        fresh.close();
+      }
+    } finally {
+      fs.rmSync(older, { recursive: true, force: true });
     }
   });
 

@@ -2,7 +2,7 @@ import type { Logger } from '../../log';
 import type { Store } from '../ports';
 import path from 'node:path';
 import { createCheckpointer } from './checkpointer';
-import { DB_FILE, openDatabase } from './db';
+import { DB_FILE, openDatabase, pageSize } from './db';
 import { createDocPreparer } from './doc-prep-pool';
 import { createAlertStore } from './alerts';
 import { createAuditLog, createSettingsStore } from './audit';
@@ -13,6 +13,9 @@ import { createChecklistStore, createNoteStore } from './triage';
 import { createUserStore } from './users';
 
 export { DB_FILE } from './db';
+
+/** WAL size past which the WAL is brought back to its beginning (see checkpointer.ts). */
+const WAL_RESTART_BYTES = 64 * 1024 * 1024;
 
 /** Bulk operations between WAL checkpoints under sustained ingest (about 50 MB of WAL for cloud_defend events). */
 const CHECKPOINT_EVERY_OPERATIONS = 15_000;
@@ -25,7 +28,9 @@ export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: 
   const db = openDatabase(opts.dataDir, opts.log);
   // Checkpoints run on a worker thread, so no client waits for WAL pages to be copied into the main file
   // (see checkpointer.ts).
-  const checkpointer = createCheckpointer(db, path.join(opts.dataDir, DB_FILE), opts.log);
+  const checkpointer = createCheckpointer(db, path.join(opts.dataDir, DB_FILE), opts.log, {
+    restartFrames: Math.ceil(WAL_RESTART_BYTES / pageSize(db)),
+  });
   // Source lines are checked and their indexed fields read out on a worker thread (doc-prep-pool.ts).
   const preparer = createDocPreparer({ db, log: opts.log });
   let closed = false;
