@@ -80,4 +80,72 @@ describe('createCheckpointer', () => {
     expect(waited).toBeGreaterThanOrEqual(restarts - 1);
     expect(maxWal).toBeLessThan(100_000_000);
   });
+
+  it('when its thread exits, checkpoints go on from the calling thread and no writer is held for good', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-ckpt-'));
+    dirs.push(dir);
+    const db = openDatabase(dir, silentLogger);
+    const file = path.join(dir, DB_FILE);
+    const warnings: { msg: string; error?: unknown }[] = [];
+    const log = { ...silentLogger, warn: (msg: string, f?: Record<string, unknown>) => warnings.push({ msg, error: f?.error }) };
+    // a thread that dies on its first checkpoint
+    const exiting = `require('node:worker_threads').parentPort.on('message', () => process.exit(3));`;
+    const checkpointer = createCheckpointer(db, file, log, { restartFrames: 16, workerSource: exiting });
+    const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
+    let restarts = 0;
+    try {
+      for (let n = 0; n < 200; n++) {
+        for (let gate = checkpointer.writeGate(); gate; gate = checkpointer.writeGate()) await gate;
+        db.transaction(() => {
+          for (let i = 0; i < 8; i++) insert.run(`k${n}-${i}`, 'x'.repeat(15_000));
+        })();
+        checkpointer.request();
+        await new Promise((r) => setImmediate(r));
+        const header = Buffer.alloc(16);
+        const fd = fs.openSync(`${file}-wal`, 'r');
+        fs.readSync(fd, header, 0, 16, 0);
+        fs.closeSync(fd);
+        restarts = header.readUInt32BE(12);
+      }
+    } finally {
+      await checkpointer.close();
+    }
+    expect(db.prepare('SELECT count(*) AS n FROM settings').get()).toEqual({ n: 1600 });
+    db.close();
+    expect(warnings).toContainEqual({ msg: 'store checkpoint failed', error: 'the checkpoint thread exited with code 3' });
+    expect(restarts).toBeGreaterThan(0); // checkpoints on the calling thread still bring the WAL back
+  });
+
+  it('holds writers no longer than maxHoldMs when the checkpoint they wait for does not come back', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-ckpt-'));
+    dirs.push(dir);
+    const db = openDatabase(dir, silentLogger);
+    // a thread that reports a large WAL with little left to copy once, then never answers again
+    const stuck = `
+      const { parentPort } = require('node:worker_threads');
+      let answered = false;
+      parentPort.on('message', (msg) => {
+        if (msg === 'close') return parentPort.close();
+        if (answered) return;
+        answered = true;
+        parentPort.postMessage({ error: null, log: 5000, checkpointed: 4990 });
+      });`;
+    const checkpointer = createCheckpointer(db, path.join(dir, DB_FILE), silentLogger, { restartFrames: 1024, maxHoldMs: 300, workerSource: stuck });
+    try {
+      checkpointer.request();
+      const deadline = Date.now() + 5000;
+      while (!checkpointer.writeGate() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      const gate = checkpointer.writeGate();
+      expect(gate).toBeDefined(); // 10 frames left of 5,000: writers wait for the last checkpoint
+      const held = performance.now();
+      await gate;
+      const waited = performance.now() - held;
+      expect(waited).toBeGreaterThan(200);
+      expect(waited).toBeLessThan(3000);
+      expect(checkpointer.writeGate()).toBeUndefined();
+    } finally {
+      await checkpointer.close();
+      db.close();
+    }
+  });
 });

@@ -42,6 +42,10 @@ export interface CheckpointerOptions {
    * (see `writeGate`). Default 1,024 (64 MB of 64 kB pages).
    */
   restartFrames?: number;
+  /** Longest writers are held back, in ms, should a checkpoint take unusually long (default 2,000). */
+  maxHoldMs?: number;
+  /** The worker's source (tests substitute one that fails). */
+  workerSource?: string;
 }
 
 export interface Checkpointer {
@@ -58,17 +62,19 @@ export interface Checkpointer {
 
 /**
  * WAL checkpoints for the store at `file`, on a worker thread with its own connection. Falls back to
- * checkpointing on `db` after the current event-loop turn when the worker cannot start.
+ * checkpointing on `db` after the current event-loop turn when the worker cannot start or stops.
  *
  * The WAL only starts over from its beginning (rewriting pages the OS already caches, instead of growing
  * the file into new ones) when a write begins while every frame in it is already in the main file. Under
  * sustained ingest a checkpoint never finishes before the next write has added frames, so the WAL would grow
  * until SQLite's own automatic checkpoint ran on the request thread, inside a commit, with its fsync.
  * Instead, once the WAL holds `restartFrames`, checkpoints run back to back until what is left is small,
- * and writers then wait (`writeGate`) for the one that copies the rest, usually a few tens of ms.
+ * and writers then wait (`writeGate`) for the one that copies the rest: 0-4 ms in a traced ingest run, and
+ * never longer than `maxHoldMs`.
  */
 export function createCheckpointer(db: Db, file: string, log: Logger, opts: CheckpointerOptions = {}): Checkpointer {
   const restartFrames = opts.restartFrames ?? 1024;
+  const maxHoldMs = opts.maxHoldMs ?? 2000;
   let worker: Worker | null = null;
   let failed = false;
   let running = false;
@@ -78,7 +84,7 @@ export function createCheckpointer(db: Db, file: string, log: Logger, opts: Chec
   // bringing the WAL back to its beginning: the checkpoints so far, and the gate once writers wait
   let draining = false;
   let passes = 0;
-  let gate: { promise: Promise<void>; open: () => void } | null = null;
+  let gate: { promise: Promise<void>; open: () => void; timer: NodeJS.Timeout } | null = null;
 
   const warn = (error: string) => log.warn('store checkpoint failed', { error });
 
@@ -87,7 +93,10 @@ export function createCheckpointer(db: Db, file: string, log: Logger, opts: Chec
     gate = null;
     draining = false;
     passes = 0;
-    g?.open();
+    if (g) {
+      clearTimeout(g.timer);
+      g.open();
+    }
   };
 
   /** After each checkpoint: decides whether to run another at once, and whether writers wait for it. */
@@ -104,7 +113,9 @@ export function createCheckpointer(db: Db, file: string, log: Logger, opts: Chec
     if (r.log - r.checkpointed <= restartFrames / 4 || passes >= 3) {
       let open = () => {};
       const promise = new Promise<void>((resolve) => (open = resolve));
-      gate = { promise, open };
+      const timer = setTimeout(openGate, maxHoldMs);
+      timer.unref();
+      gate = { promise, open, timer };
     }
     request();
   };
@@ -130,7 +141,7 @@ export function createCheckpointer(db: Db, file: string, log: Logger, opts: Chec
     if (worker || failed) return worker;
     try {
       const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file } });
+      const w = new Worker(opts.workerSource ?? WORKER_SOURCE, { eval: true, workerData: { driver, file } });
       w.unref();
       w.on('message', (msg: { error: string | null } & CheckpointResult) => {
         running = false;
@@ -138,13 +149,18 @@ export function createCheckpointer(db: Db, file: string, log: Logger, opts: Chec
         if (wanted && !closed) send();
         checkpointed(msg);
       });
-      w.on('error', (e) => {
-        warn(e.message);
+      // the worker is gone (not closed by close()): checkpoints run on `db` from now on, and no writer waits
+      const lost = (reason: string) => {
+        if (worker !== w) return;
+        warn(reason);
         failed = true;
         running = false;
         worker = null;
         openGate();
-      });
+        if (wanted && !closed) send();
+      };
+      w.on('error', (e) => lost(e.message));
+      w.on('exit', (code) => lost(`the checkpoint thread exited with code ${code}`));
       worker = w;
     } catch (e) {
       failed = true;
