@@ -11,6 +11,18 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
+/** The WAL header's checkpoint sequence number (bytes 12-15): how many times the WAL started over. */
+function walRestarts(file: string): number {
+  const header = Buffer.alloc(16);
+  const fd = fs.openSync(`${file}-wal`, 'r');
+  try {
+    fs.readSync(fd, header, 0, 16, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return header.readUInt32BE(12);
+}
+
 describe('createCheckpointer', () => {
   it('copies committed WAL pages into the main file from its worker, and closes cleanly', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-ckpt-'));
@@ -60,12 +72,7 @@ describe('createCheckpointer', () => {
         write(n);
         checkpointer.request();
         maxWal = Math.max(maxWal, fs.statSync(`${file}-wal`).size);
-        // the WAL header's checkpoint sequence number (bytes 12-15) counts the times the WAL started over
-        const fd = fs.openSync(`${file}-wal`, 'r');
-        const header = Buffer.alloc(16);
-        fs.readSync(fd, header, 0, 16, 0);
-        fs.closeSync(fd);
-        restarts = header.readUInt32BE(12);
+        restarts = walRestarts(file);
         await new Promise((r) => setImmediate(r)); // as a server would between requests
       }
     } finally {
@@ -101,11 +108,7 @@ describe('createCheckpointer', () => {
         })();
         checkpointer.request();
         await new Promise((r) => setImmediate(r));
-        const header = Buffer.alloc(16);
-        const fd = fs.openSync(`${file}-wal`, 'r');
-        fs.readSync(fd, header, 0, 16, 0);
-        fs.closeSync(fd);
-        restarts = header.readUInt32BE(12);
+        restarts = walRestarts(file);
       }
     } finally {
       await checkpointer.close();
