@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type Database from 'better-sqlite3';
 import { DottedKeyConflict, expandDottedKeys, hasDottedKey } from '../../ingest/expand-dotted';
 import { NESTED_ARRAYS_COLUMN, STORED_COLUMNS, arrayParentsSql, someHotFieldMissing } from './hot-fields';
+import { JsonbFieldReader, UNDECIDED, fieldJsonType, fieldValue, isoEpochMs } from './jsonb-fields';
 import { TIMESTAMP_MS } from './time-sql';
 
 /** A source line: its UTF-8 bytes as received, or text. */
@@ -48,11 +49,18 @@ export const STORED_NAMES: readonly string[] = [...STORED_COLUMNS.map((c) => c.n
 export const STORED_WIDTH = STORED_NAMES.length;
 
 /**
- * The statement reading one source line (parameters: the ingest time as ISO text, then the line): SQLite
- * validates the JSON text and converts it to JSONB with `event.ingested` set (faster than JSON.parse in
- * JS), and reads `@timestamp` and the stored columns. Raw rows: [type, doc, ts, tsType, ...stored columns
- * but the last]. Every function reads the same text, which SQLite parses once (it keeps the parse of
- * recent texts); a JSONB intermediate would be copied for each of them. The insert only copies the JSONB.
+ * The statement reading one source line (parameters: the line, then the ingest time as ISO text): SQLite
+ * validates the JSON text and converts it to JSONB with `event.ingested` set (faster than JSON.parse in JS).
+ * The stored columns and `@timestamp` are then read from the JSONB in JS (jsonb-fields.ts): one SQL
+ * function per field would copy and compare the whole text each time.
+ */
+const DOC_SQL = `SELECT jsonb_set(CAST(? AS TEXT), '$.event.ingested', ?)`;
+
+/**
+ * The same in SQL alone, for lines whose fields the JS reader leaves undecided, and for lines that are no
+ * JSON object (it names their type). Parameters: the ingest time, then the line. Raw rows: [type, doc, ts,
+ * tsType, ...stored columns but the last]. Every function reads the same text, which SQLite parses once
+ * (it keeps the parse of recent texts).
  */
 const PREP_SQL = `
   SELECT json_type(x) AS type, jsonb_set(x, '$.event.ingested', ?) AS doc,
@@ -63,6 +71,56 @@ const ROW_COLUMNS = 4;
 
 /** `g_nested_arrays` when some hot field is missing (see hot-fields.ts); 0 otherwise, without a lookup. */
 const ARRAY_PARENTS_SQL = `SELECT ${arrayParentsSql('x')} FROM (SELECT CAST(? AS TEXT) AS x)`;
+
+/** The fields read from each document: the stored columns, then `@timestamp`. */
+const READ_PATHS = [...STORED_COLUMNS.map((c) => c.path), ['@timestamp']];
+const TS_FIELD = STORED_COLUMNS.length;
+const JSONB_OBJECT = 12;
+
+/**
+ * Fills line `i`'s stored columns (from `base` in `columns`), `@timestamp` and its state from the JSONB
+ * document `doc` read by `reader`; false when some value is left to SQLite (nothing usable is written then).
+ */
+function readFields(
+  reader: JsonbFieldReader,
+  doc: Uint8Array,
+  columns: (string | number | null)[],
+  base: number,
+  ts: Float64Array,
+  tsState: Uint8Array,
+  i: number,
+): boolean {
+  if (!reader.read(doc)) return false;
+  for (let k = 0; k < STORED_COLUMNS.length; k++) {
+    let v: string | number | null | typeof UNDECIDED;
+    if ((STORED_COLUMNS[k] as (typeof STORED_COLUMNS)[number]).exists) {
+      const type = fieldJsonType(reader, k);
+      v = type === null || type === 'null' ? 0 : 1;
+    } else {
+      v = fieldValue(reader, doc, k);
+      if (v === UNDECIDED) return false;
+    }
+    columns[base + k] = v;
+  }
+  const tsType = fieldJsonType(reader, TS_FIELD);
+  if (tsType === null) {
+    tsState[i] = TS_MISSING;
+    return true;
+  }
+  let t: number | null | typeof UNDECIDED = null;
+  if (tsType === 'text') {
+    const text = fieldValue(reader, doc, TS_FIELD);
+    t = typeof text === 'string' ? isoEpochMs(text) : UNDECIDED;
+  } else if (tsType === 'integer') {
+    t = fieldValue(reader, doc, TS_FIELD) as number | typeof UNDECIDED; // an integer or undecided
+  } else if (tsType === 'real') {
+    t = UNDECIDED;
+  }
+  if (t === UNDECIDED) return false;
+  if (t === null) tsState[i] = TS_INVALID;
+  else ts[i] = t;
+  return true;
+}
 
 /** Room for documents: a buffer of at least `bytes` bytes. */
 export type DocsAlloc = (bytes: number) => Uint8Array<ArrayBufferLike>;
@@ -107,7 +165,9 @@ export function createDocPrep(
   db: Database.Database,
   alloc: DocsAlloc = plainAlloc,
 ): (sources: readonly SourceLine[], ingested: string, overwritten?: Int32Array) => PreparedDocs {
+  const docOf = db.prepare<[SourceLine, string], Buffer>(DOC_SQL).pluck();
   const stmt = db.prepare<[string, SourceLine], unknown[]>(PREP_SQL).raw(true);
+  const reader = new JsonbFieldReader(READ_PATHS);
   const arrayParents = db.prepare<[SourceLine], number>(ARRAY_PARENTS_SQL).pluck();
   return (sources, ingested, overwritten) => {
     const n = sources.length;
@@ -140,24 +200,32 @@ export function createDocPrep(
           continue;
         }
       }
-      let row: unknown[] | undefined;
+      let doc: Buffer;
       try {
-        row = stmt.get(ingested, src);
+        doc = docOf.get(src, ingested) as Buffer; // jsonb_set of any JSON: a blob
       } catch (e) {
         errors[i] = { kind: 'malformed', message: e instanceof Error ? e.message : String(e) };
         continue;
       }
-      if (!row) continue; // a SELECT without FROM always yields its row
-      const type = row[0] as string | null; // json_type(): text or NULL
-      if (type !== 'object') {
-        errors[i] = { kind: 'not_object', type: type ?? 'nothing' };
-        continue;
-      }
       const base = i * STORED_WIDTH;
-      for (let k = 0; k < STORED_COLUMNS.length; k++) columns[base + k] = row[ROW_COLUMNS + k] as string | number | null; // SQL scalars
+      if (doc[0] === undefined || (doc[0] & 15) !== JSONB_OBJECT || !readFields(reader, doc, columns, base, ts, tsState, i)) {
+        // SQLite decides: it names a line's type, and reads what the JS reader left undecided
+        ts[i] = NaN;
+        tsState[i] = TS_OK;
+        const row = stmt.get(ingested, src) as unknown[]; // the line parsed above, so no error; a SELECT without FROM yields its row
+        const type = row[0] as string | null; // json_type(): text or NULL
+        if (type !== 'object') {
+          errors[i] = { kind: 'not_object', type: type ?? 'nothing' };
+          continue;
+        }
+        for (let k = 0; k < STORED_COLUMNS.length; k++) columns[base + k] = row[ROW_COLUMNS + k] as string | number | null; // SQL scalars
+        doc = row[1] as Buffer; // jsonb_set of an object: a blob
+        const t = row[2] as number | null; // TIMESTAMP_MS: integer or NULL
+        if (t === null) tsState[i] = row[3] === null ? TS_MISSING : TS_INVALID;
+        else ts[i] = t;
+      }
       // (reads the line again, so before its document is written: that may go over the line)
-      columns[base + STORED_COLUMNS.length] = someHotFieldMissing(row, ROW_COLUMNS) ? (arrayParents.get(src) ?? null) : 0;
-      const doc = row[1] as Buffer; // jsonb_set of an object: a blob
+      columns[base + STORED_COLUMNS.length] = someHotFieldMissing(columns, base) ? (arrayParents.get(src) ?? null) : 0;
       // over the body, the room ends where the next unread line starts
       const room = inPlace && i + 1 < n ? (sources[i + 1] as Uint8Array).byteOffset : docs.length;
       if (size + doc.length > room) {
@@ -169,9 +237,6 @@ export function createDocPrep(
       if (inPlace && size === 0 && overwritten) Atomics.store(overwritten, 0, 1);
       docs.set(doc, size);
       size += doc.length;
-      const t = row[2] as number | null; // TIMESTAMP_MS: integer or NULL
-      if (t === null) tsState[i] = row[3] === null ? TS_MISSING : TS_INVALID;
-      else ts[i] = t;
     }
     docStarts[n] = size;
     return { count: n, docs, docStarts, ts, tsState, columns, errors };

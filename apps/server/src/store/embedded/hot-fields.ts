@@ -24,19 +24,33 @@ export const HOT_EXISTS_COLUMNS: Readonly<Record<string, string>> = {
 
 export const NESTED_ARRAYS_COLUMN = 'g_nested_arrays';
 
+/** A stored column: the value of the field at `path` (`->>`), or with `exists`, 1 when it has a non-null value. */
+export interface StoredColumn {
+  name: string;
+  path: readonly string[];
+  exists: boolean;
+  /** Its SQL over the JSONB document `d`. */
+  sql: (d: string) => string;
+}
+
+function storedColumn(name: string, field: string, exists = false): StoredColumn {
+  const read = (d: string) => `${d} ->> '$.${field}'`;
+  return { name, path: field.split('.'), exists, sql: exists ? (d) => `(${read(d)}) IS NOT NULL` : read };
+}
+
 /**
  * The stored columns read straight from the JSONB document `d`, in the order doc-prep.ts returns them.
  * The entry leader's start and id key the session index (start first, so new rows land near the end of
  * the index instead of all over it).
  */
-export const STORED_COLUMNS: readonly { name: string; sql: (d: string) => string }[] = [
-  { name: 'g_interactive', sql: (d) => `${d} ->> '$.process.interactive'` },
-  { name: 'g_same_as_process', sql: (d) => `${d} ->> '$.process.entry_leader.same_as_process'` },
-  { name: 'g_entry_meta_type', sql: (d) => `${d} ->> '$.process.entry_leader.entry_meta.type'` },
-  { name: 'g_has_container_id', sql: (d) => `(${d} ->> '$.container.id') IS NOT NULL` },
-  { name: 'g_event_type', sql: (d) => `${d} ->> '$.event.type'` },
-  { name: 'g_leader_id', sql: (d) => `${d} ->> '$.process.entry_leader.entity_id'` },
-  { name: 'g_leader_start', sql: (d) => `${d} ->> '$.process.entry_leader.start'` },
+export const STORED_COLUMNS: readonly StoredColumn[] = [
+  storedColumn('g_interactive', 'process.interactive'),
+  storedColumn('g_same_as_process', 'process.entry_leader.same_as_process'),
+  storedColumn('g_entry_meta_type', 'process.entry_leader.entry_meta.type'),
+  storedColumn('g_has_container_id', 'container.id', true),
+  storedColumn('g_event_type', 'event.type'),
+  storedColumn('g_leader_id', 'process.entry_leader.entity_id'),
+  storedColumn('g_leader_start', 'process.entry_leader.start'),
 ];
 
 /** SQL: 1 when a parent object of a hot field in document `d` is an array. */

@@ -1,0 +1,272 @@
+/**
+ * Reads a few fields out of a JSONB document (SQLite's binary JSON, https://sqlite.org/jsonb.html) in JS,
+ * with the values SQLite's `->>` gives, in one pass over the object keys on their paths. Storing an event
+ * needs its stored columns and `@timestamp`; asking SQLite for each costs a function call that copies and
+ * compares the whole document. Whatever this reader is not sure to read exactly as SQLite does (escaped
+ * keys, JSON5 values, floats, large integers, arrays of anything but plain strings, dates outside the usual
+ * ISO 8601 form), it reports as undecided, and the caller asks SQLite instead.
+ */
+
+// Element types: the low four bits of an element's first byte.
+const NULL = 0;
+const TRUE = 1;
+const FALSE = 2;
+const INT = 3;
+const TEXT = 7;
+const TEXTJ = 8;
+const TEXTRAW = 10;
+const ARRAY = 11;
+const OBJECT = 12;
+
+/** A field's value could not be decided here (see the module comment). */
+export const UNDECIDED = Symbol('undecided');
+
+/** What `json_type()` says of a value, by element type (13–15 are reserved). */
+const JSON_TYPES = ['null', 'true', 'false', 'integer', 'integer', 'real', 'real', 'text', 'text', 'text', 'text', 'array', 'object'];
+
+/** Where an element's payload starts, set by elementEnd. */
+let payloadStart = 0;
+
+/** The offset just past the element at `i` (its header and payload); sets payloadStart. */
+function elementEnd(b: Uint8Array, i: number): number {
+  const x = b[i] as number; // callers keep i < length
+  const size = x >> 4;
+  if (size <= 11) {
+    payloadStart = i + 1;
+    return payloadStart + size;
+  }
+  if (size === 12) {
+    payloadStart = i + 2;
+    return payloadStart + (b[i + 1] as number);
+  }
+  if (size === 13) {
+    payloadStart = i + 3;
+    return payloadStart + (((b[i + 1] as number) << 8) | (b[i + 2] as number));
+  }
+  if (size === 14) {
+    payloadStart = i + 5;
+    return payloadStart + (b[i + 1] as number) * 0x1000000 + (((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 8) | (b[i + 4] as number));
+  }
+  payloadStart = i + 9;
+  let n = 0;
+  for (let k = 1; k <= 8; k++) n = n * 256 + (b[i + k] as number);
+  return payloadStart + n;
+}
+
+/** A node of the path tree: the keys wanted inside an object, and which field a key ends at. */
+interface PathNode {
+  keys: Uint8Array[];
+  children: (PathNode | null)[];
+  /** The field index a key ends at, -1 for inner keys. */
+  fields: number[];
+}
+
+function newNode(): PathNode {
+  return { keys: [], children: [], fields: [] };
+}
+
+/**
+ * Reads the fields at `paths` (each a list of object keys from the top) out of JSONB documents. `read(doc)`
+ * fills `types` (the element type at each path, -1 when the path leads nowhere, as SQLite's lookup would:
+ * missing key, or a parent that is not an object), `starts` and `ends` (payload offsets), or returns false
+ * when the walk met something it cannot follow exactly (the caller then asks SQLite).
+ */
+export class JsonbFieldReader {
+  readonly types: Int32Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  private readonly root: PathNode = newNode();
+
+  constructor(paths: readonly (readonly string[])[]) {
+    this.types = new Int32Array(paths.length);
+    this.starts = new Int32Array(paths.length);
+    this.ends = new Int32Array(paths.length);
+    paths.forEach((path, field) => {
+      let node = this.root;
+      path.forEach((key, depth) => {
+        const bytes = Buffer.from(key, 'utf8');
+        let k = node.keys.findIndex((b) => Buffer.compare(b, bytes) === 0);
+        if (k === -1) {
+          k = node.keys.length;
+          node.keys.push(bytes);
+          node.children.push(null);
+          node.fields.push(-1);
+        }
+        if (depth === path.length - 1) {
+          if (node.fields[k] !== -1) throw new Error(`path ${path.join('.')} is given twice`);
+          node.fields[k] = field;
+        } else {
+          node = node.children[k] ??= newNode();
+        }
+      });
+    });
+  }
+
+  /** Reads the document `doc` (a whole JSONB value); false when SQLite must decide. */
+  read(doc: Uint8Array): boolean {
+    this.types.fill(-1);
+    if (doc.length === 0 || ((doc[0] as number) & 15) !== OBJECT) return true; // no object, no fields
+    const end = elementEnd(doc, 0);
+    if (end > doc.length) return false;
+    return this.walk(doc, payloadStart, end, this.root);
+  }
+
+  private walk(b: Uint8Array, start: number, end: number, node: PathNode): boolean {
+    const keys = node.keys;
+    let wanted = keys.length;
+    // keys found so far, as a bit set (a node has only a few)
+    let found = 0;
+    let i = start;
+    while (i < end && wanted > 0) {
+      const keyType = (b[i] as number) & 15;
+      const keyEnd = elementEnd(b, i);
+      const keyStart = payloadStart;
+      if (keyEnd >= end) return false; // a key with no value: not SQLite's output
+      const valueEnd = elementEnd(b, keyEnd);
+      const valueStart = payloadStart;
+      if (valueEnd > end) return false;
+      if (keyType === TEXT || keyType === TEXTRAW) {
+        const len = keyEnd - keyStart;
+        for (let k = 0; k < keys.length; k++) {
+          const key = keys[k] as Uint8Array; // k < keys.length
+          if ((found & (1 << k)) !== 0 || key.length !== len || !sameBytes(b, keyStart, key)) continue;
+          // the first of duplicate keys counts, as in SQLite's lookup
+          found |= 1 << k;
+          wanted--;
+          const field = node.fields[k] as number;
+          if (field !== -1) {
+            this.types[field] = (b[keyEnd] as number) & 15;
+            this.starts[field] = valueStart;
+            this.ends[field] = valueEnd;
+          }
+          const child = node.children[k];
+          if (child && ((b[keyEnd] as number) & 15) === OBJECT && !this.walk(b, valueStart, valueEnd, child)) return false;
+          break;
+        }
+      } else {
+        return false; // an escaped key (TEXTJ, TEXT5) may spell a wanted one; other types are no keys
+      }
+      i = valueEnd;
+    }
+    return true;
+  }
+}
+
+function sameBytes(b: Uint8Array, at: number, key: Uint8Array): boolean {
+  for (let k = 0; k < key.length; k++) if (b[at + k] !== key[k]) return false;
+  return true;
+}
+
+/** UTF-8 text of bytes [start, end) of `b`. */
+function text(b: Uint8Array, start: number, end: number): string {
+  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8');
+}
+
+/** Escapes in a TEXTJ string that JSON.parse reads exactly as SQLite does (`\u` escapes are left to SQLite). */
+function plainEscapes(b: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (b[i] === 92 /* \ */ && b[++i] === 117 /* u */) return false;
+  return true;
+}
+
+/** The string a TEXTJ payload spells; UNDECIDED when JSON.parse would not read it as SQLite did. */
+function unescaped(raw: string): string | typeof UNDECIDED {
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return UNDECIDED;
+  }
+}
+
+/** A JSON integer SQLite and JS read as the same number (at most 15 digits). */
+function intValue(b: Uint8Array, start: number, end: number): number | typeof UNDECIDED {
+  const n = end - start;
+  if (n === 0 || n > 16 || (n === 16 && b[start] !== 45 /* - */)) return UNDECIDED;
+  const v = Number(text(b, start, end));
+  if (!Number.isSafeInteger(v)) return UNDECIDED;
+  return v === 0 ? 0 : v; // -0 reads as 0
+}
+
+/**
+ * The value of the field read at slot `f` as SQLite's `->>` gives it: NULL, 1/0 for true/false, integers,
+ * strings, and arrays of plain strings as their JSON text; UNDECIDED otherwise.
+ */
+export function fieldValue(r: JsonbFieldReader, b: Uint8Array, f: number): string | number | null | typeof UNDECIDED {
+  const type = r.types[f] as number; // f < fields
+  const start = r.starts[f] as number;
+  const end = r.ends[f] as number;
+  switch (type) {
+    case -1:
+    case NULL:
+      return null;
+    case TRUE:
+      return 1;
+    case FALSE:
+      return 0;
+    case INT:
+      return intValue(b, start, end);
+    case TEXT:
+    case TEXTRAW:
+      return text(b, start, end);
+    case TEXTJ:
+      return plainEscapes(b, start, end) ? unescaped(text(b, start, end)) : UNDECIDED;
+    case ARRAY:
+      return stringArrayJson(b, start, end);
+    default:
+      return UNDECIDED;
+  }
+}
+
+/** The JSON text SQLite writes for an array of TEXT or TEXTJ strings (`["a","b"]`); UNDECIDED for other arrays. */
+function stringArrayJson(b: Uint8Array, start: number, end: number): string | typeof UNDECIDED {
+  let out = '[';
+  for (let i = start; i < end; ) {
+    const type = (b[i] as number) & 15;
+    const next = elementEnd(b, i);
+    if (next > end || (type !== TEXT && type !== TEXTJ)) return UNDECIDED;
+    if (i > start) out += ',';
+    out += `"${text(b, payloadStart, next)}"`;
+    i = next;
+  }
+  return `${out}]`;
+}
+
+/** What `json_type()` gives for the field at slot `f`: null when the path leads nowhere. */
+export function fieldJsonType(r: JsonbFieldReader, f: number): string | null {
+  const type = r.types[f] as number; // f < fields
+  return type === -1 ? null : (JSON_TYPES[type] ?? null);
+}
+
+/** `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, the form nearly every event's time has. */
+const ISO_TIME = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,15}))?(?:Z|([+-])(\d\d):(\d\d))$/;
+
+const daysIn = (y: number, m: number): number => new Date(Date.UTC(y, m, 0)).getUTCDate();
+
+/**
+ * Epoch milliseconds of an ISO 8601 time, computed as SQLite's `round(unixepoch(t, 'subsec') * 1000)` does
+ * (the seconds' fraction capped at .999 and rounded half up to the millisecond, the offset subtracted); UNDECIDED for
+ * any other form, or out-of-range parts, which SQLite reads by rules of its own.
+ */
+export function isoEpochMs(t: string): number | typeof UNDECIDED {
+  const m = ISO_TIME.exec(t);
+  if (!m) return UNDECIDED;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return UNDECIDED;
+  let s = second;
+  const fraction = m[7];
+  // SQLite caps the fraction at 0.999 (so .9996 stays in its second), then rounds to the millisecond
+  if (fraction !== undefined) s += Math.min(Number(fraction) / 10 ** fraction.length, 0.999);
+  let ms = Date.UTC(year, month - 1, day, hour, minute, 0) + Math.trunc(s * 1000 + 0.5);
+  if (m[8] !== undefined) {
+    const offsetHours = Number(m[9]);
+    const offsetMinutes = Number(m[10]);
+    if (offsetHours > 14 || offsetMinutes > 59) return UNDECIDED;
+    const offset = offsetHours * 60 + offsetMinutes;
+    ms -= (m[8] === '-' ? -offset : offset) * 60000;
+  }
+  return ms;
+}
