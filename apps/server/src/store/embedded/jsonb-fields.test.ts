@@ -144,6 +144,19 @@ describe('JsonbFieldReader', () => {
     expect(fieldJsonType(reader, 4)).toBeNull(); // event.type under a string
   });
 
+  it('stops on damaged documents without throwing or looping', () => {
+    const docs = generateEvents(20, { seed: 8, start: 0, end: 60_000 }).map((e) => sqlRead.get(JSON.stringify(e))?.[0] as Buffer);
+    fc.assert(
+      fc.property(fc.nat(19), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat(), (d, edits, cut) => {
+        const doc = Buffer.from(docs[d] as Buffer);
+        for (const [at, byte] of edits) doc[at % doc.length] = byte;
+        const damaged = doc.subarray(0, doc.length - (cut % 64));
+        if (reader.read(damaged)) for (let f = 0; f < PATHS.length; f++) fieldValue(reader, damaged, f);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('leaves escaped keys to SQLite', () => {
     const doc = db.prepare<[string], Buffer>('SELECT jsonb(?)').pluck().get('{"pro\\u0063ess":{"interactive":true}}') as Buffer;
     expect(reader.read(doc)).toBe(false);

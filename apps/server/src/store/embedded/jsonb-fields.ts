@@ -107,7 +107,7 @@ export class JsonbFieldReader {
     this.types.fill(-1);
     if (doc.length === 0 || ((doc[0] as number) & 15) !== OBJECT) return true; // no object, no fields
     const end = elementEnd(doc, 0);
-    if (end > doc.length) return false;
+    if (!(end <= doc.length)) return false;
     return this.walk(doc, payloadStart, end, this.root);
   }
 
@@ -121,10 +121,11 @@ export class JsonbFieldReader {
       const keyType = (b[i] as number) & 15;
       const keyEnd = elementEnd(b, i);
       const keyStart = payloadStart;
-      if (keyEnd >= end) return false; // a key with no value: not SQLite's output
+      // (negated so that sizes read past the end of a damaged document, NaN, stop the walk too)
+      if (!(keyEnd < end)) return false; // a key with no value: not SQLite's output
       const valueEnd = elementEnd(b, keyEnd);
       const valueStart = payloadStart;
-      if (valueEnd > end) return false;
+      if (!(valueEnd <= end)) return false;
       if (keyType === TEXT || keyType === TEXTRAW) {
         const len = keyEnd - keyStart;
         for (let k = 0; k < keys.length; k++) {
@@ -222,7 +223,7 @@ function stringArrayJson(b: Uint8Array, start: number, end: number): string | ty
   for (let i = start; i < end; ) {
     const type = (b[i] as number) & 15;
     const next = elementEnd(b, i);
-    if (next > end || (type !== TEXT && type !== TEXTJ)) return UNDECIDED;
+    if (!(next <= end) || (type !== TEXT && type !== TEXTJ)) return UNDECIDED;
     if (i > start) out += ',';
     out += `"${text(b, payloadStart, next)}"`;
     i = next;
