@@ -5,11 +5,14 @@
  *   synthesized sample in shared/domain) into a store growing to 1,000,000 events, then of compact ones (~1.7 kB:
  *   the same events without the fields few rules read, the event size of the performance notes) on top;
  * - a rule run (POST /api/rules/{id}/_run) over a window holding 200,000 and then 1,000,000 events, ms;
+ * - the CPU time ingest costs per event, in µs: the server's (all its threads), the load generator's; and the
+ *   share of the machine left idle meanwhile. Steadier than events/s on a machine that drifts: compare these
+ *   when comparing changes;
  * - the server's peak RSS over all of it (VmHWM), MB;
  * - GET /api/alerts p99 with 100,000 stored alerts and 10 connections (autocannon), ms.
  * Standalone: `node --import tsx bench/src/server.ts` prints the figures as JSON. Progress goes to stderr.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,37 +73,41 @@ const ISO_MINUTE = /"(\d{4}-\d\d-\d\dT\d\d:\d\d):\d\d(?:\.\d+)?Z"/g;
 /** Bodies whose minutes start `cycles * distinctBodies` minutes ago, so the last replay ends about now. */
 function liveBodies(shape: (e: Record<string, unknown>) => Record<string, unknown>, cycles: number): LiveBodies {
   const bodies: Buffer[] = [];
-  const stamps: { offsets: number[]; minutes: string[] }[] = [];
+  // per body: where each timestamp's minute is, and which of the body's distinct minutes it is
+  const stamps: { offsets: Int32Array; which: Int32Array; minutes: number[] }[] = [];
   const start = Date.now() - (cycles + 1) * distinctBodies * 60_000;
   for (let i = 0; i < distinctBodies; i++) {
     const events = generateEvents(eventsPerRequest, { seed: 7 + i, start: start + i * 60_000, end: start + (i + 1) * 60_000 }).map(shape);
     const body = Buffer.from(toBulkBody(events));
     const offsets: number[] = [];
-    const minutes: string[] = [];
+    const which: number[] = [];
+    const minutes: number[] = [];
+    const index = new Map<string, number>();
     for (const m of body.toString('latin1').matchAll(ISO_MINUTE)) {
+      const minute = m[1] ?? '';
+      let k = index.get(minute);
+      if (k === undefined) {
+        k = minutes.length;
+        index.set(minute, k);
+        minutes.push(Date.parse(`${minute}:00Z`));
+      }
       offsets.push((m.index ?? 0) + 1);
-      minutes.push(m[1] ?? '');
+      which.push(k);
     }
     bodies.push(body);
-    stamps.push({ offsets, minutes });
+    stamps.push({ offsets: Int32Array.from(offsets), which: Int32Array.from(which), minutes });
   }
   return {
     bodies,
     avgEventBytes: bodies.reduce((n, b) => n + b.length, 0) / (distinctBodies * eventsPerRequest),
     replay(k, cycle) {
       const body = bodies[k] as Buffer; // k < distinctBodies
-      const { offsets, minutes } = stamps[k] as { offsets: number[]; minutes: string[] };
+      const { offsets, which, minutes } = stamps[k] as (typeof stamps)[number];
       const shiftMs = cycle * distinctBodies * 60_000;
-      const moved = new Map<string, string>();
-      for (let i = 0; i < offsets.length; i++) {
-        const from = minutes[i] as string; // same length as offsets
-        let to = moved.get(from);
-        if (to === undefined) {
-          to = new Date(Date.parse(`${from}:00Z`) + shiftMs).toISOString().slice(0, 16);
-          moved.set(from, to);
-        }
-        body.write(to, offsets[i] as number, 'latin1');
-      }
+      // each distinct minute is encoded once, then its bytes are copied over each of its timestamps (encoding
+      // per timestamp with body.write cost 3.3-3.8 µs an event: more than the rest of the load generator)
+      const moved = minutes.map((m) => Buffer.from(new Date(m + shiftMs).toISOString().slice(0, 16), 'latin1'));
+      for (let i = 0; i < offsets.length; i++) body.set(moved[which[i] as number] as Buffer, offsets[i] as number); // which[i] < minutes.length
       return body;
     },
   };
@@ -133,17 +140,61 @@ function postBulk(agent: http.Agent, url: string, apiKey: string, body: Buffer):
   });
 }
 
+/** CPU time a process has used so far (all its threads), in µs; Linux's /proc. */
+function processCpuUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // fields after the command name, which may hold spaces: state is the first, utime the 12th, stime the 13th
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // clock ticks of 1/100 s
+}
+
+/** The machine's CPU time counters so far: [idle incl. I/O wait, total], in clock ticks. */
+function machineTicks(): [number, number] {
+  const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  return [(cpu[3] ?? 0) + (cpu[4] ?? 0), cpu.reduce((a, b) => a + b, 0)];
+}
+
+interface IngestResult {
+  eventsPerSecond: number;
+  events: number;
+  failed: number;
+  /** CPU µs per event: the server's, the load generator's; and the machine's idle share, %. */
+  serverCpuUs: number;
+  clientCpuUs: number;
+  idlePct: number;
+}
+
+/** Figures of several ingest phases as one: events/s over their total time, CPU per event over all events. */
+function combined(parts: IngestResult[]): IngestResult {
+  const events = parts.reduce((a, p) => a + p.events, 0);
+  const seconds = parts.reduce((a, p) => a + p.events / p.eventsPerSecond, 0);
+  const perEvent = (k: 'serverCpuUs' | 'clientCpuUs') => parts.reduce((a, p) => a + p[k] * p.events, 0) / events;
+  return {
+    eventsPerSecond: Math.round(events / seconds),
+    events,
+    failed: parts.reduce((a, p) => a + p.failed, 0),
+    serverCpuUs: perEvent('serverCpuUs'),
+    clientCpuUs: perEvent('clientCpuUs'),
+    idlePct: parts.reduce((a, p) => a + (p.idlePct * p.events) / p.eventsPerSecond, 0) / seconds,
+  };
+}
+
 /**
  * Posts `requests` bulk bodies over `ingestConnections` kept-alive connections; returns events/s. The load
  * generator shares the machine's two cores with the server, so it uses node:http (about 1 µs of CPU per
  * event sent) rather than fetch (4-6 µs: its body streams copy the 18 MB bodies chunk by chunk).
  */
-async function ingest(url: string, apiKey: string, live: LiveBodies, firstRequest: number, requests: number): Promise<{ eventsPerSecond: number; events: number; failed: number }> {
+async function ingest(server: ServerProcess, apiKey: string, live: LiveBodies, firstRequest: number, requests: number): Promise<IngestResult> {
+  const url = server.url;
+  const pid = server.child.pid ?? 0; // a started server has a pid
   let next = firstRequest;
   const end = firstRequest + requests;
   let events = 0;
   let failed = 0;
   const agent = new http.Agent({ keepAlive: true, maxSockets: ingestConnections });
+  const serverCpu0 = processCpuUs(pid);
+  const clientCpu0 = process.cpuUsage();
+  const [idle0, total0] = machineTicks();
   const t0 = performance.now();
   const worker = async () => {
     while (next < end) {
@@ -163,7 +214,16 @@ async function ingest(url: string, apiKey: string, live: LiveBodies, firstReques
     agent.destroy();
   }
   const s = (performance.now() - t0) / 1000;
-  return { eventsPerSecond: Math.round(events / s), events, failed };
+  const clientCpu = process.cpuUsage(clientCpu0);
+  const [idle1, total1] = machineTicks();
+  return {
+    eventsPerSecond: Math.round(events / s),
+    events,
+    failed,
+    serverCpuUs: (processCpuUs(pid) - serverCpu0) / events,
+    clientCpuUs: (clientCpu.user + clientCpu.system) / events,
+    idlePct: (100 * (idle1 - idle0)) / Math.max(1, total1 - total0),
+  };
 }
 
 async function runRule(url: string, apiKey: string, from: number, to: number): Promise<{ wallMs: number; runMs: number; matched: number }> {
@@ -208,29 +268,35 @@ export async function run(): Promise<Record<string, number>> {
     const windowStart = Date.now() - 1;
 
     progress(`ingesting ${smallWindow} events`);
-    const first = await ingest(server.url, apiKey, full, 0, smallRequests);
+    const first = await ingest(server, apiKey, full, 0, smallRequests);
     const afterSmall = Date.now() + 1;
     progress(`rule run over ${first.events} events`);
     const small = await runRule(server.url, apiKey, windowStart, afterSmall);
 
     progress(`ingesting up to ${largeWindow} events`);
-    const second = await ingest(server.url, apiKey, full, smallRequests, largeRequests);
+    const second = await ingest(server, apiKey, full, smallRequests, largeRequests);
     const afterLarge = Date.now() + 1;
     progress(`rule run over ${first.events + second.events} events`);
     const large = await runRule(server.url, apiKey, windowStart, afterLarge);
     progress(`ingesting ${compactEvents} compact events`);
     const compact = liveBodies(compactEvent, cycles);
-    const third = await ingest(server.url, apiKey, compact, smallRequests + largeRequests, compactRequests);
+    const third = await ingest(server, apiKey, compact, smallRequests + largeRequests, compactRequests);
     const peakRss = server.peakRssMb();
 
-    const ingestRate = (first.events + second.events) / ((first.events / first.eventsPerSecond) + (second.events / second.eventsPerSecond));
+    const fullSize = combined([first, second]);
+    const ingestRate = fullSize.eventsPerSecond;
     return {
-      server_ingest_events_per_s: Math.round(ingestRate),
+      server_ingest_events_per_s: ingestRate,
+      server_ingest_server_cpu_us_per_event: round(fullSize.serverCpuUs),
+      server_ingest_client_cpu_us_per_event: round(fullSize.clientCpuUs),
+      server_ingest_machine_idle_pct: round(fullSize.idlePct),
       server_ingest_avg_event_bytes: Math.round(avgEventBytes),
       server_ingest_mb_per_s: round((ingestRate * avgEventBytes) / 1e6),
       server_ingest_events: first.events + second.events,
       server_ingest_failed_requests: first.failed + second.failed + third.failed,
       server_ingest_compact_events_per_s: third.eventsPerSecond,
+      server_ingest_compact_server_cpu_us_per_event: round(third.serverCpuUs),
+      server_ingest_compact_machine_idle_pct: round(third.idlePct),
       server_ingest_compact_avg_event_bytes: Math.round(compact.avgEventBytes),
       server_ingest_compact_mb_per_s: round((third.eventsPerSecond * compact.avgEventBytes) / 1e6),
       server_rule_run_200k_ms: small.wallMs,
