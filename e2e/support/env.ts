@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,17 @@ export const analystUser = { username: 'analyst', password: 'e2e-analyst-passwor
 export const viewerUser = { username: 'viewer', password: 'e2e-viewer-password-1' };
 export const ruleId = '420e5bb4-93bf-40a3-8f4a-4cc1af90eca1';
 
-/** One data directory per Playwright run; workers inherit it through the environment. */
+/**
+ * One data directory per Playwright run; workers inherit it through the environment. A directory made here
+ * is removed when the process that made it (the runner, which has stopped the server by then) exits; one
+ * given in EXECWATCH_E2E_DATA_DIR is kept.
+ */
 export function e2eDataDir(): string {
-  if (!process.env.EXECWATCH_E2E_DATA_DIR) process.env.EXECWATCH_E2E_DATA_DIR = mkdtempSync(join(tmpdir(), 'execwatch-e2e-'));
+  if (!process.env.EXECWATCH_E2E_DATA_DIR) {
+    const dir = mkdtempSync(join(tmpdir(), 'execwatch-e2e-'));
+    process.env.EXECWATCH_E2E_DATA_DIR = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
   return process.env.EXECWATCH_E2E_DATA_DIR;
 }
 

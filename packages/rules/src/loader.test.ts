@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import fc from 'fast-check';
 import { BUILTIN_RULES_DIR, loadBuiltinRules, loadRuleFile, loadRules, loadRulesDir, parseRuleToml, RuleLoadError } from './loader';
 
@@ -123,6 +123,7 @@ describe('parseRuleToml', () => {
 describe('loadRulesDir', () => {
   it('skips invalid files and reports them by name and reason', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'execwatch-rules-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(path.join(dir, 'a_good.toml'), MINIMAL);
     writeFileSync(path.join(dir, 'b_bad.toml'), 'this is = not toml = at all');
     writeFileSync(path.join(dir, 'c_dup.toml'), MINIMAL);
