@@ -240,7 +240,10 @@ export function fieldJsonType(r: JsonbFieldReader, f: number): string | null {
 /** `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, the form nearly every event's time has. */
 const ISO_TIME = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,15}))?(?:Z|([+-])(\d\d):(\d\d))$/;
 
-const daysIn = (y: number, m: number): number => new Date(Date.UTC(y, m, 0)).getUTCDate();
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const leap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+/** Days in month `m` (1-12) of year `y`, Gregorian. */
+const daysIn = (y: number, m: number): number => (m === 2 && leap(y) ? 29 : (MONTH_DAYS[m - 1] as number)); // m checked to be 1-12
 
 /**
  * Epoch milliseconds of an ISO 8601 time, computed as SQLite's `round(unixepoch(t, 'subsec') * 1000)` does
