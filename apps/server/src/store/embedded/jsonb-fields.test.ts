@@ -157,6 +157,12 @@ describe('JsonbFieldReader', () => {
     );
   });
 
+  it('refuses more keys in one object than its walk can track', () => {
+    const paths = (n: number) => Array.from({ length: n }, (_, i) => ['process', `k${i}`]);
+    expect(() => new JsonbFieldReader(paths(31))).not.toThrow();
+    expect(() => new JsonbFieldReader(paths(32))).toThrow(/more than 31 keys wanted inside process/);
+  });
+
   it('leaves escaped keys to SQLite', () => {
     const doc = db.prepare<[string], Buffer>('SELECT jsonb(?)').pluck().get('{"pro\\u0063ess":{"interactive":true}}') as Buffer;
     expect(reader.read(doc)).toBe(false);

@@ -88,6 +88,8 @@ export class JsonbFieldReader {
         let k = node.keys.findIndex((b) => Buffer.compare(b, bytes) === 0);
         if (k === -1) {
           k = node.keys.length;
+          // walk() keeps the keys found in a 31-bit set
+          if (k === 31) throw new Error(`more than 31 keys wanted inside ${path.slice(0, depth).join('.') || 'the document'}`);
           node.keys.push(bytes);
           node.children.push(null);
           node.fields.push(-1);
