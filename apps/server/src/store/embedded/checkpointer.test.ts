@@ -82,10 +82,12 @@ describe('createCheckpointer', () => {
     expect(db.prepare('SELECT count(*) AS n FROM settings').get()).toEqual({ n: 4800 });
     db.close();
     // Measured: 80-90 restarts and a WAL of 45-56 MB at most (checkpoints are slower than these writes); without
-    // the gate, no restart and a WAL of 201 MB, all that was written. Writers wait once per restart.
+    // the gate, no restart and a WAL of 201 MB, all that was written. Writers wait once per restart. How far the
+    // WAL grows before a restart depends on how much CPU the checkpoint thread gets: 107 MB once in a CI run with
+    // every test file running at the same time, so the bound is three quarters of what was written.
     expect(restarts).toBeGreaterThanOrEqual(5);
     expect(waited).toBeGreaterThanOrEqual(restarts - 1);
-    expect(maxWal).toBeLessThan(100_000_000);
+    expect(maxWal).toBeLessThan(150_000_000);
   });
 
   it('when its thread exits, checkpoints go on from the calling thread and no writer is held for good', async () => {
