@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../log';
 import { createCheckpointer } from './checkpointer';
 import { DB_FILE, openDatabase } from './db';
+import { onTmpfs, residentBytes } from './testing/page-residency';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -153,4 +154,85 @@ describe('createCheckpointer', () => {
       db.close();
     }
   });
+
+  describe.runIf(process.platform === 'linux')('page cache drop-behind', () => {
+    /** Writes ~36 MB of rows with a checkpoint after each transaction; answers the store file's size and page-cache residency once checkpoints are done. */
+    async function fill(dropBehind: { keepBytes: number } | false) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-ckpt-'));
+      dirs.push(dir);
+      if (onTmpfs(dir)) return null;
+      const db = openDatabase(dir, silentLogger);
+      const file = path.join(dir, DB_FILE);
+      const checkpointer = createCheckpointer(db, file, silentLogger, { dropBehind });
+      const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
+      try {
+        for (let n = 0; n < 300; n++) {
+          for (let gate = checkpointer.writeGate(); gate; gate = checkpointer.writeGate()) await gate;
+          db.transaction(() => {
+            for (let i = 0; i < 8; i++) insert.run(`k${n}-${i}`, `${n}:${i}:`.padEnd(15_000, 'x'));
+          })();
+          checkpointer.request();
+          await new Promise((r) => setImmediate(r));
+        }
+        // the last writes reach the main file with a checkpoint that starts after them: the file stops growing
+        let size = -1;
+        for (const deadline = Date.now() + 10_000; fs.statSync(file).size !== size && Date.now() < deadline; ) {
+          size = fs.statSync(file).size;
+          checkpointer.request();
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      } finally {
+        await checkpointer.close();
+      }
+      // (measured before the connection closes: closing checkpoints whatever the WAL still holds)
+      const resident = residentBytes(file);
+      const rows = db.prepare('SELECT count(*) AS n, sum(length(value)) AS bytes FROM settings').get();
+      const sample = db.prepare("SELECT value FROM settings WHERE key = 'k123-4'").pluck().get() as string;
+      db.close();
+      return { size: fs.statSync(file).size, resident, rows, sample };
+    }
+
+    it('drops what the store file grew by once checkpoints have written it, except its last keepBytes', async (ctx) => {
+      const keepBytes = 4 * 1024 * 1024;
+      const dropped = await fill({ keepBytes });
+      if (!dropped) return ctx.skip('the temp folder is on tmpfs, where the page cache is the file');
+      expect(dropped.size).toBeGreaterThan(30_000_000);
+      // what is still cached: the last keepBytes, and pages read or written since (the table's and index's
+      // upper levels, pages the last checkpoint wrote below the kept end)
+      expect(dropped.resident).toBeLessThan(keepBytes + 8 * 1024 * 1024);
+      expect(dropped.rows).toEqual({ n: 2400, bytes: 2400 * 15_000 });
+      expect(dropped.sample.startsWith('123:4:x')).toBe(true);
+
+      const kept = await fill(false);
+      expect(kept?.resident).toBeGreaterThan(0.8 * (kept?.size ?? 0));
+    });
+
+    it('is left out with a warning when the FFI module cannot be loaded; checkpoints go on', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-ckpt-'));
+      dirs.push(dir);
+      const db = openDatabase(dir, silentLogger);
+      const file = path.join(dir, DB_FILE);
+      const warnings: { msg: string; warning?: unknown }[] = [];
+      const log = { ...silentLogger, warn: (msg: string, f?: Record<string, unknown>) => warnings.push({ msg, warning: f?.warning }) };
+      const checkpointer = createCheckpointer(db, file, log, { dropBehind: { keepBytes: 0, ffiModule: path.join(dir, 'no-such-ffi.cjs') } });
+      try {
+        db.transaction(() => {
+          const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
+          for (let i = 0; i < 200; i++) insert.run(`k${i}`, 'x'.repeat(10_000));
+        })();
+        const before = fs.statSync(file).size;
+        checkpointer.request();
+        const deadline = Date.now() + 10_000;
+        while (fs.statSync(file).size <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        expect(fs.statSync(file).size).toBeGreaterThan(before + 1_000_000);
+      } finally {
+        await checkpointer.close();
+        db.close();
+      }
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.msg).toBe('store checkpoint thread');
+      expect(String(warnings[0]?.warning)).toMatch(/^page cache drop-behind unavailable: Cannot find module/);
+    });
+  });
 });
+
