@@ -146,6 +146,26 @@ describe('document preparation', () => {
     );
   });
 
+  it('fuzz: lines converted sixteen to a statement give what lines converted one at a time give', () => {
+    // mostly objects, so that runs of sixteen convertible lines form; now and then a line that fails, which
+    // sends its run back to one line at a time
+    const source = fc.oneof(
+      { weight: 12, arbitrary: fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }).map((o) => JSON.stringify(o)) },
+      { weight: 6, arbitrary: fc.constantFrom(...generateEvents(8, { seed: 3 }).map((e) => JSON.stringify(e))) },
+      { weight: 1, arbitrary: fc.constantFrom('{"not json"', '[1,2]', '"text"', '7', '{"a.b":1}', '{"a":1,"a.b":2}', '{"event":"x"}', '') },
+      { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+    );
+    fc.assert(
+      fc.property(fc.array(source, { minLength: 16, maxLength: 70 }), fc.boolean(), (sources, shared) => {
+        const oneLine = sources.map((src) => src.replace(/\n/g, ' '));
+        const lines = shared ? sharedBodyLines(oneLine, '{"index":{}}\n') : oneLine.map((src) => Buffer.from(src));
+        const expected = createDocPrep(db)(oneLine, AT); // text lines never go in groups
+        expect(plain(createDocPrep(db)(lines, AT))).toEqual(plain(expected));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('moves the documents to a buffer of their own when the next one would overwrite an unread line', () => {
     // tiny documents with no action lines between them: event.ingested alone outgrows each line's room
     const sources = Array.from({ length: 50 }, (_, i) => `{"n":${i}}`);

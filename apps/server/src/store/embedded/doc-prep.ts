@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type Database from 'better-sqlite3';
 import { DottedKeyConflict, expandDottedKeys, hasDottedKey } from '../../ingest/expand-dotted';
 import { NESTED_ARRAYS_COLUMN, STORED_COLUMNS, arrayParentsSql, someHotFieldMissing } from './hot-fields';
-import { JsonbFieldReader, UNDECIDED, fieldJsonType, fieldValue, isoEpochMs } from './jsonb-fields';
+import { JsonbFieldReader, UNDECIDED, fieldJsonType, fieldValue, isoEpochMs, jsonbElementEnd } from './jsonb-fields';
 import { TIMESTAMP_MS } from './time-sql';
 
 /** A source line: its UTF-8 bytes as received, or text. */
@@ -55,6 +55,16 @@ export const STORED_WIDTH = STORED_NAMES.length;
  * function per field would copy and compare the whole text each time.
  */
 const DOC_SQL = `SELECT jsonb_set(CAST(? AS TEXT), '$.event.ingested', ?)`;
+
+/**
+ * Lines converted by one statement call, their documents handed back one after another in one blob: each blob
+ * SQLite hands to JS costs ~2 us whatever its size (a Buffer of its own), so one per 16 lines instead of one
+ * per line took conversion from 7.0-7.5 to 5.6 us a 3.5 kB event (single thread). JSONB elements carry their
+ * own length, so the blob splits without a list of lengths (concat() takes each as text and keeps its bytes).
+ * Parameters: GROUP lines, then `@ingested`.
+ */
+const GROUP = 16;
+const GROUP_SQL = `SELECT CAST(concat(${Array.from({ length: GROUP }, () => `jsonb_set(CAST(? AS TEXT), '$.event.ingested', @ingested)`).join(', ')}) AS BLOB)`;
 
 /**
  * The same in SQL alone, for lines whose fields the JS reader leaves undecided, and for lines that are no
@@ -122,6 +132,12 @@ function readFields(
   return true;
 }
 
+/** Whether `a[from]`..`a[from + count - 1]` are all 1. */
+function allOnes(a: Uint8Array, from: number, count: number): boolean {
+  for (let k = from; k < from + count; k++) if (a[k] !== 1) return false;
+  return true;
+}
+
 /** Room for documents: a buffer of at least `bytes` bytes. */
 export type DocsAlloc = (bytes: number) => Uint8Array<ArrayBufferLike>;
 
@@ -166,9 +182,32 @@ export function createDocPrep(
   alloc: DocsAlloc = plainAlloc,
 ): (sources: readonly SourceLine[], ingested: string, overwritten?: Int32Array) => PreparedDocs {
   const docOf = db.prepare<[SourceLine, string], Buffer>(DOC_SQL).pluck();
+  const groupOf = db.prepare<unknown[], Buffer>(GROUP_SQL).pluck();
   const stmt = db.prepare<[string, SourceLine], unknown[]>(PREP_SQL).raw(true);
   const reader = new JsonbFieldReader(READ_PATHS);
   const arrayParents = db.prepare<[SourceLine], number>(ARRAY_PARENTS_SQL).pluck();
+  const groupArgs: unknown[] = new Array<unknown>(GROUP + 1);
+
+  /** The documents of lines `first`..`first + GROUP - 1` (all bytes as received), or null when some line fails: those go one by one. */
+  const convertGroup = (lines: readonly SourceLine[], first: number, ingested: string): Uint8Array[] | null => {
+    for (let k = 0; k < GROUP; k++) groupArgs[k] = lines[first + k];
+    groupArgs[GROUP] = { ingested };
+    let blob: Buffer;
+    try {
+      blob = groupOf.get(...groupArgs) as Buffer; // CAST(... AS BLOB): a blob
+    } catch {
+      return null; // a malformed line, named when the lines are converted one by one
+    }
+    const out: Uint8Array[] = [];
+    let at = 0;
+    while (at < blob.length && out.length < GROUP) {
+      const end = jsonbElementEnd(blob, at);
+      out.push(blob.subarray(at, end));
+      at = end;
+    }
+    return out.length === GROUP && at === blob.length ? out : null; // (concat() skips NULLs; jsonb_set of text is never NULL)
+  };
+
   return (sources, ingested, overwritten) => {
     const n = sources.length;
     const body = sharedBody(sources);
@@ -180,8 +219,11 @@ export function createDocPrep(
     const tsState = new Uint8Array(n);
     const columns: (string | number | null)[] = new Array<string | number | null>(n * STORED_WIDTH).fill(null);
     const errors: (PrepError | null)[] = new Array<PrepError | null>(n).fill(null);
+    // What SQLite converts for each line (null when the line already failed), and whether that is the line's
+    // bytes as received (so it can go in a group).
+    const texts: (SourceLine | null)[] = new Array<SourceLine | null>(n).fill(null);
+    const asReceived = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
-      docStarts[i] = size;
       ts[i] = NaN;
       let src = sources[i] as SourceLine; // i < n
       if (typeof src !== 'string' && !isUtf8(src)) {
@@ -199,13 +241,29 @@ export function createDocPrep(
           errors[i] = { kind: 'mapping', message: e.message };
           continue;
         }
+      } else if (bytes) asReceived[i] = 1;
+      texts[i] = src;
+    }
+    // the documents of a group of lines from `groupFirst` on (null: it failed, convert those one by one)
+    let group: Uint8Array[] | null = null;
+    let groupFirst = -GROUP;
+    for (let i = 0; i < n; i++) {
+      docStarts[i] = size;
+      const src = texts[i];
+      if (src === null || src === undefined) continue;
+      if (i >= groupFirst + GROUP && i + GROUP <= n && allOnes(asReceived, i, GROUP)) {
+        // every line of the group is read here, before any of their documents is written
+        groupFirst = i;
+        group = convertGroup(texts as SourceLine[], i, ingested);
       }
-      let doc: Buffer;
-      try {
-        doc = docOf.get(src, ingested) as Buffer; // jsonb_set of any JSON: a blob
-      } catch (e) {
-        errors[i] = { kind: 'malformed', message: e instanceof Error ? e.message : String(e) };
-        continue;
+      let doc: Uint8Array | undefined = i < groupFirst + GROUP && group ? group[i - groupFirst] : undefined;
+      if (doc === undefined) {
+        try {
+          doc = docOf.get(src, ingested) as Buffer; // jsonb_set of any JSON: a blob
+        } catch (e) {
+          errors[i] = { kind: 'malformed', message: e instanceof Error ? e.message : String(e) };
+          continue;
+        }
       }
       const base = i * STORED_WIDTH;
       if (doc[0] === undefined || (doc[0] & 15) !== JSONB_OBJECT || !readFields(reader, doc, columns, base, ts, tsState, i)) {

@@ -53,6 +53,11 @@ function elementEnd(b: Uint8Array, i: number): number {
   return payloadStart + n;
 }
 
+/** The end of the JSONB element starting at `i` of `b` (header and payload; may lie past `b`'s end when `b` is cut short). */
+export function jsonbElementEnd(b: Uint8Array, i: number): number {
+  return elementEnd(b, i);
+}
+
 /** A node of the path tree: the keys wanted inside an object, and which field a key ends at. */
 interface PathNode {
   keys: Uint8Array[];
