@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type Database from 'better-sqlite3';
 import { DottedKeyConflict, expandDottedKeys, hasDottedKey } from '../../ingest/expand-dotted';
 import { NESTED_ARRAYS_COLUMN, STORED_COLUMNS, arrayParentsSql, someHotFieldMissing } from './hot-fields';
-import { JsonbFieldReader, UNDECIDED, fieldJsonType, fieldValue, isoEpochMs, jsonbElementEnd } from './jsonb-fields';
+import { JsonbFieldReader, UNDECIDED, fieldEpochMs, fieldJsonType, fieldValue, jsonbElementEnd } from './jsonb-fields';
 import { TIMESTAMP_MS } from './time-sql';
 
 /** A source line: its UTF-8 bytes as received, or text. */
@@ -119,8 +119,7 @@ function readFields(
   }
   let t: number | null | typeof UNDECIDED = null;
   if (tsType === 'text') {
-    const text = fieldValue(reader, doc, TS_FIELD);
-    t = typeof text === 'string' ? isoEpochMs(text) : UNDECIDED;
+    t = fieldEpochMs(reader, doc, TS_FIELD);
   } else if (tsType === 'integer') {
     t = fieldValue(reader, doc, TS_FIELD) as number | typeof UNDECIDED; // an integer or undecided
   } else if (tsType === 'real') {

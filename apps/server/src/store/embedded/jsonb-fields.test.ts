@@ -5,7 +5,7 @@ import { generateEvents } from '@execwatch/simulator';
 import { expandDottedKeys, hasDottedKey } from '../../ingest/expand-dotted';
 import { createDocPrep, STORED_WIDTH, TS_INVALID, TS_MISSING, TS_OK } from './doc-prep';
 import { STORED_COLUMNS } from './hot-fields';
-import { JsonbFieldReader, UNDECIDED, fieldJsonType, fieldValue, isoEpochMs } from './jsonb-fields';
+import { JsonbFieldReader, UNDECIDED, fieldJsonType, fieldValue, isoEpochMs, isoEpochMsAt } from './jsonb-fields';
 import { TIMESTAMP_MS } from './time-sql';
 
 const db = new Database(':memory:');
@@ -202,6 +202,22 @@ describe('isoEpochMs', () => {
       { numRuns: 20000 },
     );
     expect(decided).toBeGreaterThan(1000);
+  });
+
+  it('reads the same from the bytes of a text as from the text (isoEpochMsAt)', () => {
+    const within = (t: string, pad: number) => {
+      const b = Buffer.alloc(pad + Buffer.byteLength(t) + pad, 0x37); // digits around it, which must not be read
+      b.write(t, pad);
+      return isoEpochMsAt(b, pad, pad + Buffer.byteLength(t));
+    };
+    fc.assert(
+      fc.property(fc.oneof(dateText, fc.string({ maxLength: 30 }), dateText.map((t) => t.replace(/\d/, 'x'))), fc.nat(3), (t, pad) => {
+        expect(within(t, pad), t).toBe(isoEpochMs(t));
+      }),
+      { numRuns: 20000 },
+    );
+    expect(within('2026-11-24T03:04:05.123456789012345Z', 2)).toBe(isoEpochMs('2026-11-24T03:04:05.123456789012345Z'));
+    expect(within('2026-11-24T03:04:05.Z', 1)).toBe(UNDECIDED);
   });
 
   it('decides the usual forms and rounds fractions to the millisecond as SQLite does', () => {

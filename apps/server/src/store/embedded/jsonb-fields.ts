@@ -238,10 +238,67 @@ function stringArrayJson(b: Uint8Array, start: number, end: number): string | ty
   return `${out}]`;
 }
 
+/** The text field at slot `f` as isoEpochMs reads it (UNDECIDED for a text it cannot decide). */
+export function fieldEpochMs(r: JsonbFieldReader, b: Uint8Array, f: number): number | typeof UNDECIDED {
+  const type = r.types[f] as number; // f < fields
+  if (type === TEXT || type === TEXTRAW) return isoEpochMsAt(b, r.starts[f] as number, r.ends[f] as number);
+  const t = fieldValue(r, b, f);
+  return typeof t === 'string' ? isoEpochMs(t) : UNDECIDED;
+}
+
 /** What `json_type()` gives for the field at slot `f`: null when the path leads nowhere. */
 export function fieldJsonType(r: JsonbFieldReader, f: number): string | null {
   const type = r.types[f] as number; // f < fields
   return type === -1 ? null : (JSON_TYPES[type] ?? null);
+}
+
+/** ASCII digit `b[i]` as a number, or -1. */
+function digit(b: Uint8Array, i: number): number {
+  const d = (b[i] as number) - 48; // callers keep i < length
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+/** Two ASCII digits from `b[i]` as a number, or a negative one. */
+const two = (b: Uint8Array, i: number): number => {
+  const hi = digit(b, i);
+  const lo = digit(b, i + 1);
+  return hi < 0 || lo < 0 ? -1 : hi * 10 + lo;
+};
+
+/**
+ * isoEpochMs of the text `b[start..end)` (a JSONB TEXT payload: no escapes), reading the common UTC form
+ * `YYYY-MM-DDTHH:MM:SS[.fraction]Z` from the bytes without a string or a regular expression (0.8 us an
+ * event in the preparation thread otherwise); any other form goes to isoEpochMs.
+ */
+export function isoEpochMsAt(b: Uint8Array, start: number, end: number): number | typeof UNDECIDED {
+  const n = end - start;
+  const fractionDigits = n - 21; // after `YYYY-MM-DDTHH:MM:SS.` and before `Z`
+  const usual = (n === 20 || (fractionDigits >= 1 && fractionDigits <= 15 && b[start + 19] === 46 /* . */))
+    && b[start + 4] === 45 /* - */ && b[start + 7] === 45 && b[start + 10] === 84 /* T */ && b[start + 13] === 58 /* : */
+    && b[start + 16] === 58 && b[end - 1] === 90; /* Z */
+  const y1 = usual ? two(b, start) : -1;
+  const y2 = usual ? two(b, start + 2) : -1;
+  const year = y1 < 0 || y2 < 0 ? -1 : y1 * 100 + y2;
+  const month = two(b, start + 5);
+  const day = two(b, start + 8);
+  const hour = two(b, start + 11);
+  const minute = two(b, start + 14);
+  const second = two(b, start + 17);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return isoEpochMs(text(b, start, end));
+  }
+  let s = second;
+  if (n > 20) {
+    let fraction = 0;
+    for (let i = start + 20; i < end - 1; i++) {
+      const d = digit(b, i);
+      if (d < 0) return isoEpochMs(text(b, start, end));
+      fraction = fraction * 10 + d;
+    }
+    // as isoEpochMs: Number(fraction digits) / 10 ** digits, capped at .999
+    s += Math.min(fraction / 10 ** fractionDigits, 0.999);
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, 0) + Math.trunc(s * 1000 + 0.5);
 }
 
 /** `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, the form nearly every event's time has. */
