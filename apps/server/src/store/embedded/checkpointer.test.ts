@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../log';
 import { createCheckpointer } from './checkpointer';
@@ -156,14 +157,28 @@ describe('createCheckpointer', () => {
   });
 
   describe.runIf(process.platform === 'linux')('page cache drop-behind', () => {
-    /** Writes ~36 MB of rows with a checkpoint after each transaction; answers the store file's size and page-cache residency once checkpoints are done. */
+    /** This process's open descriptors of `file`. */
+    const openFds = (file: string) =>
+      fs.readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/self/fd/${fd}`) === file;
+        } catch {
+          return false; // closed meanwhile (the listing's own descriptor)
+        }
+      }).length;
+
+    /**
+     * Writes ~36 MB of rows with a checkpoint after each transaction; answers the store file's size and page
+     * cache residency once checkpoints are done and the file is closed.
+     */
     async function fill(dropBehind: { keepBytes: number } | false) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-ckpt-'));
       dirs.push(dir);
       if (onTmpfs(dir)) return null;
       const db = openDatabase(dir, silentLogger);
       const file = path.join(dir, DB_FILE);
-      const checkpointer = createCheckpointer(db, file, silentLogger, { dropBehind });
+      const fd = dropBehind ? fs.openSync(file, 'r') : null;
+      const checkpointer = createCheckpointer(db, file, silentLogger, fd === null ? {} : { dropBehind: { fd, keepBytes: dropBehind ? dropBehind.keepBytes : 0 } });
       const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
       try {
         for (let n = 0; n < 300; n++) {
@@ -184,11 +199,15 @@ describe('createCheckpointer', () => {
       } finally {
         await checkpointer.close();
       }
-      // (measured before the connection closes: closing checkpoints whatever the WAL still holds)
+      db.close(); // (nothing left in the WAL for its last checkpoint to write)
+      if (fd !== null) fs.closeSync(fd);
+      expect(openFds(file)).toBe(0); // the checkpoint thread's connection closed with it
       const resident = residentBytes(file);
-      const rows = db.prepare('SELECT count(*) AS n, sum(length(value)) AS bytes FROM settings').get();
-      const sample = db.prepare("SELECT value FROM settings WHERE key = 'k123-4'").pluck().get() as string;
-      db.close();
+      // every row is there (read after the residency: reading brings the pages back)
+      const check = new Database(file, { readonly: true });
+      const rows = check.prepare('SELECT count(*) AS n, sum(length(value)) AS bytes FROM settings').get();
+      const sample = check.prepare("SELECT value FROM settings WHERE key = 'k123-4'").pluck().get() as string;
+      check.close();
       return { size: fs.statSync(file).size, resident, rows, sample };
     }
 
@@ -214,7 +233,8 @@ describe('createCheckpointer', () => {
       const file = path.join(dir, DB_FILE);
       const warnings: { msg: string; warning?: unknown }[] = [];
       const log = { ...silentLogger, warn: (msg: string, f?: Record<string, unknown>) => warnings.push({ msg, warning: f?.warning }) };
-      const checkpointer = createCheckpointer(db, file, log, { dropBehind: { keepBytes: 0, ffiModule: path.join(dir, 'no-such-ffi.cjs') } });
+      const fd = fs.openSync(file, 'r');
+      const checkpointer = createCheckpointer(db, file, log, { dropBehind: { fd, keepBytes: 0, ffiModule: path.join(dir, 'no-such-ffi.cjs') } });
       try {
         db.transaction(() => {
           const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
@@ -228,6 +248,7 @@ describe('createCheckpointer', () => {
       } finally {
         await checkpointer.close();
         db.close();
+        fs.closeSync(fd);
       }
       expect(warnings).toHaveLength(1);
       expect(warnings[0]?.msg).toBe('store checkpoint thread');

@@ -48,7 +48,12 @@ parentPort.on('message', (msg) => {
     result = { error: e instanceof Error ? e.message : String(e), log: -1, checkpointed: -1 };
   }
   if (dropBehind && result.error === null) {
-    const failure = dropBehind();
+    let failure;
+    try {
+      failure = dropBehind.drop();
+    } catch (e) {
+      failure = e instanceof Error ? e.message : String(e);
+    }
     if (failure) {
       dropBehind = null;
       result.warning = 'page cache drop-behind stopped: ' + failure;
@@ -58,24 +63,25 @@ parentPort.on('message', (msg) => {
 });
 
 /**
- * Drops from the OS page cache what the file grew by, up to its last keepBytes, once a checkpoint has
- * written and synced it; returns the function doing so, which answers null or why it failed.
+ * Drops from the OS page cache what the file (open as descriptor fd) grew by, up to its last keepBytes, once
+ * a checkpoint has written it; drop() answers null or why it failed.
  */
-function startDropBehind({ koffi, keepBytes }) {
+function startDropBehind({ koffi, keepBytes, fd }) {
   const POSIX_FADV_DONTNEED = 4;
   const fadvise = require(koffi).load('libc.so.6').func('int posix_fadvise(int fd, int64_t offset, int64_t len, int advice)');
-  const fd = fs.openSync(workerData.file, 'r');
   let from = Math.max(0, fs.fstatSync(fd).size - keepBytes);
-  return () => {
-    const to = fs.fstatSync(fd).size - keepBytes;
-    if (to < from) from = Math.max(0, to); // the file shrank (VACUUM)
-    if (to <= from) return null;
-    // a checkpoint that leaves frames in the WAL does not sync the file, and dirty pages are not dropped
-    fs.fdatasyncSync(fd);
-    const rc = fadvise(fd, from, to - from, POSIX_FADV_DONTNEED);
-    if (rc !== 0) return 'posix_fadvise returned ' + rc;
-    from = to;
-    return null;
+  return {
+    drop() {
+      const to = fs.fstatSync(fd).size - keepBytes;
+      if (to < from) from = Math.max(0, to); // the file shrank (VACUUM)
+      if (to <= from) return null;
+      // a checkpoint that leaves frames in the WAL does not sync the file, and dirty pages are not dropped
+      fs.fdatasyncSync(fd);
+      const rc = fadvise(fd, from, to - from, POSIX_FADV_DONTNEED);
+      if (rc !== 0) return 'posix_fadvise returned ' + rc;
+      from = to;
+      return null;
+    },
   };
 }
 `;
@@ -108,10 +114,13 @@ export interface CheckpointerOptions {
   /** The worker's source (tests substitute one that fails). */
   workerSource?: string;
   /**
-   * Page cache drop-behind (see WORKER_SOURCE): the end of the file kept cached, in bytes (default 1 GB),
-   * or false for none. Only on Linux. `ffiModule` replaces koffi (tests name one that does not load).
+   * Page cache drop-behind (see WORKER_SOURCE), Linux only; none when absent. `fd`: a read-only descriptor of
+   * the store file, which the caller closes only after every SQLite connection to the file in this process
+   * (closing any descriptor of a file drops the process's POSIX locks on it, SQLite's among them).
+   * `keepBytes`: the end of the file kept cached (default 1 GB). `ffiModule` replaces koffi (tests name one
+   * that does not load).
    */
-  dropBehind?: { keepBytes?: number; ffiModule?: string } | false;
+  dropBehind?: { fd: number; keepBytes?: number; ffiModule?: string };
 }
 
 export interface Checkpointer {
@@ -208,9 +217,10 @@ export function createCheckpointer(db: Db, file: string, log: Logger, opts: Chec
     try {
       const require = createRequire(import.meta.url);
       const driver = require.resolve('better-sqlite3');
-      const dropBehind = opts.dropBehind === false || process.platform !== 'linux'
+      const d = opts.dropBehind;
+      const dropBehind = d === undefined || process.platform !== 'linux'
         ? null
-        : { koffi: opts.dropBehind?.ffiModule ?? require.resolve('koffi'), keepBytes: opts.dropBehind?.keepBytes ?? DROP_BEHIND_KEEP_BYTES };
+        : { fd: d.fd, koffi: d.ffiModule ?? require.resolve('koffi'), keepBytes: d.keepBytes ?? DROP_BEHIND_KEEP_BYTES };
       const w = new Worker(opts.workerSource ?? WORKER_SOURCE, { eval: true, workerData: { driver, file, dropBehind } });
       w.unref();
       w.on('message', (msg: WorkerMessage) => {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Logger } from '../../log';
 import type { Store } from '../ports';
 import path from 'node:path';
@@ -28,8 +29,14 @@ export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: 
   const db = openDatabase(opts.dataDir, opts.log);
   // Checkpoints run on a worker thread, so no client waits for WAL pages to be copied into the main file
   // (see checkpointer.ts).
-  const checkpointer = createCheckpointer(db, path.join(opts.dataDir, DB_FILE), opts.log, {
+  // The checkpoint thread drops what it has written to the main file from the OS page cache (see
+  // checkpointer.ts) through a descriptor of its own, closed only after SQLite's connections: closing any
+  // descriptor of a file drops the process's POSIX locks on it, SQLite's included.
+  const file = path.join(opts.dataDir, DB_FILE);
+  const cacheFd = process.platform === 'linux' ? fs.openSync(file, 'r') : null;
+  const checkpointer = createCheckpointer(db, file, opts.log, {
     restartFrames: Math.ceil(WAL_RESTART_BYTES / pageSize(db)),
+    ...(cacheFd === null ? {} : { dropBehind: { fd: cacheFd } }),
   });
   // Source lines are checked and their indexed fields read out on a worker thread (doc-prep-pool.ts).
   const preparer = createDocPreparer({ db, log: opts.log });
@@ -78,6 +85,7 @@ export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: 
         db.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
         db.close();
+        if (cacheFd !== null) fs.closeSync(cacheFd);
       }
     },
   };
