@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../log';
 import { createCheckpointer } from './checkpointer';
 import { DB_FILE, openDatabase } from './db';
-import { onTmpfs, residentBytes } from './testing/page-residency';
+import { onTmpfs, openDescriptors, residentBytes } from './testing/os-files';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -25,12 +25,29 @@ function walRestarts(file: string): number {
   return header.readUInt32BE(12);
 }
 
+/** A new store in a temp folder (removed after the test): its connection and file. */
+function newStore(): { dir: string; db: ReturnType<typeof openDatabase>; file: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-ckpt-'));
+  dirs.push(dir);
+  return { dir, db: openDatabase(dir, silentLogger), file: path.join(dir, DB_FILE) };
+}
+
+/** A logger keeping its warnings: the message and the named field of each. */
+function warningLog(field: string) {
+  const warnings: { msg: string; [field: string]: unknown }[] = [];
+  return { warnings, log: { ...silentLogger, warn: (msg: string, f?: Record<string, unknown>) => warnings.push({ msg, [field]: f?.[field] }) } };
+}
+
+/** Waits (up to 10 s) for `file` to grow past `before` bytes, as a checkpoint copies pages into it. */
+async function grownPast(file: string, before: number): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  while (fs.statSync(file).size <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return fs.statSync(file).size;
+}
+
 describe('createCheckpointer', () => {
   it('copies committed WAL pages into the main file from its worker, and closes cleanly', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-ckpt-'));
-    dirs.push(dir);
-    const db = openDatabase(dir, silentLogger);
-    const file = path.join(dir, DB_FILE);
+    const { db, file } = newStore();
     const checkpointer = createCheckpointer(db, file, silentLogger);
     try {
       const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
@@ -40,9 +57,7 @@ describe('createCheckpointer', () => {
       const before = fs.statSync(file).size;
       checkpointer.request();
       checkpointer.request(); // folded into the running one
-      const deadline = Date.now() + 10_000;
-      while (fs.statSync(file).size <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(fs.statSync(file).size).toBeGreaterThan(before + 1_000_000);
+      expect(await grownPast(file, before)).toBeGreaterThan(before + 1_000_000);
     } finally {
       await checkpointer.close();
       db.close();
@@ -51,10 +66,7 @@ describe('createCheckpointer', () => {
   });
 
   it('brings the WAL back to its beginning under back-to-back writes, holding writers only briefly', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-ckpt-'));
-    dirs.push(dir);
-    const db = openDatabase(dir, silentLogger);
-    const file = path.join(dir, DB_FILE);
+    const { db, file } = newStore();
     const restartFrames = 16;
     const checkpointer = createCheckpointer(db, file, silentLogger, { restartFrames });
     const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
@@ -93,12 +105,8 @@ describe('createCheckpointer', () => {
   });
 
   it('when its thread exits, checkpoints go on from the calling thread and no writer is held for good', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-ckpt-'));
-    dirs.push(dir);
-    const db = openDatabase(dir, silentLogger);
-    const file = path.join(dir, DB_FILE);
-    const warnings: { msg: string; error?: unknown }[] = [];
-    const log = { ...silentLogger, warn: (msg: string, f?: Record<string, unknown>) => warnings.push({ msg, error: f?.error }) };
+    const { db, file } = newStore();
+    const { warnings, log } = warningLog('error');
     // a thread that dies on its first checkpoint
     const exiting = `require('node:worker_threads').parentPort.on('message', () => process.exit(3));`;
     const checkpointer = createCheckpointer(db, file, log, { restartFrames: 16, workerSource: exiting });
@@ -124,9 +132,7 @@ describe('createCheckpointer', () => {
   });
 
   it('holds writers no longer than maxHoldMs when the checkpoint they wait for does not come back', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-ckpt-'));
-    dirs.push(dir);
-    const db = openDatabase(dir, silentLogger);
+    const { dir, db } = newStore();
     // a thread that reports a large WAL with little left to copy once, then never answers again
     const stuck = `
       const { parentPort } = require('node:worker_threads');
@@ -157,26 +163,16 @@ describe('createCheckpointer', () => {
   });
 
   describe.runIf(process.platform === 'linux')('page cache drop-behind', () => {
-    /** This process's open descriptors of `file`. */
-    const openFds = (file: string) =>
-      fs.readdirSync('/proc/self/fd').filter((fd) => {
-        try {
-          return fs.readlinkSync(`/proc/self/fd/${fd}`) === file;
-        } catch {
-          return false; // closed meanwhile (the listing's own descriptor)
-        }
-      }).length;
-
     /**
      * Writes ~36 MB of rows with a checkpoint after each transaction; answers the store file's size and page
      * cache residency once checkpoints are done and the file is closed.
      */
     async function fill(dropBehind: { keepBytes: number } | false) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-ckpt-'));
-      dirs.push(dir);
-      if (onTmpfs(dir)) return null;
-      const db = openDatabase(dir, silentLogger);
-      const file = path.join(dir, DB_FILE);
+      const { dir, db, file } = newStore();
+      if (onTmpfs(dir)) {
+        db.close();
+        return null;
+      }
       const fd = dropBehind ? fs.openSync(file, 'r') : null;
       const checkpointer = createCheckpointer(db, file, silentLogger, fd === null ? {} : { dropBehind: { fd, keepBytes: dropBehind ? dropBehind.keepBytes : 0 } });
       const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
@@ -201,7 +197,7 @@ describe('createCheckpointer', () => {
       }
       db.close(); // (nothing left in the WAL for its last checkpoint to write)
       if (fd !== null) fs.closeSync(fd);
-      expect(openFds(file)).toBe(0); // the checkpoint thread's connection closed with it
+      expect(openDescriptors(file)).toBe(0); // the checkpoint thread's connection closed with it
       const resident = residentBytes(file);
       // every row is there (read after the residency: reading brings the pages back)
       const check = new Database(file, { readonly: true });
@@ -227,12 +223,8 @@ describe('createCheckpointer', () => {
     });
 
     it('is left out with a warning when the FFI module cannot be loaded; checkpoints go on', async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'execwatch-ckpt-'));
-      dirs.push(dir);
-      const db = openDatabase(dir, silentLogger);
-      const file = path.join(dir, DB_FILE);
-      const warnings: { msg: string; warning?: unknown }[] = [];
-      const log = { ...silentLogger, warn: (msg: string, f?: Record<string, unknown>) => warnings.push({ msg, warning: f?.warning }) };
+      const { dir, db, file } = newStore();
+      const { warnings, log } = warningLog('warning');
       const fd = fs.openSync(file, 'r');
       const checkpointer = createCheckpointer(db, file, log, { dropBehind: { fd, keepBytes: 0, ffiModule: path.join(dir, 'no-such-ffi.cjs') } });
       try {
@@ -242,9 +234,7 @@ describe('createCheckpointer', () => {
         })();
         const before = fs.statSync(file).size;
         checkpointer.request();
-        const deadline = Date.now() + 10_000;
-        while (fs.statSync(file).size <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-        expect(fs.statSync(file).size).toBeGreaterThan(before + 1_000_000);
+        expect(await grownPast(file, before)).toBeGreaterThan(before + 1_000_000);
       } finally {
         await checkpointer.close();
         db.close();

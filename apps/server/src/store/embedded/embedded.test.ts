@@ -9,6 +9,7 @@ import { auditEvent, alertDoc, createOps, execEvent, T0 } from '../contract/fixt
 import type { AlertPatch, Store } from '../ports';
 import { openDatabase } from './db';
 import { DB_FILE, createEmbeddedStore } from './index';
+import { openDescriptors } from './testing/os-files';
 
 let dir: string;
 let store: Store;
@@ -39,18 +40,11 @@ describe('embedded store file', () => {
 
   it.runIf(process.platform === 'linux')('leaves no descriptor of its file open once closed (drop-behind keeps one of its own)', async () => {
     const file = path.join(dir, DB_FILE);
-    const openFds = () => fs.readdirSync('/proc/self/fd').filter((fd) => {
-      try {
-        return fs.readlinkSync(`/proc/self/fd/${fd}`) === file;
-      } catch {
-        return false; // the listing's own descriptor, closed meanwhile
-      }
-    }).length;
     await store.events.bulk(createOps(Array.from({ length: 50 }, (_, i) => execEvent({ id: `e${i}` }))), T0); // starts the checkpoint thread
     await new Promise((r) => setTimeout(r, 1500)); // an idle second checkpoints
-    expect(openFds()).toBeGreaterThanOrEqual(2); // SQLite's and drop-behind's
+    expect(openDescriptors(file)).toBeGreaterThanOrEqual(2); // SQLite's and drop-behind's
     await store.close();
-    expect(openFds()).toBe(0);
+    expect(openDescriptors(file)).toBe(0);
   });
 
   it('keeps the page size of a store created with smaller pages, and sizes the automatic checkpoint in bytes', async () => {

@@ -1,4 +1,4 @@
-/** How much of a file the OS page cache holds (Linux mincore, through koffi), for tests of drop-behind. */
+/** What the OS holds of a file, for tests of the store's files (Linux): page cache residency, open descriptors. */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -53,4 +53,15 @@ export function residentBytes(file: string): number {
 export function onTmpfs(dir: string): boolean {
   const TMPFS_MAGIC = 0x01021994;
   return fs.statfsSync(dir).type === TMPFS_MAGIC;
+}
+
+/** This process's open descriptors of `file`. */
+export function openDescriptors(file: string): number {
+  return fs.readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false; // the listing's own descriptor, closed meanwhile
+    }
+  }).length;
 }
