@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type Database from 'better-sqlite3';
 import { DottedKeyConflict, expandDottedKeys, hasDottedKey } from '../../ingest/expand-dotted';
 import { NESTED_ARRAYS_COLUMN, STORED_COLUMNS, arrayParentsSql, someHotFieldMissing } from './hot-fields';
-import { JsonbFieldReader, UNDECIDED, fieldEpochMs, fieldJsonType, fieldValue, jsonbElementEnd } from './jsonb-fields';
+import { JsonbFieldReader, UNDECIDED, elementEnd, fieldEpochMs, fieldJsonType, fieldValue } from './jsonb-fields';
 import { TIMESTAMP_MS } from './time-sql';
 
 /** A source line: its UTF-8 bytes as received, or text. */
@@ -200,7 +200,7 @@ export function createDocPrep(
     const out: Uint8Array[] = [];
     let at = 0;
     while (at < blob.length && out.length < GROUP) {
-      const end = jsonbElementEnd(blob, at);
+      const end = elementEnd(blob, at);
       out.push(blob.subarray(at, end));
       at = end;
     }

@@ -27,8 +27,11 @@ const JSON_TYPES = ['null', 'true', 'false', 'integer', 'integer', 'real', 'real
 /** Where an element's payload starts, set by elementEnd. */
 let payloadStart = 0;
 
-/** The offset just past the element at `i` (its header and payload); sets payloadStart. */
-function elementEnd(b: Uint8Array, i: number): number {
+/**
+ * The offset just past the JSONB element at `i` of `b` (its header and payload; past `b`'s end when `b` is
+ * cut short); sets payloadStart.
+ */
+export function elementEnd(b: Uint8Array, i: number): number {
   const x = b[i] as number; // callers keep i < length
   const size = x >> 4;
   if (size <= 11) {
@@ -51,11 +54,6 @@ function elementEnd(b: Uint8Array, i: number): number {
   let n = 0;
   for (let k = 1; k <= 8; k++) n = n * 256 + (b[i + k] as number);
   return payloadStart + n;
-}
-
-/** The end of the JSONB element starting at `i` of `b` (header and payload; may lie past `b`'s end when `b` is cut short). */
-export function jsonbElementEnd(b: Uint8Array, i: number): number {
-  return elementEnd(b, i);
 }
 
 /** A node of the path tree: the keys wanted inside an object, and which field a key ends at. */
@@ -276,9 +274,10 @@ export function isoEpochMsAt(b: Uint8Array, start: number, end: number): number 
   const usual = (n === 20 || (fractionDigits >= 1 && fractionDigits <= 15 && b[start + 19] === 46 /* . */))
     && b[start + 4] === 45 /* - */ && b[start + 7] === 45 && b[start + 10] === 84 /* T */ && b[start + 13] === 58 /* : */
     && b[start + 16] === 58 && b[end - 1] === 90; /* Z */
-  const y1 = usual ? two(b, start) : -1;
-  const y2 = usual ? two(b, start + 2) : -1;
-  const year = y1 < 0 || y2 < 0 ? -1 : y1 * 100 + y2;
+  if (!usual) return isoEpochMs(text(b, start, end));
+  const century = two(b, start);
+  const yy = two(b, start + 2);
+  const year = century < 0 || yy < 0 ? -1 : century * 100 + yy;
   const month = two(b, start + 5);
   const day = two(b, start + 8);
   const hour = two(b, start + 11);
