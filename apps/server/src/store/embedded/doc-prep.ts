@@ -64,6 +64,8 @@ const DOC_SQL = `SELECT jsonb_set(CAST(? AS TEXT), '$.event.ingested', ?)`;
  * Parameters: GROUP lines, then `@ingested`.
  */
 const GROUP = 16;
+/** Longer lines are converted alone: a group's blob holds its documents at once, besides SQLite's copies. */
+const GROUP_LINE_MAX = 64 * 1024;
 const GROUP_SQL = `SELECT CAST(concat(${Array.from({ length: GROUP }, () => `jsonb_set(CAST(? AS TEXT), '$.event.ingested', @ingested)`).join(', ')}) AS BLOB)`;
 
 /**
@@ -218,10 +220,10 @@ export function createDocPrep(
     const tsState = new Uint8Array(n);
     const columns: (string | number | null)[] = new Array<string | number | null>(n * STORED_WIDTH).fill(null);
     const errors: (PrepError | null)[] = new Array<PrepError | null>(n).fill(null);
-    // What SQLite converts for each line (null when the line already failed), and whether that is the line's
-    // bytes as received (so it can go in a group).
+    // What SQLite converts for each line (null when the line already failed), and whether it can go in a
+    // group: the line's bytes as received, not too long.
     const texts: (SourceLine | null)[] = new Array<SourceLine | null>(n).fill(null);
-    const asReceived = new Uint8Array(n);
+    const groupable = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       ts[i] = NaN;
       let src = sources[i] as SourceLine; // i < n
@@ -240,7 +242,7 @@ export function createDocPrep(
           errors[i] = { kind: 'mapping', message: e.message };
           continue;
         }
-      } else if (bytes) asReceived[i] = 1;
+      } else if (bytes && bytes.length <= GROUP_LINE_MAX) groupable[i] = 1;
       texts[i] = src;
     }
     // the documents of a group of lines from `groupFirst` on (null: it failed, convert those one by one)
@@ -250,7 +252,7 @@ export function createDocPrep(
       docStarts[i] = size;
       const src = texts[i];
       if (src === null || src === undefined) continue;
-      if (i >= groupFirst + GROUP && i + GROUP <= n && allOnes(asReceived, i, GROUP)) {
+      if (i >= groupFirst + GROUP && i + GROUP <= n && allOnes(groupable, i, GROUP)) {
         // every line of the group is read here, before any of their documents is written
         groupFirst = i;
         group = convertGroup(texts as SourceLine[], i, ingested);
