@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateEvents } from '@execwatch/simulator';
 import { silentLogger } from '../../log';
-import { createDocPrep, preparedDoc, STORED_WIDTH, TS_INVALID, TS_MISSING, TS_OK, type PreparedDocs, type SourceLine } from './doc-prep';
+import { createDocPrep, packColumns, preparedDoc, STORED_WIDTH, TS_INVALID, TS_MISSING, TS_OK, unpackColumns, type PreparedDocs, type SourceLine } from './doc-prep';
 import { PreparationLostError, createDocPreparer, type DocPreparer } from './doc-prep-pool';
 
 const db = new Database(':memory:');
@@ -175,6 +175,16 @@ describe('document preparation', () => {
     expect(p.docs.buffer).not.toBe(lines[0]?.buffer);
     expect(docsAsJson(p)).toEqual(docsAsJson(expected));
     expect(JSON.parse(docsAsJson(p)[49] ?? 'null')).toEqual({ n: 49, event: { ingested: AT } });
+  });
+
+  it('packs the stored columns for another thread and unpacks exactly them, each distinct string once', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom('container', 'start', ''), fc.string(), fc.double(), fc.integer(), fc.constant(null)), { maxLength: 60 }), (columns) => {
+        const packed = packColumns(columns);
+        expect(unpackColumns(structuredClone(packed))).toStrictEqual(columns);
+        expect(packed.strings).toStrictEqual([...new Set(columns.filter((v) => typeof v === 'string'))]);
+      }),
+    );
   });
 
   it('the worker thread prepares exactly what the calling thread would', async () => {

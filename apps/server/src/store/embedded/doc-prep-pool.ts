@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../log';
 import { closeWorker } from './close-worker';
-import { createDocPrep, type PreparedDocs, type SourceLine } from './doc-prep';
+import { createDocPrep, unpackColumns, type PackedColumns, type PreparedDocs, type SourceLine } from './doc-prep';
 
 export interface DocPreparer {
   /** Prepares `sources` for storage (see doc-prep.ts), `ingested` being the ingest time (ISO); results in input order. */
@@ -23,7 +23,7 @@ export interface DocPreparerOptions {
   workerEntry?: URL;
 }
 
-type Reply = { id: number; out: PreparedDocs } | { id: number; error: string } | { ready: true };
+type Reply = { id: number; out: Omit<PreparedDocs, 'columns'>; packed: PackedColumns } | { id: number; error: string } | { ready: true };
 
 /**
  * The preparation thread stopped after it had begun writing documents over a request's body, so the body
@@ -110,7 +110,7 @@ export function createDocPreparer(opts: DocPreparerOptions): DocPreparer {
           }
           return;
         }
-        p.resolve(msg.out);
+        p.resolve({ ...msg.out, columns: unpackColumns(msg.packed) });
       });
       w.on('error', (e) => abandon(e.message));
       w.on('exit', (code) => {

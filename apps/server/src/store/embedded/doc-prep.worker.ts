@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { createDocPrep, type SourceLine } from './doc-prep';
+import { createDocPrep, packColumns, type SourceLine } from './doc-prep';
 
 interface PrepRequest {
   id: number;
@@ -29,9 +29,10 @@ port.on('message', (msg: PrepRequest | 'close') => {
     return;
   }
   try {
-    const out = prepare(msg.sources, msg.ingested, msg.overwritten);
-    // the documents are in shared memory; the columns are moved
-    port.postMessage({ id: msg.id, out }, [out.docStarts.buffer, out.ts.buffer, out.tsState.buffer]);
+    const { columns, ...out } = prepare(msg.sources, msg.ingested, msg.overwritten);
+    const packed = packColumns(columns);
+    // the documents are in shared memory; the rest is moved
+    port.postMessage({ id: msg.id, out, packed }, [out.docStarts.buffer, out.ts.buffer, out.tsState.buffer, packed.numbers.buffer, packed.kinds.buffer]);
   } catch (e) {
     port.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }
