@@ -48,40 +48,33 @@ parentPort.on('message', (msg) => {
     result = { error: e instanceof Error ? e.message : String(e), log: -1, checkpointed: -1 };
   }
   if (dropBehind && result.error === null) {
-    let failure;
     try {
-      failure = dropBehind.drop();
+      dropBehind();
     } catch (e) {
-      failure = e instanceof Error ? e.message : String(e);
-    }
-    if (failure) {
       dropBehind = null;
-      result.warning = 'page cache drop-behind stopped: ' + failure;
+      result.warning = 'page cache drop-behind stopped: ' + (e instanceof Error ? e.message : String(e));
     }
   }
   parentPort.postMessage(result);
 });
 
 /**
- * Drops from the OS page cache what the file (open as descriptor fd) grew by, up to its last keepBytes, once
- * a checkpoint has written it; drop() answers null or why it failed.
+ * The function that drops from the OS page cache what the file (open as descriptor fd) grew by, up to its
+ * last keepBytes, once a checkpoint has written it; it throws when the sync or the advice fails.
  */
 function startDropBehind({ koffi, keepBytes, fd }) {
   const POSIX_FADV_DONTNEED = 4;
   const fadvise = require(koffi).load('libc.so.6').func('int posix_fadvise(int fd, int64_t offset, int64_t len, int advice)');
   let from = Math.max(0, fs.fstatSync(fd).size - keepBytes);
-  return {
-    drop() {
-      const to = fs.fstatSync(fd).size - keepBytes;
-      if (to < from) from = Math.max(0, to); // the file shrank (VACUUM)
-      if (to <= from) return null;
-      // a checkpoint that leaves frames in the WAL does not sync the file, and dirty pages are not dropped
-      fs.fdatasyncSync(fd);
-      const rc = fadvise(fd, from, to - from, POSIX_FADV_DONTNEED);
-      if (rc !== 0) return 'posix_fadvise returned ' + rc;
-      from = to;
-      return null;
-    },
+  return () => {
+    const to = fs.fstatSync(fd).size - keepBytes;
+    if (to < from) from = Math.max(0, to); // the file shrank (VACUUM)
+    if (to <= from) return;
+    // a checkpoint that leaves frames in the WAL does not sync the file, and dirty pages are not dropped
+    fs.fdatasyncSync(fd);
+    const rc = fadvise(fd, from, to - from, POSIX_FADV_DONTNEED);
+    if (rc !== 0) throw new Error('posix_fadvise returned ' + rc);
+    from = to;
   };
 }
 `;
