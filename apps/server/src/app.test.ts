@@ -54,6 +54,26 @@ describe('errors', () => {
     expect(body).toMatchObject({ error: 'payload_too_large', status: 413 });
   });
 
+  it('reads no body before the caller is authenticated and allowed', async () => {
+    const big = JSON.stringify({ ids: ['x'], status: 'open', reason_text: 'a'.repeat(1_100_000) });
+    const anonymous = await server.request('POST', '/api/alerts/_bulk_update', { user: null, rawBody: big, headers: { 'content-type': 'application/json' } });
+    expect(anonymous.status).toBe(401);
+    const viewer = await server.request('POST', '/api/alerts/_bulk_update', { user: 'viewer', rawBody: big, headers: { 'content-type': 'application/json' } });
+    expect(viewer.status).toBe(403);
+  });
+
+  it('takes sign-in bodies of a few kB only', async () => {
+    const res = await server.request('POST', '/api/auth/login', { user: null, rawBody: JSON.stringify({ username: 'admin', password: 'p'.repeat(5000) }), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(413);
+  });
+
+  it('hands a bulk body sent as application/json to the bulk reader, not the JSON parser', async () => {
+    const body = '{"create":{}}\n{"@timestamp":"2026-01-01T12:00:00Z","message":"x"}\n';
+    const { status, body: answer } = await server.json<{ errors: boolean; items: unknown[] }>('POST', '/api/_bulk', { rawBody: body, headers: { 'content-type': 'application/json' } });
+    expect(status).toBe(200);
+    expect(answer.items).toHaveLength(1);
+  });
+
   it('answers a bad alert filter with 400, wherever the store finds it', async () => {
     for (const path of ['/api/alerts?field.bad%20name=x', '/api/alerts?from=not-a-date', '/api/alerts?query=%22unclosed']) {
       const { status, body } = await server.json('GET', path);

@@ -7,11 +7,13 @@ import type { AuthService } from './auth/index';
 import { repoRoot } from './config';
 import { exceptionsRoutes } from './exceptions/routes';
 import type { RouteContext } from './http/context';
-import { HttpError, payloadTooLarge } from './http/errors';
+import { HttpError } from './http/errors';
+import { mountRoutes } from './http/route';
 import { bulkRoutes } from './ingest/routes';
 import type { Logger } from './log';
 import { alertsRoutes } from './routes/alerts-routes';
 import { eventsRoutes } from './routes/events-routes';
+import { healthRoutes } from './routes/health-routes';
 import { rulesRoutes } from './routes/rules-routes';
 import type { Services } from './services/index';
 import type { Store } from './store/ports';
@@ -39,15 +41,6 @@ export interface AppDeps {
   scheduling: boolean;
 }
 
-const jsonLimit = '1mb';
-
-interface BodyParserError {
-  type: string;
-  status: number;
-}
-const isBodyParserError = (err: unknown): err is BodyParserError =>
-  typeof err === 'object' && err !== null && 'type' in err && typeof err.type === 'string' && 'status' in err && typeof err.status === 'number';
-
 function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
@@ -56,9 +49,6 @@ function errorHandler(log: Logger): ErrorRequestHandler {
     }
     let httpError: HttpError;
     if (err instanceof HttpError) httpError = err;
-    else if (isBodyParserError(err) && err.type === 'entity.too.large') httpError = payloadTooLarge(jsonLimit);
-    else if (isBodyParserError(err) && err.type === 'entity.parse.failed') httpError = new HttpError(400, ErrorIds.validation, 'body: not valid JSON');
-    else if (isBodyParserError(err) && err.status >= 400 && err.status < 500) httpError = new HttpError(err.status === 413 ? 413 : 400, err.status === 413 ? ErrorIds.payloadTooLarge : ErrorIds.validation, `body: could not be read (${err.type})`);
     else if (err instanceof Error && err.name === 'AlertQuerySyntaxError') httpError = new HttpError(400, ErrorIds.validation, `query: ${err.message}`);
     else if (err instanceof Error && err.name === 'ClusterUnavailableError') {
       // the cluster adapter's own message says what failed after its retries; the cluster's raw answer stays in the log
@@ -87,11 +77,8 @@ export function createApp(deps: AppDeps): Express {
   const ctx: RouteContext = { store, log, now, authorize: auth.authorize, audit: auth.audit };
 
   app.use(auth.securityHeaders());
-  app.use('/api', express.json({ limit: jsonLimit }));
-
-  app.get('/api/health', (_req, res) => {
-    res.json({ status: 'ok', store: store.kind, version: serverVersion, rules: services.registry.size, uptime_s: Math.round((now() - startedAt) / 1000) });
-  });
+  const health = () => ({ status: 'ok', store: store.kind, version: serverVersion, rules: services.registry.size, uptime_s: Math.round((now() - startedAt) / 1000) });
+  app.use(mountRoutes(healthRoutes, { health }, ctx));
 
   app.use(auth.routes(ctx));
   if (deps.webDist) app.use(staticWeb(deps.webDist));

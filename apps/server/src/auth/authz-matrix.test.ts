@@ -7,7 +7,9 @@ import type { Ability, Role } from '@execwatch/api';
 import { createApp } from '../app';
 import { silentLogger } from '../log';
 import { startTestServer, type TestServer } from '../testing/test-server';
-import { abilitiesFor, routePolicies, type RoutePolicy } from './policy';
+import { routePolicies } from '../api-routes';
+import type { RoutePolicy } from '../http/route';
+import { abilitiesFor } from './policy';
 import { servedRoutes } from './testing/route-inventory';
 
 const INGEST = { username: 'matrix-ingest', password: 'ingest-password-1' };

@@ -2,7 +2,8 @@
  * Access control: who may sign in (session cookie, HTTP Basic, API keys), what each role may do (the policy
  * table), the audit log, and the security headers. The app mounts `routes()` before the global `authenticate`.
  */
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
+import { mountRoutes } from '../http/route';
 import type { CreateApiKeyResponse, Role } from '@execwatch/api';
 import type { AuditFn, Authorize, RouteContext } from '../http/context';
 import type { Logger } from '../log';
@@ -13,15 +14,12 @@ import { createAuditor } from './auditor';
 import { createAuthenticate, createAuthorize } from './authenticate';
 import type { AuthParts } from './internals';
 import { createLoginThrottle, defaultThrottle } from './login-throttle';
-import { apiKeyRoutes } from './routes/api-key-routes';
-import { auditRoutes } from './routes/audit-routes';
-import { sessionRoutes } from './routes/session-routes';
-import { userRoutes } from './routes/user-routes';
+import { authRoutes } from './routes/index';
 import { securityHeaders } from './security-headers';
 import { createSessionManager } from './sessions';
 import type { AuthStore } from './store';
 
-export { policy, abilitiesFor, roleAbilities, routePolicies, type RoutePolicy, type RouteRequirement } from './policy';
+export { policy, abilitiesFor, roleAbilities } from './policy';
 export { MIN_PASSWORD_LENGTH } from './passwords';
 export { XSRF_HEADER } from './authenticate';
 export { SESSION_COOKIE } from './cookies';
@@ -92,9 +90,7 @@ export function createAuth(deps: AuthDeps): AuthService {
     authorize,
     audit: auditor.audit,
     routes() {
-      const router = Router();
-      router.use(sessionRoutes(parts), userRoutes(parts), apiKeyRoutes(parts), auditRoutes(parts));
-      return router;
+      return mountRoutes(authRoutes, parts, { authenticate, authorize, audit: auditor.audit });
     },
     securityHeaders: () => securityHeaders({ hsts: deps.config.secureCookies }),
     async bootstrap() {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { abilitiesSchema, roleSchema, type Ability } from '@execwatch/api';
-import { abilitiesFor, routePolicies, routePolicyFor } from './policy';
+import { routePolicies, routePolicyFor } from '../api-routes';
+import { abilitiesFor } from './policy';
 
 const granted = (roles: Parameters<typeof abilitiesFor>[0]) =>
   Object.entries(abilitiesFor(roles))

@@ -1,5 +1,5 @@
 /** Kibana's exception-list API (`/api/exception_lists...`) plus Execwatch's preview and review. */
-import { Router, type Request, type Response } from 'express';
+import type { Response, Router } from 'express';
 import { z } from 'zod';
 import {
   createExceptionListItemSchema,
@@ -9,9 +9,11 @@ import {
   updateExceptionListItemSchema,
   updateExceptionListSchema,
 } from '@execwatch/api';
-import { actor, type RouteContext } from '../http/context';
+import type { RouteContext } from '../http/context';
 import { badRequest, notFound } from '../http/errors';
-import { parseBody, parseQuery } from '../http/validate';
+import { mountRoutes, routes, type Route } from '../http/route';
+import { parseBody } from '../http/validate';
+import type { Store } from '../store/ports';
 import { exportList, importExceptions } from './import-export';
 import { readImportFile } from './multipart';
 import { previewException, type PreviewRule } from './preview';
@@ -74,154 +76,245 @@ function setWarnings(res: Response, warnings: string[]): void {
   );
 }
 
-const who = (req: Request, ctx: RouteContext): service.Actor => ({ user: actor(req), now: ctx.now() });
+interface ExceptionRouteDeps extends ExceptionRoutesDeps {
+  store: Store;
+  now: () => number;
+}
+
+const who = (actor: string, deps: ExceptionRouteDeps): service.Actor => ({ user: actor, now: deps.now() });
+const route = routes<ExceptionRouteDeps>();
+
+/** Kibana's exception-list routes, with Execwatch's preview, review and governance settings. */
+export const exceptionRoutes: Route<ExceptionRouteDeps>[] = [
+  route({
+    method: 'GET',
+    path: '/api/exception_lists/_settings',
+    requires: 'exceptions:read',
+    summary: 'exception governance settings (`expiry_mandatory`, `default_expiry_days`)',
+    handler: (_input, { store }) => service.getExceptionSettings(store),
+  }),
+  route({
+    method: 'PUT',
+    path: '/api/exception_lists/_settings',
+    // Governance of exceptions (e.g. "expiry mandatory") is an administrator's setting.
+    requires: 'users:manage',
+    summary: 'changes the exception governance settings',
+    body: exceptionSettingsSchema.partial().strict(),
+    audit: ['exception_settings.update'],
+    handler: async ({ body, audit }, { store }) => {
+      const before = await service.getExceptionSettings(store);
+      const after = await service.setExceptionSettings(store, body);
+      await audit({ action: 'exception_settings.update', target: { type: 'settings', id: service.EXCEPTION_SETTINGS_KEY }, before, after });
+      return after;
+    },
+  }),
+
+  // ------------------------------------------------------------ lists
+  route({
+    method: 'POST',
+    path: '/api/exception_lists/_import',
+    requires: 'exceptions:write',
+    summary: 'imports a Kibana exceptions export (multipart `file`, ndjson)',
+    query: importQuery,
+    bodyKind: 'stream',
+    audit: ['exception_list.import'],
+    handler: async ({ query: q, req, actor, audit }, deps) => {
+      const text = await readImportFile(req);
+      const result = await importExceptions(deps.store, text, { overwrite: q.overwrite, asNewList: q.as_new_list }, who(actor, deps));
+      await audit({
+        action: 'exception_list.import',
+        target: { type: 'exception_list', id: null },
+        outcome: result.success_count > 0 || result.errors.length === 0 ? 'success' : 'failure',
+        after: { overwrite: q.overwrite, as_new_list: q.as_new_list, lists: result.success_count_exception_lists, items: result.success_count_exception_list_items, errors: result.errors.length },
+      });
+      return result;
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/api/exception_lists/_export',
+    requires: 'exceptions:read',
+    summary: 'exports a list and its items as ndjson',
+    query: idOrListId,
+    audit: ['exception_list.export'],
+    handler: async ({ query, res, audit }, { store }) => {
+      const { list, ndjson } = await exportList(store, listRef(query));
+      await audit({ action: 'exception_list.export', target: { type: 'exception_list', id: list.list_id } });
+      res.setHeader('Content-Type', 'application/ndjson');
+      res.setHeader('Content-Disposition', `attachment; filename="${list.list_id.replace(/[^\w.-]/g, '_')}.ndjson"`);
+      res.send(ndjson);
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/exception_lists/_find',
+    requires: 'exceptions:read',
+    summary: 'exception lists, paged',
+    query: findListsQuery,
+    handler: ({ query }, { store }) => service.findLists(store, query.page, query.per_page),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/exception_lists',
+    requires: 'exceptions:write',
+    summary: 'creates an exception list',
+    body: createExceptionListSchema,
+    audit: ['exception_list.create'],
+    handler: async ({ body, actor, audit }, deps) => {
+      const list = await service.createList(deps.store, body, who(actor, deps));
+      await audit({ action: 'exception_list.create', target: { type: 'exception_list', id: list.list_id }, after: list });
+      return list;
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/exception_lists',
+    requires: 'exceptions:read',
+    summary: 'one exception list by `id` or `list_id`',
+    query: idOrListId,
+    handler: async ({ query }, { store }) => {
+      const by = listRef(query);
+      const list = await service.getList(store, by);
+      if (!list) throw notFound(`exception list ${by.id !== undefined ? `id: "${by.id}"` : `list_id: "${by.list_id}"`}`);
+      return list;
+    },
+  }),
+  route({
+    method: 'PUT',
+    path: '/api/exception_lists',
+    requires: 'exceptions:write',
+    summary: 'updates an exception list',
+    body: updateExceptionListSchema,
+    audit: ['exception_list.update'],
+    handler: async ({ body, actor, audit }, deps) => {
+      const { before, after } = await service.updateList(deps.store, body, who(actor, deps));
+      await audit({ action: 'exception_list.update', target: { type: 'exception_list', id: after.list_id }, before, after });
+      return after;
+    },
+  }),
+  route({
+    method: 'DELETE',
+    path: '/api/exception_lists',
+    requires: 'exceptions:write',
+    summary: 'deletes an exception list and its items',
+    query: idOrListId,
+    audit: ['exception_list.delete'],
+    handler: async ({ query, audit }, { store }) => {
+      const list = await service.deleteList(store, listRef(query));
+      await audit({ action: 'exception_list.delete', target: { type: 'exception_list', id: list.list_id }, before: list });
+      return list;
+    },
+  }),
+
+  // ------------------------------------------------------------ items
+  route({
+    method: 'GET',
+    path: '/api/exception_lists/items/_find',
+    requires: 'exceptions:read',
+    summary: 'the items of one or more lists (`list_id` comma-separated), paged, with `filter`',
+    query: findItemsQuery,
+    handler: ({ query: q }, { store }) => service.findItems(store, csv(q.list_id), q.page, q.per_page, q.filter ?? q.search),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/exception_lists/items/_preview',
+    requires: 'exceptions:read',
+    summary: 'how many stored events and alerts an exception would match, without saving it',
+    body: previewExceptionRequestSchema,
+    handler: async ({ body, req }, deps) => {
+      // The entries' own checks name the offending entry more precisely than the schema does.
+      const warnings = service.checkItem({ entries: isRecord(req.body) ? req.body.entries : undefined }, deps.now());
+      const rule = await deps.getRule(body.rule_id);
+      if (!rule) throw notFound(`rule ${body.rule_id}`);
+      const preview = await previewException(deps.store, body, rule, deps.now());
+      return { ...preview, warnings: [...warnings, ...preview.warnings] };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/exception_lists/items/_stale',
+    requires: 'exceptions:read',
+    summary: 'exception items that matched nothing for a long time',
+    query: staleQuery,
+    handler: async ({ query: q }, deps) => {
+      const listIds = q.list_id !== undefined ? csv(q.list_id) : await service.allListIds(deps.store);
+      const stats = await service.itemStats(deps.store, listIds, deps.now());
+      const data = q.all === 'true' ? stats : stats.filter((s) => s.state === 'stale');
+      return { data, total: data.length, stale_after_days: service.STALE_AFTER_DAYS };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/api/exception_lists/items',
+    requires: 'exceptions:write',
+    summary: 'creates an exception item',
+    // The item's own checks run first: they name the offending entry more precisely than the schema does.
+    bodyKind: 'json',
+    audit: ['exception_item.create'],
+    handler: async ({ req, res, actor, audit }, deps) => {
+      service.checkItem(req.body, deps.now());
+      const body = parseBody(createExceptionListItemSchema, req);
+      const { item, warnings } = await service.createItem(deps.store, body, who(actor, deps));
+      await audit({ action: 'exception_item.create', target: { type: 'exception_item', id: item.item_id }, after: item });
+      setWarnings(res, warnings);
+      return item;
+    },
+  }),
+  route({
+    method: 'PUT',
+    path: '/api/exception_lists/items',
+    requires: 'exceptions:write',
+    summary: 'updates an exception item, or expires it now (`?expire_now=true`)',
+    query: idOrItemId,
+    // With expire_now the body is not read; otherwise the item's own checks run before the schema's.
+    bodyKind: 'json',
+    audit: ['exception_item.expire', 'exception_item.update'],
+    handler: async ({ query: q, req, res, actor, audit }, deps) => {
+      if (q.expire_now === 'true') {
+        const { before, after } = await service.expireItemNow(deps.store, itemRef(q), who(actor, deps));
+        await audit({ action: 'exception_item.expire', target: { type: 'exception_item', id: after.item_id }, before, after });
+        return after;
+      }
+      // `expire_time: null` removes the expiry; anything else is checked as given.
+      if (isRecord(req.body)) service.checkItem({ ...req.body, expire_time: req.body.expire_time ?? undefined }, deps.now());
+      const body = parseBody(updateExceptionListItemSchema, req);
+      const { before, after, warnings } = await service.updateItem(deps.store, body, who(actor, deps));
+      await audit({ action: 'exception_item.update', target: { type: 'exception_item', id: after.item_id }, before, after });
+      setWarnings(res, warnings);
+      return after;
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/exception_lists/items',
+    requires: 'exceptions:read',
+    summary: 'one exception item by `id` or `item_id`',
+    query: idOrItemId,
+    handler: async ({ query }, { store }) => {
+      const by = itemRef(query);
+      const item = await service.getItem(store, by);
+      if (!item) throw notFound(`exception list item ${by.id !== undefined ? `id: "${by.id}"` : `item_id: "${by.item_id}"`}`);
+      return item;
+    },
+  }),
+  route({
+    method: 'DELETE',
+    path: '/api/exception_lists/items',
+    requires: 'exceptions:write',
+    summary: 'deletes an exception item',
+    query: idOrItemId,
+    audit: ['exception_item.delete'],
+    handler: async ({ query, audit }, { store }) => {
+      const item = await service.deleteItem(store, itemRef(query));
+      await audit({ action: 'exception_item.delete', target: { type: 'exception_item', id: item.item_id }, before: item });
+      return item;
+    },
+  }),
+];
 
 /** Mounts Kibana's exception-list routes. */
 export function exceptionsRoutes(ctx: RouteContext, deps: ExceptionRoutesDeps): Router {
-  const r = Router();
-  const read = ctx.authorize('exceptions:read');
-  const write = ctx.authorize('exceptions:write');
-  const { store } = ctx;
-  r.use(exceptionSettingsRoutes(ctx));
-
-  // ------------------------------------------------------------ lists
-  r.post('/api/exception_lists/_import', write, async (req, res) => {
-    const q = parseQuery(importQuery, req);
-    const text = await readImportFile(req);
-    const result = await importExceptions(store, text, { overwrite: q.overwrite, asNewList: q.as_new_list }, who(req, ctx));
-    await ctx.audit(req, {
-      action: 'exception_list.import',
-      target: { type: 'exception_list', id: null },
-      outcome: result.success_count > 0 || result.errors.length === 0 ? 'success' : 'failure',
-      after: { overwrite: q.overwrite, as_new_list: q.as_new_list, lists: result.success_count_exception_lists, items: result.success_count_exception_list_items, errors: result.errors.length },
-    });
-    res.json(result);
-  });
-
-  r.post('/api/exception_lists/_export', read, async (req, res) => {
-    const q = parseQuery(idOrListId, req);
-    const { list, ndjson } = await exportList(store, listRef(q));
-    await ctx.audit(req, { action: 'exception_list.export', target: { type: 'exception_list', id: list.list_id } });
-    res.setHeader('Content-Type', 'application/ndjson');
-    res.setHeader('Content-Disposition', `attachment; filename="${list.list_id.replace(/[^\w.-]/g, '_')}.ndjson"`);
-    res.send(ndjson);
-  });
-
-  r.get('/api/exception_lists/_find', read, async (req, res) => {
-    const q = parseQuery(findListsQuery, req);
-    res.json(await service.findLists(store, q.page, q.per_page));
-  });
-
-  r.post('/api/exception_lists', write, async (req, res) => {
-    const body = parseBody(createExceptionListSchema, req);
-    const list = await service.createList(store, body, who(req, ctx));
-    await ctx.audit(req, { action: 'exception_list.create', target: { type: 'exception_list', id: list.list_id }, after: list });
-    res.json(list);
-  });
-
-  r.get('/api/exception_lists', read, async (req, res) => {
-    const by = listRef(parseQuery(idOrListId, req));
-    const list = await service.getList(store, by);
-    if (!list) throw notFound(`exception list ${by.id !== undefined ? `id: "${by.id}"` : `list_id: "${by.list_id}"`}`);
-    res.json(list);
-  });
-
-  r.put('/api/exception_lists', write, async (req, res) => {
-    const body = parseBody(updateExceptionListSchema, req);
-    const { before, after } = await service.updateList(store, body, who(req, ctx));
-    await ctx.audit(req, { action: 'exception_list.update', target: { type: 'exception_list', id: after.list_id }, before, after });
-    res.json(after);
-  });
-
-  r.delete('/api/exception_lists', write, async (req, res) => {
-    const list = await service.deleteList(store, listRef(parseQuery(idOrListId, req)));
-    await ctx.audit(req, { action: 'exception_list.delete', target: { type: 'exception_list', id: list.list_id }, before: list });
-    res.json(list);
-  });
-
-  // ------------------------------------------------------------ items
-  r.get('/api/exception_lists/items/_find', read, async (req, res) => {
-    const q = parseQuery(findItemsQuery, req);
-    res.json(await service.findItems(store, csv(q.list_id), q.page, q.per_page, q.filter ?? q.search));
-  });
-
-  r.post('/api/exception_lists/items/_preview', read, async (req, res) => {
-    const warnings = service.checkItem({ entries: isRecord(req.body) ? req.body.entries : undefined }, ctx.now());
-    const body = parseBody(previewExceptionRequestSchema, req);
-    const rule = await deps.getRule(body.rule_id);
-    if (!rule) throw notFound(`rule ${body.rule_id}`);
-    const preview = await previewException(store, body, rule, ctx.now());
-    res.json({ ...preview, warnings: [...warnings, ...preview.warnings] });
-  });
-
-  r.get('/api/exception_lists/items/_stale', read, async (req, res) => {
-    const q = parseQuery(staleQuery, req);
-    const listIds = q.list_id !== undefined ? csv(q.list_id) : await service.allListIds(store);
-    const stats = await service.itemStats(store, listIds, ctx.now());
-    const data = q.all === 'true' ? stats : stats.filter((s) => s.state === 'stale');
-    res.json({ data, total: data.length, stale_after_days: service.STALE_AFTER_DAYS });
-  });
-
-  r.post('/api/exception_lists/items', write, async (req, res) => {
-    service.checkItem(req.body, ctx.now());
-    const body = parseBody(createExceptionListItemSchema, req);
-    const { item, warnings } = await service.createItem(store, body, who(req, ctx));
-    await ctx.audit(req, { action: 'exception_item.create', target: { type: 'exception_item', id: item.item_id }, after: item });
-    setWarnings(res, warnings);
-    res.json(item);
-  });
-
-  r.put('/api/exception_lists/items', write, async (req, res) => {
-    const q = parseQuery(idOrItemId, req);
-    if (q.expire_now === 'true') {
-      const { before, after } = await service.expireItemNow(store, itemRef(q), who(req, ctx));
-      await ctx.audit(req, { action: 'exception_item.expire', target: { type: 'exception_item', id: after.item_id }, before, after });
-      res.json(after);
-      return;
-    }
-    // `expire_time: null` removes the expiry; anything else is checked as given.
-    if (isRecord(req.body)) service.checkItem({ ...req.body, expire_time: req.body.expire_time ?? undefined }, ctx.now());
-    const body = parseBody(updateExceptionListItemSchema, req);
-    const { before, after, warnings } = await service.updateItem(store, body, who(req, ctx));
-    await ctx.audit(req, { action: 'exception_item.update', target: { type: 'exception_item', id: after.item_id }, before, after });
-    setWarnings(res, warnings);
-    res.json(after);
-  });
-
-  r.get('/api/exception_lists/items', read, async (req, res) => {
-    const by = itemRef(parseQuery(idOrItemId, req));
-    const item = await service.getItem(store, by);
-    if (!item) throw notFound(`exception list item ${by.id !== undefined ? `id: "${by.id}"` : `item_id: "${by.item_id}"`}`);
-    res.json(item);
-  });
-
-  r.delete('/api/exception_lists/items', write, async (req, res) => {
-    const item = await service.deleteItem(store, itemRef(parseQuery(idOrItemId, req)));
-    await ctx.audit(req, { action: 'exception_item.delete', target: { type: 'exception_item', id: item.item_id }, before: item });
-    res.json(item);
-  });
-
-  return r;
-}
-
-/**
- * The admin settings of exception governance (`expiry_mandatory`, `default_expiry_days`):
- * `GET|PUT /api/exception_lists/_settings` (read: exceptions:read, write: users:manage, i.e. admins).
- * Mounted by `exceptionsRoutes`.
- */
-export function exceptionSettingsRoutes(ctx: RouteContext): Router {
-  const r = Router();
-  r.get('/api/exception_lists/_settings', ctx.authorize('exceptions:read'), async (_req, res) => {
-    res.json(await service.getExceptionSettings(ctx.store));
-  });
-  r.put('/api/exception_lists/_settings', ctx.authorize('users:manage'), async (req, res) => {
-    const patch = parseBody(exceptionSettingsSchema.partial().strict(), req);
-    const before = await service.getExceptionSettings(ctx.store);
-    const after = await service.setExceptionSettings(ctx.store, patch);
-    await ctx.audit(req, { action: 'exception_settings.update', target: { type: 'settings', id: service.EXCEPTION_SETTINGS_KEY }, before, after });
-    res.json(after);
-  });
-  return r;
+  return mountRoutes(exceptionRoutes, { ...deps, store: ctx.store, now: ctx.now }, ctx);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -1,9 +1,10 @@
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response, Router } from 'express';
 import pLimit from 'p-limit';
 import type { RouteContext } from '../http/context';
 import type { BulkItemResult } from '../store/ports';
 import { ErrorIds } from '@execwatch/api';
 import { HttpError, badRequest, payloadTooLarge } from '../http/errors';
+import { mountRoutes, routes, type Route } from '../http/route';
 import { mergeBulkResults, parseBulkLines } from './parse-bulk';
 import { BodySlabs } from './body-slabs';
 import { BodyReadError, parseByteLimit, readBodyLines } from './read-lines';
@@ -34,7 +35,6 @@ export function bulkRoutes(ctx: RouteContext, opts: { bodyLimit?: string; concur
   const slots = pLimit(concurrency);
   const slabs = new BodySlabs(concurrency + 1);
   const limitBytes = parseByteLimit(limit);
-  const router = Router();
   // Lines are views of the body (gzip and deflate decoded on the way), never decoded into one big string.
   const readLines = async (req: Request, alloc: (size: number) => Buffer): Promise<Buffer[]> => {
     try {
@@ -72,6 +72,24 @@ export function bulkRoutes(ctx: RouteContext, opts: { bodyLimit?: string; concur
       items: items.map(presentItem),
     });
   };
-  router.post(['/_bulk', '/:index/_bulk'], ctx.authorize('ingest'), handle);
-  return router;
+  return mountRoutes(bulkIngestRoutes, { handle }, ctx);
 }
+
+interface BulkRouteDeps {
+  handle(req: Request, res: Response): Promise<void>;
+}
+
+const route = routes<BulkRouteDeps>();
+const bulk = (path: string) =>
+  route({
+    method: 'POST',
+    path,
+    requires: 'ingest',
+    summary: 'ingest, Elasticsearch bulk format and response (a bad item fails alone)',
+    // Never read by the JSON parser: the body is streamed line by line into the store.
+    bodyKind: 'stream',
+    handler: ({ req, res }, { handle }) => handle(req, res),
+  });
+
+/** Elasticsearch's bulk API. */
+export const bulkIngestRoutes: Route<BulkRouteDeps>[] = [bulk('/_bulk'), bulk('/:index/_bulk')];

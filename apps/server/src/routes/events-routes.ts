@@ -1,15 +1,30 @@
 /** Events API: events related to an alert by one field value. */
-import { Router } from 'express';
+import type { Router } from 'express';
 import { relatedEventsQuerySchema } from '@execwatch/api';
 import type { RouteContext } from '../http/context';
-import { parseQuery } from '../http/validate';
+import { mountRoutes, routes, type Route } from '../http/route';
 import { relatedEvents } from '../services/events/related-events';
+import type { Store } from '../store/ports';
 
-/** Mounts `GET /api/events/_related` (needs `alerts:read`). */
+export interface EventRouteDeps {
+  store: Store;
+  now: () => number;
+}
+
+const route = routes<EventRouteDeps>();
+
+export const eventRoutes: Route<EventRouteDeps>[] = [
+  route({
+    method: 'GET',
+    path: '/api/events/_related',
+    requires: 'alerts:read',
+    summary: 'events sharing one field value with an alert, around its time',
+    query: relatedEventsQuerySchema,
+    handler: ({ query }, { store, now }) => relatedEvents(store, query, now()),
+  }),
+];
+
+/** Mounts `GET /api/events/_related`. */
 export function eventsRoutes(ctx: RouteContext): Router {
-  const r = Router();
-  r.get('/api/events/_related', ctx.authorize('alerts:read'), async (req, res) => {
-    res.json(await relatedEvents(ctx.store, parseQuery(relatedEventsQuerySchema, req), ctx.now()));
-  });
-  return r;
+  return mountRoutes(eventRoutes, { store: ctx.store, now: ctx.now }, ctx);
 }

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routePolicies } from '../auth/policy';
+import { routePolicies } from '../api-routes';
 import { startTestServer, type TestServer } from '../testing/test-server';
 
 let server: TestServer;

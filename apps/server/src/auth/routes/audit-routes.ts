@@ -1,8 +1,7 @@
-import { Router } from 'express';
 import { dateInputSchema } from '@execwatch/api';
 import { z } from 'zod';
 import { badRequest } from '../../http/errors';
-import { parseQuery } from '../../http/validate';
+import { routes, type Route } from '../../http/route';
 import { parseDateInput } from '../dates';
 import type { AuthParts } from '../internals';
 
@@ -37,44 +36,53 @@ function resolveRange(q: AuditQuery, now: number): { from?: number; to?: number 
   return range;
 }
 
-/** GET /api/audit (filters, paging) and GET /api/audit/_export (ndjson), both `audit:read`. */
-export function auditRoutes(parts: AuthParts): Router {
-  const router = Router();
-  const read = [parts.authenticate, parts.authorize('audit:read')];
+const route = routes<AuthParts>();
 
-  router.get('/api/audit', ...read, async (req, res) => {
-    const q = parseQuery(auditQuerySchema, req);
-    const range = resolveRange(q, parts.now());
-    const { total, events } = await parts.store.audit.search({ ...range, user: q.user, action: q.action, page: q.page, size: q.size });
-    res.json({ total, page: q.page, size: q.size, events });
-  });
-
-  router.get('/api/audit/_export', ...read, async (req, res) => {
-    const q = parseQuery(auditQuerySchema.omit({ page: true, size: true }), req);
-    const startedAt = parts.now();
-    const range = resolveRange({ ...q, page: 1, size: EXPORT_PAGE }, startedAt);
-    // Fixing the upper bound keeps events appended during the export from shifting the pages under it.
-    const to = Math.min(range.to ?? startedAt, startedAt);
-    res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="execwatch-audit-${new Date(startedAt).toISOString().slice(0, 10)}.ndjson"`);
-    let exported = 0;
-    for (let page = 1; ; page++) {
-      const { events } = await parts.store.audit.search({ from: range.from, to, user: q.user, action: q.action, page, size: EXPORT_PAGE });
-      if (events.length === 0) break;
-      const chunk = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
-      exported += events.length;
-      if (!res.write(chunk)) {
-        await new Promise<void>((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
-        });
+/** GET /api/audit (filters, paging) and GET /api/audit/_export (ndjson). */
+export const auditRoutes: Route<AuthParts>[] = [
+  route({
+    method: 'GET',
+    path: '/api/audit',
+    requires: 'audit:read',
+    summary: 'the audit log: filters by actor, action and time, paged',
+    query: auditQuerySchema,
+    handler: async ({ query: q }, parts) => {
+      const range = resolveRange(q, parts.now());
+      const { total, events } = await parts.store.audit.search({ ...range, user: q.user, action: q.action, page: q.page, size: q.size });
+      return { total, page: q.page, size: q.size, events };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/audit/_export',
+    requires: 'audit:read',
+    summary: 'the audit log as ndjson',
+    query: auditQuerySchema.omit({ page: true, size: true }),
+    audit: ['audit.export'],
+    handler: async ({ query: q, res, audit }, parts) => {
+      const startedAt = parts.now();
+      const range = resolveRange({ ...q, page: 1, size: EXPORT_PAGE }, startedAt);
+      // Fixing the upper bound keeps events appended during the export from shifting the pages under it.
+      const to = Math.min(range.to ?? startedAt, startedAt);
+      res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="execwatch-audit-${new Date(startedAt).toISOString().slice(0, 10)}.ndjson"`);
+      let exported = 0;
+      for (let page = 1; ; page++) {
+        const { events } = await parts.store.audit.search({ from: range.from, to, user: q.user, action: q.action, page, size: EXPORT_PAGE });
+        if (events.length === 0) break;
+        const chunk = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+        exported += events.length;
+        if (!res.write(chunk)) {
+          await new Promise<void>((resolve) => {
+            res.once('drain', resolve);
+            res.once('close', resolve);
+          });
+        }
+        if (res.destroyed) return;
+        if (events.length < EXPORT_PAGE) break;
       }
-      if (res.destroyed) return;
-      if (events.length < EXPORT_PAGE) break;
-    }
-    res.end();
-    await parts.auditor.audit(req, { action: 'audit.export', target: { type: 'audit', id: null }, after: { events: exported, filters: { ...q } } });
-  });
-
-  return router;
-}
+      res.end();
+      await audit({ action: 'audit.export', target: { type: 'audit', id: null }, after: { events: exported, filters: { ...q } } });
+    },
+  }),
+];

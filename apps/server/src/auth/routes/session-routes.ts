@@ -1,7 +1,6 @@
-import { Router } from 'express';
 import { ErrorIds, loginSchema, type MeResponse } from '@execwatch/api';
-import { badRequest, HttpError, rateLimited } from '../../http/errors';
-import { parseBody } from '../../http/validate';
+import { HttpError, rateLimited } from '../../http/errors';
+import { routes, type Route } from '../../http/route';
 import type { UserRecord } from '../../store/ports';
 import { presentUser } from '../accounts';
 import { authContext, isStateChanging, XSRF_HEADER, xsrfMissing } from '../authenticate';
@@ -13,59 +12,75 @@ function meResponse(user: UserRecord, authentication: MeResponse['authentication
   return { user: presentUser(user), abilities: authContext(user, authentication).abilities, authentication };
 }
 
+const route = routes<AuthParts>();
+
 /** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me. */
-export function sessionRoutes(parts: AuthParts): Router {
-  const router = Router();
-
-  router.post('/api/auth/login', async (req, res) => {
+export const sessionRoutes: Route<AuthParts>[] = [
+  route({
+    method: 'POST',
+    path: '/api/auth/login',
+    requires: 'public',
+    summary: 'signs in with `{ username, password }`; sets the session cookie',
     // A JSON body cannot be sent cross-site without a CORS preflight, which this server never grants: no login CSRF.
-    if (!req.is('application/json')) throw badRequest('body: expected an application/json body');
-    const { username, password } = parseBody(loginSchema, req);
-    const address = sourceIp(req);
-    const target = { type: 'user', id: username };
+    jsonOnly: true,
+    body: loginSchema,
+    bodyLimit: '4kb',
+    audit: ['auth.login'],
+    handler: async ({ body: { username, password }, req, res }, parts) => {
+      const address = sourceIp(req);
+      const target = { type: 'user', id: username };
 
-    const wait = await parts.throttle.retryAfter(username, address);
-    if (wait !== null) throw rateLimited(wait);
-    const user = await parts.accounts.verifyCredentials(username, password);
-    if (!user) {
-      const reached = await parts.throttle.recordFailure(username, address);
-      await parts.auditor.signInFailed(req, { action: 'auth.login', target, method: 'session', reason: 'invalid_credentials' }, reached);
-      throw new HttpError(401, ErrorIds.unauthenticated, 'invalid username or password');
-    }
-    await parts.throttle.recordSuccess(username);
+      const wait = await parts.throttle.retryAfter(username, address);
+      if (wait !== null) throw rateLimited(wait);
+      const user = await parts.accounts.verifyCredentials(username, password);
+      if (!user) {
+        const reached = await parts.throttle.recordFailure(username, address);
+        await parts.auditor.signInFailed(req, { action: 'auth.login', target, method: 'session', reason: 'invalid_credentials' }, reached);
+        throw new HttpError(401, ErrorIds.unauthenticated, 'invalid username or password');
+      }
+      await parts.throttle.recordSuccess(username);
 
-    // A new session id at every sign-in; whatever session the browser held before is ended (no fixation).
-    const previous = readCookie(req.headers.cookie, SESSION_COOKIE);
-    if (previous !== undefined) await parts.sessions.revoke(previous);
-    const { token, record } = await parts.sessions.create(user.username);
-    res.append('Set-Cookie', sessionCookie(token, parts.secureCookies));
-    await parts.auditor.record(req, user.username, {
-      action: 'auth.login',
-      target: { type: 'user', id: user.username },
-      after: { method: 'session', expires_at: new Date(record.expires_at).toISOString() },
-    });
-    res.json(meResponse(user, 'session'));
-  });
-
-  router.post('/api/auth/logout', async (req, res) => {
-    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-    if (token !== undefined) {
-      if (isStateChanging(req.method) && req.headers[XSRF_HEADER] === undefined) throw xsrfMissing();
-      const session = await parts.sessions.resolve(token);
-      await parts.sessions.revoke(token);
-      if (session) await parts.auditor.record(req, session.username, { action: 'auth.logout', target: { type: 'user', id: session.username } });
-    }
-    res.append('Set-Cookie', clearedSessionCookie(parts.secureCookies));
-    res.json({ logged_out: true });
-  });
-
-  router.get('/api/auth/me', parts.authenticate, async (req, res) => {
-    // Authenticated requests always carry req.auth; the user record is read again for its current profile.
-    const auth = req.auth;
-    const user = auth ? await parts.accounts.activeUser(auth.username) : null;
-    if (!auth || !user) throw new HttpError(401, ErrorIds.unauthenticated, 'authentication required');
-    res.json(meResponse(user, auth.method));
-  });
-
-  return router;
-}
+      // A new session id at every sign-in; whatever session the browser held before is ended (no fixation).
+      const previous = readCookie(req.headers.cookie, SESSION_COOKIE);
+      if (previous !== undefined) await parts.sessions.revoke(previous);
+      const { token, record } = await parts.sessions.create(user.username);
+      res.append('Set-Cookie', sessionCookie(token, parts.secureCookies));
+      await parts.auditor.record(req, user.username, {
+        action: 'auth.login',
+        target: { type: 'user', id: user.username },
+        after: { method: 'session', expires_at: new Date(record.expires_at).toISOString() },
+      });
+      return meResponse(user, 'session');
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/api/auth/logout',
+    requires: 'public',
+    summary: 'ends the browser session',
+    audit: ['auth.logout'],
+    handler: async ({ req, res }, parts) => {
+      const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+      if (token !== undefined) {
+        if (isStateChanging(req.method) && req.headers[XSRF_HEADER] === undefined) throw xsrfMissing();
+        const session = await parts.sessions.resolve(token);
+        await parts.sessions.revoke(token);
+        if (session) await parts.auditor.record(req, session.username, { action: 'auth.logout', target: { type: 'user', id: session.username } });
+      }
+      res.append('Set-Cookie', clearedSessionCookie(parts.secureCookies));
+      return { logged_out: true };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/auth/me',
+    requires: 'authenticated',
+    summary: "the caller's user, abilities and how they signed in",
+    handler: async ({ auth }, parts) => {
+      // The user record is read again for its current profile.
+      const user = auth ? await parts.accounts.activeUser(auth.username) : null;
+      if (!auth || !user) throw new HttpError(401, ErrorIds.unauthenticated, 'authentication required');
+      return meResponse(user, auth.method);
+    },
+  }),
+];
