@@ -4,6 +4,7 @@
  */
 import { authRoutes } from './auth/routes/index';
 import { exceptionRoutes } from './exceptions/routes';
+import { kubeAuditRoutes } from './features/attribution/routes';
 import { policiesOf, type RoutePolicy, type RouteShape } from './http/route';
 import { bulkIngestRoutes } from './ingest/routes';
 import { alertRoutes } from './routes/alerts-routes';
@@ -15,7 +16,7 @@ import { ruleRoutes } from './routes/rules-routes';
 export const declaredRoutes = [
   { title: 'Health', routes: healthRoutes },
   { title: 'Sign-in, users, API keys, audit', routes: authRoutes },
-  { title: 'Ingest', routes: bulkIngestRoutes },
+  { title: 'Ingest', routes: [...bulkIngestRoutes, ...kubeAuditRoutes] },
   { title: 'Alerts and triage', routes: [...alertRoutes, ...eventRoutes] },
   { title: 'Rules', routes: ruleRoutes },
   { title: "Exceptions (Kibana's exception-list API)", routes: exceptionRoutes },

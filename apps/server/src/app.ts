@@ -9,6 +9,7 @@ import { exceptionsRoutes } from './exceptions/routes';
 import type { RouteContext } from './http/context';
 import { HttpError } from './http/errors';
 import { mountRoutes } from './http/route';
+import { kubeAuditRouter } from './features/attribution/routes';
 import { bulkRoutes } from './ingest/routes';
 import type { Logger } from './log';
 import { alertsRoutes } from './routes/alerts-routes';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(auth.authenticate);
 
   app.use(bulkRoutes(ctx));
+  app.use(kubeAuditRouter(ctx));
   app.use(alertsRoutes(ctx, services.alerts));
   app.use(eventsRoutes(ctx));
   app.use(rulesRoutes(ctx, { registry: services.registry, engine: services.engine, scheduler: deps.scheduling ? services.scheduler : null, exceptionLists: services.exceptionLists }));

@@ -49,6 +49,8 @@ async function start(config: ServerConfig, log: Logger): Promise<void> {
   const address = server.address() as AddressInfo; // a TCP listener always reports an AddressInfo
   const url = `${config.tls ? 'https' : 'http'}://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   await services.scheduler.start();
+  // audit events that arrive after their alert attribute it within a couple of seconds
+  services.attribution.start(2000);
   log.info('execwatch listening', { url, store: store.kind, rules: services.registry.size, demo: config.demo });
 
   let demo: DemoHandle | null = null;
@@ -79,6 +81,7 @@ async function start(config: ServerConfig, log: Logger): Promise<void> {
     const sweep = setInterval(() => server.closeIdleConnections(), 50);
     server.on('request', (_req, res) => res.setHeader('connection', 'close'));
     await services.scheduler.stop();
+    await services.attribution.stop();
     await closed;
     clearInterval(sweep);
     await store.close();

@@ -1,6 +1,7 @@
 /**
  * The alert list's KQL-like `query`: whitespace-separated terms, ANDed.
  *   word            free text over the alert's searchable text (case-insensitive, `*` wildcards)
+ *   requested_by:v  the Kubernetes user behind the exec (exact attributions); attribution:exact|ambiguous|none|unknown
  *   "two words"     free-text phrase
  *   field:value     exact match on a field (value may be quoted, `*` wildcards; `field:*` = field exists)
  *   NOT term, -term negation
@@ -9,7 +10,7 @@
  */
 
 /** Short field names the list understands besides any dotted document field. */
-export const ALERT_QUERY_ALIASES = ['status', 'severity', 'rule', 'namespace', 'pod', 'image', 'user', 'cluster', 'host', 'tag', 'assignee'] as const;
+export const ALERT_QUERY_ALIASES = ['status', 'severity', 'rule', 'namespace', 'pod', 'image', 'user', 'cluster', 'host', 'tag', 'assignee', 'requested_by', 'attribution'] as const;
 export type AlertQueryAlias = (typeof ALERT_QUERY_ALIASES)[number];
 
 export type AlertQueryTerm =

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attributionMatchSchema, attributionViewSchema } from './attribution';
 import { csvListSchema, dateInputSchema, severitySchema } from './common';
 
 export const workflowStatusSchema = z.enum(['open', 'acknowledged', 'closed']);
@@ -20,11 +21,12 @@ export const alertSortFieldSchema = z.enum([
   'pod',
   'image',
   'user',
+  'requested_by',
 ]);
 export type AlertSortField = z.infer<typeof alertSortFieldSchema>;
 
 /** Fields alerts can be grouped by. */
-export const alertGroupFieldSchema = z.enum(['namespace', 'image', 'user', 'rule', 'pod', 'cluster']);
+export const alertGroupFieldSchema = z.enum(['namespace', 'image', 'user', 'rule', 'pod', 'cluster', 'requested_by']);
 export type AlertGroupField = z.infer<typeof alertGroupFieldSchema>;
 
 /**
@@ -42,6 +44,9 @@ export const alertFilterSchema = z.object({
   namespace: z.array(z.string().max(500)).optional(),
   image: z.array(z.string().max(1000)).optional(),
   user: z.array(z.string().max(500)).optional(),
+  /** The Kubernetes user behind the exec (exact attributions only). */
+  requested_by: z.array(z.string().max(500)).optional(),
+  attribution: z.array(attributionMatchSchema).optional(),
   assignee: z.array(z.string().max(200)).optional(),
   tag: z.array(z.string().max(200)).optional(),
   /** Exact match on any stored field of the alert document, e.g. `{ "container.id": "abc" }`. */
@@ -64,6 +69,8 @@ export const listAlertsQuerySchema = z.object({
   namespace: csvListSchema.optional(),
   image: csvListSchema.optional(),
   user: csvListSchema.optional(),
+  requested_by: csvListSchema.optional(),
+  attribution: csvListSchema.pipe(z.array(attributionMatchSchema)).optional(),
   assignee: csvListSchema.optional(),
   tag: csvListSchema.optional(),
 });
@@ -121,6 +128,8 @@ export const alertSchema = z.object({
   checklist: checklistProgressSchema,
   notes_count: z.number().int(),
   source: z.object({ index: z.string(), id: z.string() }),
+  /** Who ran the exec, from the kube-apiserver audit log (`match: unknown` until attributed). */
+  attribution: attributionViewSchema,
 });
 export type Alert = z.infer<typeof alertSchema>;
 

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './common';
+export * from './attribution';
 export * from './alerts';
 export * from './checklist';
 export * from './rules';

@@ -5,6 +5,7 @@ import type { BulkItemResult } from '../store/ports';
 import { ErrorIds } from '@execwatch/api';
 import { HttpError, badRequest, payloadTooLarge } from '../http/errors';
 import { mountRoutes, routes, type Route } from '../http/route';
+import { mapRawAuditOperations } from '../features/attribution/routes';
 import { mergeBulkResults, parseBulkLines } from './parse-bulk';
 import { BodySlabs } from './body-slabs';
 import { BodyReadError, parseByteLimit, readBodyLines } from './read-lines';
@@ -63,7 +64,8 @@ export function bulkRoutes(ctx: RouteContext, opts: { bodyLimit?: string; concur
     const parsed = parseBulkLines(lines, defaultIndex);
     lines.length = 0;
     if (parsed.items === 0) throw badRequest('the bulk request has no operations');
-    const stored = await ctx.store.events.bulk(parsed.operations, ctx.now());
+    const at = ctx.now();
+    const stored = await ctx.store.events.bulk(mapRawAuditOperations(parsed.operations, new Date(at).toISOString()), at);
     const items = mergeBulkResults(parsed, stored);
     // JSON.stringify of objects was measured faster than writing the JSON item by item (0.85 vs 1.2 µs an item)
     res.json({

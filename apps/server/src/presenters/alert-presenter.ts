@@ -1,6 +1,7 @@
 /** Maps stored Kibana-style alert documents to the API's alert shape. */
 import { closingReasonSchema, severitySchema, workflowStatusSchema, type Alert, type AlertDetail, type AlertEntity, type ChecklistProgress } from '@execwatch/api';
 import type { Doc, StoredAlert } from '../store/ports';
+import { ATTRIBUTION_ALERT_FIELDS, presentAttribution } from '../features/attribution/alert-fields';
 import { bool, getField, num, str, strings } from '../services/detection/get-field';
 
 /**
@@ -47,6 +48,7 @@ export const ALERT_LIST_FIELDS: readonly string[] = [
   'kibana.alert.workflow_status_updated_at',
   'kibana.alert.workflow_assignee_ids',
   'kibana.alert.workflow_tags',
+  ...ATTRIBUTION_ALERT_FIELDS,
 ];
 
 /** The who/what/where of the exec from the alert's ECS fields. */
@@ -115,6 +117,7 @@ export function presentAlert(alert: StoredAlert, extras: AlertExtras): Alert {
     checklist: extras.checklist,
     notes_count: extras.notesCount,
     source: { index: typeof first._index === 'string' ? first._index : (str(first, 'index') ?? ''), id: str(first, 'id') ?? '' },
+    attribution: presentAttribution(d),
   };
 }
 

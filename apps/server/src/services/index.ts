@@ -2,6 +2,7 @@
 import type { Execution } from '@execwatch/api';
 import type { Logger } from '../log';
 import type { Store } from '../store/ports';
+import { AttributionService } from '../features/attribution/service';
 import { AlertsService } from './alerts/alerts-service';
 import { ChecklistService } from './alerts/checklist-service';
 import { DetectionEngine } from './detection/detection-engine';
@@ -17,6 +18,7 @@ export interface Services {
   scheduler: Scheduler;
   exceptionLists: RuleExceptionLists;
   alerts: AlertsService;
+  attribution: AttributionService;
 }
 
 export interface ServicesOptions {
@@ -46,8 +48,19 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     }, () => undefined);
   }
   const exceptionLists = createRuleExceptionLists(opts.store);
-  const engine = new DetectionEngine({ store: opts.store, registry, exceptions: exceptionLists, log: opts.log, now: opts.now, instanceId: opts.instanceId, space: opts.space, onRunStart: opts.onRunStart });
+  const attribution = new AttributionService({ store: opts.store, log: opts.log, now: opts.now });
+  const engine = new DetectionEngine({
+    store: opts.store,
+    registry,
+    exceptions: exceptionLists,
+    log: opts.log,
+    now: opts.now,
+    instanceId: opts.instanceId,
+    space: opts.space,
+    onRunStart: opts.onRunStart,
+    enrichAlerts: (alerts) => attribution.withAttribution(alerts),
+  });
   const scheduler = new Scheduler({ engine, registry, log: opts.log });
   const alerts = new AlertsService({ store: opts.store, registry, checklists: new ChecklistService(opts.store), now: opts.now });
-  return { registry, engine, scheduler, exceptionLists, alerts };
+  return { registry, engine, scheduler, exceptionLists, alerts, attribution };
 }

@@ -167,6 +167,26 @@ export interface AlertStore {
   updateMany(target: { ids: string[] } | { filter: AlertFilter }, patch: AlertPatch): Promise<{ updated: number }>;
   /** Ids of alerts matching a filter (streaming would be preferable for huge sets; capped by `limit`). */
   ids(filter: AlertFilter, limit: number): Promise<string[]>;
+  /**
+   * Sets the values at dotted paths of one alert's document, each replaced whole (null removes it); returns
+   * the updated alert or null when absent. For what the server adds to an alert after it was created.
+   */
+  setFields(id: string, fields: Readonly<Record<string, unknown>>): Promise<StoredAlert | null>;
+}
+
+// ---------------------------------------------------------------- Kubernetes audit events
+
+/** The data streams of Kubernetes audit events (Elastic's Kubernetes integration). */
+export const KUBE_AUDIT_INDEX_PATTERN = 'logs-kubernetes.audit_logs-*';
+
+/** Kubernetes audit events as stored by the event store, read for attribution (who ran an exec). */
+export interface KubeAuditStore {
+  /** Audit events of requests to one pod with `@timestamp` in [from, to], oldest first, at most `limit`. */
+  forPod(q: { namespace: string; pod: string; from: number; to: number; limit: number }): Promise<EventHit[]>;
+  /** Audit events stored after `cursor` (opaque; null: from the first), oldest first: the late-arrival feed. */
+  since(cursor: string | null, limit: number): Promise<{ events: EventHit[]; cursor: string | null }>;
+  /** Whether any audit event is stored at all. */
+  any(): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------- rules and executions
@@ -316,6 +336,7 @@ export interface SettingsStore {
 export interface Store {
   readonly kind: 'embedded' | 'elasticsearch';
   events: EventStore;
+  kubeAudit: KubeAuditStore;
   alerts: AlertStore;
   rules: RuleStore;
   executions: ExecutionLog;

@@ -73,6 +73,8 @@ export class AlertsService {
       namespace: q.namespace,
       image: q.image,
       user: q.user,
+      requested_by: q.requested_by,
+      attribution: q.attribution,
       assignee: q.assignee,
       tag: q.tag,
     });

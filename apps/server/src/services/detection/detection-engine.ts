@@ -23,6 +23,11 @@ export interface DetectionEngineOptions {
   space?: string;
   /** Called once a run's `running` record is written (tests use it to interrupt a run). */
   onRunStart?: (execution: Execution) => void;
+  /**
+   * Adds to a run's alerts before they are stored (who ran the exec), so each is written once and whole.
+   * A failure is logged and the alerts are stored as they are.
+   */
+  enrichAlerts?: (alerts: StoredAlert[]) => Promise<StoredAlert[]>;
 }
 
 /** A run another instance holds, or a rule the engine cannot run. */
@@ -147,6 +152,15 @@ export class DetectionEngine {
     return run;
   }
 
+  private async enrich(ruleId: string, alerts: StoredAlert[], enrich: (alerts: StoredAlert[]) => Promise<StoredAlert[]>): Promise<StoredAlert[]> {
+    try {
+      return await enrich(alerts);
+    } catch (err) {
+      this.opts.log.warn('alerts stored without enrichment', { rule_id: ruleId, error: err instanceof Error ? err.message : String(err) });
+      return alerts;
+    }
+  }
+
   private async execute(rule: EffectiveRule, window: TimeRange, trigger: RunTrigger, gaps: TimeRange[]): Promise<Execution> {
     const { store, log } = this.opts;
     const started = this.opts.now();
@@ -186,7 +200,8 @@ export class DetectionEngine {
         ...result.events.map((e) => buildAlert([e], rule, ctx)),
         ...result.sequences.map((s) => buildAlert(s.events, rule, ctx)),
       ].slice(0, rule.max_signals);
-      const written = alerts.length > 0 ? await store.alerts.createMany(alerts) : { created: 0, existing: 0 };
+      const enriched = alerts.length > 0 && this.opts.enrichAlerts ? await this.enrich(rule.rule_id, alerts, this.opts.enrichAlerts) : alerts;
+      const written = enriched.length > 0 ? await store.alerts.createMany(enriched) : { created: 0, existing: 0 };
       if (Object.keys(result.suppressedByItem).length > 0) await store.exceptions.recordHits(result.suppressedByItem, this.opts.now());
       const maxReached = result.total > rule.max_signals;
       const warnings = [...record.warnings];

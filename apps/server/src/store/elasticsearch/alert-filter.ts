@@ -31,6 +31,9 @@ export const QUERY_ALIAS_FIELDS: Record<AlertQueryAlias, string[]> = {
   host: ['host.name'],
   tag: ['kibana.alert.workflow_tags'],
   assignee: ['kibana.alert.workflow_assignee_ids'],
+  // written only for exact attributions (see features/attribution/alert-fields.ts)
+  requested_by: ['kubernetes.audit.user.username'],
+  attribution: ['execwatch.attribution.match'],
 };
 
 const isAlias = (field: string): field is AlertQueryAlias => (ALERT_QUERY_ALIASES as readonly string[]).includes(field); // widened so any string can be looked up
@@ -63,6 +66,9 @@ export function termToQuery(term: AlertQueryTerm): Query {
         ],
       },
     };
+  } else if (term.field === 'attribution' && term.value === 'unknown') {
+    // not attributed yet: no verdict stored
+    positive = { bool: { must_not: [{ exists: { field: 'execwatch.attribution.match' } }] } };
   } else {
     const fields = isAlias(term.field) ? QUERY_ALIAS_FIELDS[term.field] : [assertFieldName(term.field)];
     if (term.value === '*') positive = anyField(fields, (f) => ({ exists: { field: f } }));
@@ -95,11 +101,22 @@ export function alertFilterQuery(filter: AlertFilter, opts: { withStatus: boolea
   anyOf(['orchestrator.namespace'], filter.namespace);
   anyOf(['container.image.name', ALERT_RUNTIME_FIELDS.image], filter.image);
   anyOf(['user.name', 'process.user.name'], filter.user);
+  anyOf(['kubernetes.audit.user.username'], filter.requested_by);
+  if (filter.attribution && filter.attribution.length > 0) clauses.push(attributionQuery(filter.attribution));
   anyOf(['kibana.alert.workflow_assignee_ids'], filter.assignee);
   anyOf(['kibana.alert.workflow_tags'], filter.tag);
   for (const [field, value] of Object.entries(filter.fields ?? {})) clauses.push({ term: { [assertFieldName(field)]: { value } } });
   for (const term of terms) clauses.push(termToQuery(term));
   return { bool: { filter: clauses } };
+}
+
+/** Alerts whose attribution verdict is one of `matches` (`unknown`: none stored yet). */
+function attributionQuery(matches: string[]): Query {
+  const known = matches.filter((m) => m !== 'unknown');
+  const should: Query[] = [];
+  if (known.length > 0) should.push({ terms: { 'execwatch.attribution.match': known } });
+  if (known.length < matches.length) should.push({ bool: { must_not: [{ exists: { field: 'execwatch.attribution.match' } }] } });
+  return { bool: { minimum_should_match: 1, should } };
 }
 
 /** The status filter alone (applied inside the stats aggregation, whose by-status counts ignore it). */
@@ -124,6 +141,7 @@ const sortFields: Record<AlertSortField, string> = {
   pod: 'orchestrator.resource.name',
   image: ALERT_RUNTIME_FIELDS.image,
   user: ALERT_RUNTIME_FIELDS.user,
+  requested_by: 'kubernetes.audit.user.username',
 };
 
 /** The `sort` of an alert list: the field, then time and uuid so pages are stable. */
@@ -143,6 +161,7 @@ export const groupFields: Record<AlertGroupField, string> = {
   rule: 'kibana.alert.rule.name',
   pod: 'orchestrator.resource.name',
   cluster: 'orchestrator.cluster.name',
+  requested_by: 'kubernetes.audit.user.username',
 };
 
 const roundIntervals = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 7 * 86400, 30 * 86400].map((s) => s * 1000);

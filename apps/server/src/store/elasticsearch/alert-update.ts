@@ -52,3 +52,23 @@ export function alertPatchScript(patch: AlertPatch): estypes.Script {
     },
   };
 }
+
+/**
+ * Sets (or with null, removes) the values at dotted paths of `ctx._source`, creating parent objects: the same
+ * as `setPaths` of the embedded store. The paths and values come from `params`; the source text is constant.
+ */
+export const SET_FIELDS_SCRIPT = `
+for (def entry : params.fields.entrySet()) {
+  String[] parts = entry.getKey().splitOnToken('.');
+  Map node = ctx._source;
+  for (int i = 0; i < parts.length - 1; i++) {
+    if (!(node[parts[i]] instanceof Map)) { node[parts[i]] = new HashMap(); }
+    node = node[parts[i]];
+  }
+  if (entry.getValue() == null) { node.remove(parts[parts.length - 1]); } else { node[parts[parts.length - 1]] = entry.getValue(); }
+}
+`.trim();
+
+export function setFieldsScript(fields: Readonly<Record<string, unknown>>): estypes.Script {
+  return { lang: 'painless', source: SET_FIELDS_SCRIPT, params: { fields } };
+}

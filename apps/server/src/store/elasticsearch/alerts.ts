@@ -4,7 +4,7 @@ import type { AlertPatch, AlertQuery, AlertStats, AlertStore, StoredAlert } from
 import { ndjsonHeaders } from './client';
 import type { EsContext, Source } from './context';
 import { alertFilterQuery, alertSort, groupFields, histogramInterval, statusQuery } from './alert-filter';
-import { alertPatchScript } from './alert-update';
+import { alertPatchScript, setFieldsScript } from './alert-update';
 import { backoffDelay, ClusterRequestError, ClusterUnavailableError, isNotFound, isRetryableStatus, sleep, withRetry } from './retry';
 
 /** Ids per `terms` query / bulk request (well under `indices.query.bool.max_clause_count` and `index.max_terms_count`). */
@@ -174,6 +174,16 @@ export function createAlertStore(ctx: EsContext): AlertStore {
     return get(id);
   }
 
+  async function setFields(id: string, fields: Readonly<Record<string, unknown>>): Promise<StoredAlert | null> {
+    try {
+      await withRetry('set alert fields', () => client.update({ index, id, script: setFieldsScript(fields), retry_on_conflict: 5, refresh: true }), retry, log);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+    return get(id);
+  }
+
   async function updateByQuery(query: estypes.QueryDslQueryContainer, patch: AlertPatch): Promise<number> {
     let updated = 0;
     for (let pass = 0; pass < CONFLICT_PASSES; pass++) {
@@ -229,7 +239,7 @@ export function createAlertStore(ctx: EsContext): AlertStore {
     return out.slice(0, limit);
   }
 
-  return { createMany, get, search, stats, update, updateMany, ids };
+  return { createMany, get, search, stats, update, updateMany, ids, setFields };
 }
 
 function totalOf(total: number | estypes.SearchTotalHits | undefined): number {

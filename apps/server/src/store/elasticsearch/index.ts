@@ -5,6 +5,7 @@ import { createAlertStore } from './alerts';
 import { createEsClient, type CompatibilityVersion } from './client';
 import type { EsContext } from './context';
 import { createEventStore } from './events';
+import { createKubeAuditStore } from './kube-audit';
 import { createExceptionStore } from './exceptions';
 import { indexNames, installIndices } from './indices';
 import { createAuditLog, createChecklistStore, createExecutionLog, createNoteStore, createSettingsStore } from './records';
@@ -56,6 +57,7 @@ export function createElasticsearchStore(opts: ElasticsearchStoreOptions): Store
   return {
     kind: 'elasticsearch',
     events: createEventStore(ctx),
+    kubeAudit: createKubeAuditStore(ctx),
     alerts: createAlertStore(ctx),
     rules: createRuleStore(ctx),
     executions: createExecutionLog(ctx),

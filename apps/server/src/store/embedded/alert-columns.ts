@@ -18,6 +18,10 @@ export interface AlertColumns {
   image: string | null;
   user: string | null;
   cluster: string | null;
+  /** The Kubernetes user behind the exec, when attributed exactly. */
+  requested_by: string | null;
+  /** exact, ambiguous, none, or unknown (not attributed yet). */
+  attribution: string;
   assignees: string;
   tags: string;
   search_text: string;
@@ -62,6 +66,11 @@ export function alertUser(doc: Doc): string | null {
   return first(doc, 'user.name', 'process.user.name', 'user.id', 'process.user.id');
 }
 
+/** The Kubernetes user an exact attribution names (its `kubernetes.audit.*` fields are written only then). */
+export function alertRequestedBy(doc: Doc): string | null {
+  return first(doc, 'execwatch.attribution.match') === 'exact' ? first(doc, 'kubernetes.audit.user.username') : null;
+}
+
 /** Derives every indexed column of an alert from its document. */
 export function alertColumns(doc: Doc): AlertColumns {
   const severity = first(doc, 'kibana.alert.severity', 'kibana.alert.rule.severity');
@@ -82,6 +91,8 @@ export function alertColumns(doc: Doc): AlertColumns {
     image: alertImage(doc),
     user: alertUser(doc),
     cluster: first(doc, 'orchestrator.cluster.name', 'orchestrator.cluster.id'),
+    requested_by: alertRequestedBy(doc),
+    attribution: first(doc, 'execwatch.attribution.match') ?? 'unknown',
     assignees: JSON.stringify(strings(getField(doc, 'kibana.alert.workflow_assignee_ids'))),
     tags: JSON.stringify(strings(getField(doc, 'kibana.alert.workflow_tags'))),
     search_text: '',
@@ -90,6 +101,7 @@ export function alertColumns(doc: Doc): AlertColumns {
     first(doc, 'kibana.alert.reason'),
     cols.rule_name,
     cols.user,
+    cols.requested_by,
     first(doc, 'user.id', 'process.user.id'),
     cols.namespace,
     cols.pod,

@@ -63,6 +63,8 @@ function termSql(term: AlertQueryTerm): SqlFragment {
       case 'pod':
       case 'user':
       case 'cluster':
+      case 'requested_by':
+      case 'attribution':
         cond = columnTest(term.field, term.value);
         break;
       case 'image': {
@@ -117,6 +119,8 @@ export function alertFilterSql(filter: AlertFilter, opts: { ignoreStatus?: boole
     parts.push({ sql: `(${a.sql}) OR (${b.sql})`, params: [...a.params, ...b.params] });
   }
   if (filter.user?.length) parts.push(inList('user', filter.user));
+  if (filter.requested_by?.length) parts.push(inList('requested_by', filter.requested_by));
+  if (filter.attribution?.length) parts.push(inList('attribution', filter.attribution));
   if (filter.assignee?.length) {
     const t = inList('value', filter.assignee);
     parts.push({ sql: `EXISTS (SELECT 1 FROM json_each(assignees) WHERE ${t.sql})`, params: t.params });

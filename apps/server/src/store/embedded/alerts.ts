@@ -1,6 +1,7 @@
 import type { AlertGroupField, WorkflowStatus } from '@execwatch/api';
 import type Database from 'better-sqlite3';
 import type { AlertPatch, AlertStats, AlertStore, Doc, StoredAlert } from '../ports';
+import { setPaths } from '../set-paths';
 import type { Db } from './db';
 import { alertColumns, type AlertColumns } from './alert-columns';
 import { alertFilterSql } from './alert-filter-sql';
@@ -25,6 +26,7 @@ const SORT_COLUMNS: Record<string, string> = {
   pod: 'pod',
   image: 'image',
   user: 'user',
+  requested_by: 'requested_by',
 };
 
 const GROUP_COLUMNS: Record<AlertGroupField, string> = {
@@ -34,6 +36,7 @@ const GROUP_COLUMNS: Record<AlertGroupField, string> = {
   rule: 'rule_name',
   pod: 'pod',
   cluster: 'cluster',
+  requested_by: 'requested_by',
 };
 
 /** Round histogram intervals, smallest first. */
@@ -49,7 +52,7 @@ const toAlert = (r: AlertRow): StoredAlert => ({ id: r.id, index: r.idx, doc: JS
 
 const COLUMN_NAMES: (keyof AlertColumns)[] = [
   'status', 'severity', 'severity_rank', 'risk', 'rule_id', 'rule_name', 'ts', 'original_time',
-  'namespace', 'pod', 'image', 'user', 'cluster', 'assignees', 'tags', 'search_text',
+  'namespace', 'pod', 'image', 'user', 'cluster', 'requested_by', 'attribution', 'assignees', 'tags', 'search_text',
 ];
 
 /** The alert store over the `alerts` table. */
@@ -97,8 +100,8 @@ export function createAlertStore(db: Db): AlertStore {
     return created;
   });
 
-  const write = (row: AlertRow, patch: AlertPatch): StoredAlert => {
-    const doc = applyAlertPatch(JSON.parse(row.doc) as Doc, patch); // stored as JSON objects
+  const write = (row: AlertRow, patch: AlertPatch): StoredAlert => rewrite(row, applyAlertPatch(JSON.parse(row.doc) as Doc, patch)); // stored as JSON objects
+  const rewrite = (row: AlertRow, doc: Doc): StoredAlert => {
     written++;
     const text = JSON.stringify(doc);
     updateRow.run({ id: row.id, doc: text, list_doc: summaryDoc(doc, text), ...alertColumns(doc) });
@@ -195,6 +198,13 @@ export function createAlertStore(db: Db): AlertStore {
       return db.transaction(() => {
         const row = getRow.get(id);
         return row ? write(row, patch) : null;
+      })();
+    },
+
+    async setFields(id, fields) {
+      return db.transaction(() => {
+        const row = getRow.get(id);
+        return row ? rewrite(row, setPaths(JSON.parse(row.doc) as Doc, fields)) : null; // stored as JSON objects
       })();
     },
 

@@ -8,6 +8,7 @@ import { createDocPreparer } from './doc-prep-pool';
 import { createAlertStore } from './alerts';
 import { createAuditLog, createSettingsStore } from './audit';
 import { createEventStore } from './events';
+import { createKubeAuditStore } from './kube-audit';
 import { createExceptionStore } from './exceptions';
 import { createExecutionLog, createRuleStore } from './rules';
 import { createChecklistStore, createNoteStore } from './triage';
@@ -65,6 +66,7 @@ export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: 
   return {
     kind: 'embedded',
     events: createEventStore(db, scheduleCheckpoint, { now: opts.now, preparer, writeGate: checkpointer.writeGate }),
+    kubeAudit: createKubeAuditStore(db),
     alerts: createAlertStore(db),
     rules: createRuleStore(db),
     executions: createExecutionLog(db),

@@ -34,6 +34,8 @@ export function groupFilterPatch(field: AlertGroupField, key: string | null): Pa
       return { fields: { 'orchestrator.resource.name': value } };
     case 'cluster':
       return { fields: { 'orchestrator.cluster.name': value } };
+    case 'requested_by':
+      return { fields: { 'kubernetes.audit.user.username': value } };
   }
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MutationObserver, QueryClient } from '@tanstack/react-query';
-import type { Alert, AlertDetail, ChecklistResponse, ChecklistStep, ListAlertsResponse } from '@execwatch/api';
+import { emptyAttributionView, type Alert, type AlertDetail, type ChecklistResponse, type ChecklistStep, type ListAlertsResponse } from '@execwatch/api';
 import { alertKeys } from '../../alert-flyout/api/keys';
 import { alertsKeys } from '../../alerts/api/keys';
 import { checklistStepSaveOptions, type ChecklistStepSave } from './checklist-step-save';
@@ -68,6 +68,7 @@ function alertFixture(id: string): Alert {
     },
     checklist: { done: 0, total: 3, required_remaining: 2 },
     notes_count: 0,
+    attribution: emptyAttributionView(),
     source: { index: 'logs-cloud_defend.process-default', id: `event-${id}` },
   };
 }
