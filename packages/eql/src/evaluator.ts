@@ -4,7 +4,7 @@ import { conditionFields, conditionWork, pathObjects } from './condition-cost';
 import { EqlSyntaxError } from './errors';
 import { firstValue, isNullish, makeGetter, someValue } from './field-access';
 import { arithmetic, callFunction, toText } from './functions';
-import { luceneRegexToJs } from './lucene-regex';
+import { compileLuceneRegex } from './lucene-regex';
 import { convertValue, type FieldIndex, type FieldInfo, type FieldType } from './mappings';
 import { compareVersions, equalsFolded, fold, hasWildcard, normalizeIp, parseDate, wildcardMatch } from './scalars';
 
@@ -368,13 +368,11 @@ function compileIn(ctx: EvalContext, e: Extract<Expr, { type: 'in' }>): Predicat
 /** A string test for one `:`/`like`/`regex` pattern. */
 function patternTest(kind: 'seq' | 'like' | 'regex', pattern: string, ci: boolean, e: Expr): (s: string) => boolean {
   if (kind === 'regex') {
-    let re: RegExp;
     try {
-      re = luceneRegexToJs(pattern, ci);
+      return compileLuceneRegex(pattern, ci);
     } catch (err) {
       throw new EqlSyntaxError(`invalid regular expression [${pattern}]: ${(err as Error).message}`, e.pos.line, e.pos.column);
     }
-    return (s) => re.test(s);
   }
   if (pattern === '*') return () => true;
   const p = ci ? fold(pattern) : pattern;

@@ -1,4 +1,5 @@
-import type { KibanaEntry, NestedSubEntry } from '@execwatch/api';
+import { z } from 'zod';
+import { kibanaEntrySchema, type KibanaEntry, type NestedSubEntry } from '@execwatch/api';
 
 /**
  * Kibana has no case-insensitive entries and Elasticsearch `wildcard` patterns cannot fold case
@@ -15,6 +16,7 @@ import type { KibanaEntry, NestedSubEntry } from '@execwatch/api';
 export const MAX_CASE_VARIANTS = 64;
 
 type Entries = readonly KibanaEntry[];
+const originalEntriesSchema = z.array(kibanaEntrySchema).min(1);
 type Meta = Record<string, unknown>;
 
 /** Rewrites an item's entries for Kibana; returns the item unchanged when no entry is case-insensitive. */
@@ -36,12 +38,13 @@ export function fromKibanaEntries<T extends { entries: Entries; meta?: Meta }>(i
   const saved = execwatch.case_insensitive_entries;
   if (!isRecord(saved) || !Array.isArray(saved.original) || !Array.isArray(saved.exported)) return item;
   if (JSON.stringify(saved.exported) !== JSON.stringify(item.entries)) return item;
+  // the fingerprint ties `original` to the exported entries only if nobody edited the file in between
+  const parsed = originalEntriesSchema.safeParse(saved.original);
+  if (!parsed.success) return item;
   const { case_insensitive_entries: _dropped, ...restExecwatch } = execwatch;
   const { execwatch: _old, ...restMeta } = item.meta ?? {};
   const meta: Meta = Object.keys(restExecwatch).length > 0 ? { ...restMeta, execwatch: restExecwatch } : restMeta;
-  // `original` was written from validated entries by toKibanaEntries; the fingerprint check above ties it to them.
-  const original = saved.original as KibanaEntry[];
-  const out = { ...item, entries: original };
+  const out = { ...item, entries: parsed.data };
   if (Object.keys(meta).length > 0) return { ...out, meta };
   delete out.meta;
   return out;

@@ -23,6 +23,14 @@ export {
 } from './templates';
 export { isExpired, type MatchableExceptionItem, type SkippedItem } from './item-input';
 export { compileFieldReader, stringValues } from './field-values';
-export { wildcardToRegExp } from './wildcard';
+export {
+  compileWildcard,
+  checkWildcardPattern,
+  hasWildcard,
+  MAX_WILDCARD_PATTERN_LENGTH,
+  MAX_WILDCARD_STARS,
+  type WildcardMatcher,
+  type WildcardStepMeter,
+} from './wildcard';
 export { ECS_FIELD_TYPES } from './ecs-field-types';
 export { runExceptionsBench, benchEvents, benchItems, type ExceptionsBenchOptions } from './bench';

@@ -27,6 +27,17 @@ describe('compileExceptionMatcher', () => {
     expect(m.fields).toEqual(['user.name']);
   });
 
+  it('evaluates an adversarial saved wildcard against a 100,000-character command line without backtracking', () => {
+    const pattern = '*?*?*?*?*?*?*?X';
+    const m = compileExceptionMatcher(
+      [item('adv', [{ field: 'process.command_line', operator: 'included', type: 'wildcard', value: pattern, case_insensitive: true }])],
+      { now: NOW },
+    );
+    const line = 'a'.repeat(100_000);
+    expect(m.match({ process: { command_line: line } })).toBeNull();
+    expect(m.match({ process: { command_line: `${line}x` } })).toBe('adv');
+  });
+
   it('is case-sensitive unless the entry says otherwise', () => {
     const cs = compileExceptionMatcher([item('a', [{ field: 'user.name', operator: 'included', type: 'match', value: 'SRE-Admin' }])], { now: NOW });
     expect(cs.match(doc)).toBeNull();

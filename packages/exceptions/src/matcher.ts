@@ -1,7 +1,7 @@
 import type { ExceptionEntry, NestedSubEntry } from '@execwatch/api';
 import { compileFieldReader, leafValues, stringValues, type FieldReader } from './field-values';
 import { usableItems, type MatchableExceptionItem, type SkippedItem } from './item-input';
-import { wildcardToRegExp } from './wildcard';
+import { compileWildcard } from './wildcard';
 
 /** A set of exception items compiled once for a run. */
 export interface ExceptionMatcher {
@@ -263,8 +263,8 @@ function compileEntry(entry: ExceptionEntry | NestedSubEntry, table: SlotTable, 
       break;
     }
     case 'wildcard': {
-      const re = wildcardToRegExp(entry.value, entry.case_insensitive === true);
-      positive = (view) => view.strings(slot).some((s) => re.test(s));
+      const matches = compileWildcard(entry.value, entry.case_insensitive === true);
+      positive = (view) => view.strings(slot).some(matches);
       break;
     }
     case 'exists':

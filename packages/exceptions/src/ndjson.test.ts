@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { exportExceptionsNdjson, parseExceptionsNdjson } from './ndjson';
 import { compileExceptionMatcher } from './matcher';
+import { checkWildcardPattern, MAX_WILDCARD_STARS } from './wildcard';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -79,6 +80,34 @@ describe('Kibana ndjson import/export', () => {
     const back = parseExceptionsNdjson(text);
     expect(back.items[0].entries).toEqual(ci.entries);
     expect(back.items[0].meta).toBeUndefined();
+  });
+
+  it('refuses an item whose wildcard pattern is beyond the cap, also when restored from case-insensitive meta', () => {
+    const list = { list_id: 'l', name: 'L', description: '', type: 'detection' };
+    const base = { list_id: 'l', name: 'W', description: '', type: 'simple' as const };
+    const tooMany = '*a'.repeat(MAX_WILDCARD_STARS + 1);
+    const plain = { ...base, item_id: 'w', entries: [{ field: 'process.args', operator: 'included' as const, type: 'wildcard' as const, value: tooMany }] };
+    const parsed = parseExceptionsNdjson(exportExceptionsNdjson(list, [plain]));
+    expect(parsed.items).toEqual([]);
+    expect(parsed.errors).toEqual([{ line: 2, message: `exception list item: entries.0.value: ${checkWildcardPattern(tooMany)}` }]);
+
+    const ci = { ...base, item_id: 'ci', entries: [{ field: 'process.args', operator: 'included' as const, type: 'wildcard' as const, value: '*a*', case_insensitive: true }] };
+    const written = JSON.parse(exportExceptionsNdjson(list, [ci]).split('\n')[1]) as { meta: { execwatch: { case_insensitive_entries: { original: { value: string }[] } } } };
+    written.meta.execwatch.case_insensitive_entries.original[0].value = tooMany;
+    const edited = parseExceptionsNdjson(`${JSON.stringify(written)}\n`);
+    expect(edited.items).toEqual([]);
+    expect(edited.errors[0].message).toMatch(/unescaped \* wildcards/);
+  });
+
+  it('ignores restorable entries that are not valid entries', () => {
+    const list = { list_id: 'l', name: 'L', description: '', type: 'detection' };
+    const ci = { item_id: 'ci', list_id: 'l', name: 'CI', description: '', type: 'simple' as const,
+      entries: [{ field: 'user.name', operator: 'included' as const, type: 'match' as const, value: 'ops', case_insensitive: true }] };
+    const written = JSON.parse(exportExceptionsNdjson(list, [ci]).split('\n')[1]) as { entries: unknown[]; meta: { execwatch: { case_insensitive_entries: { original: unknown[] } } } };
+    written.meta.execwatch.case_insensitive_entries.original = [{ type: 'regex', value: '(a+)+$' }];
+    const parsed = parseExceptionsNdjson(`${JSON.stringify(written)}\n`);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.items[0].entries).toEqual(written.entries);
   });
 
   it('never throws on random or mutated input', () => {

@@ -8,6 +8,7 @@ import {
   type ExportDetails,
 } from '@execwatch/api';
 import { fromKibanaEntries, toKibanaEntries } from './case-insensitive-export';
+import { checkWildcardPattern } from './wildcard';
 
 const MAX_LINE_CHARS = 1_000_000;
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date');
@@ -79,7 +80,8 @@ export interface ParsedExceptionsNdjson {
 
 /**
  * Reads Kibana's exception export format: a list line, item lines and an export-details line, in any
- * order and for any number of lists. A bad line is reported by its 1-based number and the rest kept.
+ * order and for any number of lists. A bad line is reported by its 1-based number and the rest kept;
+ * an item with a wildcard pattern beyond the cap (`checkWildcardPattern`) is a bad line.
  * Entries written case-insensitively by Execwatch's export come back as they were.
  */
 export function parseExceptionsNdjson(text: string): ParsedExceptionsNdjson {
@@ -117,8 +119,14 @@ export function parseExceptionsNdjson(text: string): ParsedExceptionsNdjson {
         return;
       }
       const parsed = importedItemSchema.safeParse(record);
-      if (parsed.success) out.items.push(fromKibanaEntries(parsed.data));
-      else out.errors.push({ line, message: `exception list item: ${describe(parsed.error)}` });
+      if (!parsed.success) {
+        out.errors.push({ line, message: `exception list item: ${describe(parsed.error)}` });
+        return;
+      }
+      const item = fromKibanaEntries(parsed.data);
+      const refused = refusedWildcard(item.entries);
+      if (refused !== null) out.errors.push({ line, message: `exception list item: ${refused}` });
+      else out.items.push(item);
       return;
     }
     const parsed = importedListSchema.safeParse(record);
@@ -147,6 +155,16 @@ export function exportExceptionsNdjson<L extends object, I extends { entries: re
   };
   const lines = [JSON.stringify(list), ...items.map((item) => JSON.stringify(toKibanaEntries(item))), JSON.stringify(details)];
   return `${lines.join('\n')}\n`;
+}
+
+/** The first wildcard entry beyond the pattern cap, as `entries.N.value: why`, or null. */
+function refusedWildcard(entries: readonly z.infer<typeof kibanaEntrySchema>[]): string | null {
+  for (const [i, entry] of entries.entries()) {
+    if (entry.type !== 'wildcard') continue;
+    const why = checkWildcardPattern(entry.value);
+    if (why !== null) return `entries.${i}.value: ${why}`;
+  }
+  return null;
 }
 
 function isValueListEntry(entry: unknown): boolean {

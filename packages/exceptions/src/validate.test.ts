@@ -21,6 +21,8 @@ describe('validateExceptionItem', () => {
     ['no entries', { entries: [] }, 'an item needs at least one entry'],
     ['expiry in the past', { expire_time: '2025-06-01T00:00:00Z', entries: [{ field: 'user.name', operator: 'included', type: 'exists' }] }, 'expire_time 2025-06-01T00:00:00Z is in the past'],
     ['bad nested sub-entry', entry({ field: 'p', type: 'nested', entries: [{ field: 'q', operator: 'included', type: 'wildcard', value: 'a*' }] }), 'a nested entry may only hold match, match_any or exists entries, not wildcard'],
+    ['a wildcard with too many stars', entry({ field: 'process.args', operator: 'included', type: 'wildcard', value: '*?'.repeat(65) }), 'wildcard pattern has 65 unescaped * wildcards; at most 64 are allowed'],
+    ['an overlong wildcard', entry({ field: 'process.args', operator: 'included', type: 'wildcard', value: `${'x'.repeat(1100)}*` }), 'wildcard pattern is 1101 characters long; at most 1024 are allowed'],
   ])('rejects %s', (_name, item, message) => {
     const r = validateExceptionItem(item, { now: NOW });
     expect(r.errors.map((e) => e.message)).toContain(message);

@@ -1,5 +1,5 @@
 import { ECS_FIELD_TYPES } from './ecs-field-types';
-import { wildcardToRegExp } from './wildcard';
+import { checkWildcardPattern } from './wildcard';
 
 export interface ValidationIssue {
   /** Where, e.g. `entries.1.value`. */
@@ -39,8 +39,9 @@ export function ecsFieldType(field: string, types: Readonly<Record<string, strin
 
 /**
  * Checks an exception item (as received, before schema parsing) for what Kibana users trip over:
- * empty `match_any`, unknown operators or entry types, value lists, a wildcard on a non-string field,
- * an expiry in the past, and (as a warning) fields no rule index has.
+ * empty `match_any`, unknown operators or entry types, value lists, a wildcard on a non-string field
+ * or beyond the pattern cap (`checkWildcardPattern`), an expiry in the past, and (as a warning) fields
+ * no rule index has.
  */
 export function validateExceptionItem(item: unknown, opts: ValidateOptions): ExceptionValidation {
   const errors: ValidationIssue[] = [];
@@ -117,13 +118,8 @@ export function validateExceptionItem(item: unknown, opts: ValidateOptions): Exc
       if (fieldType !== null && !STRING_TYPES.has(fieldType)) {
         errors.push({ path: `${path}.field`, message: `wildcard needs a string field; ${field} is ${fieldType}` });
       }
-      if (typeof value === 'string') {
-        try {
-          wildcardToRegExp(value);
-        } catch {
-          errors.push({ path: `${path}.value`, message: 'wildcard pattern cannot be compiled' });
-        }
-      }
+      const refused = typeof value === 'string' ? checkWildcardPattern(value) : null;
+      if (refused !== null) errors.push({ path: `${path}.value`, message: refused });
     }
   };
 
