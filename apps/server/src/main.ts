@@ -51,6 +51,8 @@ async function start(config: ServerConfig, log: Logger): Promise<void> {
   await services.scheduler.start();
   // audit events that arrive after their alert attribute it within a couple of seconds
   services.attribution.start(2000);
+  // sessions go on after their alert: their scores follow within a few seconds
+  services.sessionRisk.start(5000);
   log.info('execwatch listening', { url, store: store.kind, rules: services.registry.size, demo: config.demo });
 
   let demo: DemoHandle | null = null;
@@ -82,6 +84,7 @@ async function start(config: ServerConfig, log: Logger): Promise<void> {
     server.on('request', (_req, res) => res.setHeader('connection', 'close'));
     await services.scheduler.stop();
     await services.attribution.stop();
+    await services.sessionRisk.stop();
     await closed;
     clearInterval(sweep);
     await store.close();

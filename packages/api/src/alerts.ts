@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { attributionMatchSchema, attributionViewSchema } from './attribution';
+import { sessionRiskSchema } from './session-risk';
 import { csvListSchema, dateInputSchema, severitySchema } from './common';
 
 export const workflowStatusSchema = z.enum(['open', 'acknowledged', 'closed']);
@@ -22,6 +23,7 @@ export const alertSortFieldSchema = z.enum([
   'image',
   'user',
   'requested_by',
+  'session_risk',
 ]);
 export type AlertSortField = z.infer<typeof alertSortFieldSchema>;
 
@@ -47,6 +49,8 @@ export const alertFilterSchema = z.object({
   /** The Kubernetes user behind the exec (exact attributions only). */
   requested_by: z.array(z.string().max(500)).optional(),
   attribution: z.array(attributionMatchSchema).optional(),
+  /** Alerts whose session risk score is at least this. */
+  min_session_risk: z.number().int().min(0).max(100).optional(),
   assignee: z.array(z.string().max(200)).optional(),
   tag: z.array(z.string().max(200)).optional(),
   /** Exact match on any stored field of the alert document, e.g. `{ "container.id": "abc" }`. */
@@ -71,6 +75,7 @@ export const listAlertsQuerySchema = z.object({
   user: csvListSchema.optional(),
   requested_by: csvListSchema.optional(),
   attribution: csvListSchema.pipe(z.array(attributionMatchSchema)).optional(),
+  min_session_risk: z.coerce.number().int().min(0).max(100).optional(),
   assignee: csvListSchema.optional(),
   tag: csvListSchema.optional(),
 });
@@ -130,6 +135,8 @@ export const alertSchema = z.object({
   source: z.object({ index: z.string(), id: z.string() }),
   /** Who ran the exec, from the kube-apiserver audit log (`match: unknown` until attributed). */
   attribution: attributionViewSchema,
+  /** What the session did: its risk score and behaviours (null until scored). */
+  session: sessionRiskSchema.nullable(),
 });
 export type Alert = z.infer<typeof alertSchema>;
 

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './common';
 export * from './attribution';
+export * from './session-risk';
 export * from './alerts';
 export * from './checklist';
 export * from './rules';

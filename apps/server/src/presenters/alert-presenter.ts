@@ -2,6 +2,7 @@
 import { closingReasonSchema, severitySchema, workflowStatusSchema, type Alert, type AlertDetail, type AlertEntity, type ChecklistProgress } from '@execwatch/api';
 import type { Doc, StoredAlert } from '../store/ports';
 import { ATTRIBUTION_ALERT_FIELDS, presentAttribution } from '../features/attribution/alert-fields';
+import { presentSession } from '../features/session-risk/alert-fields';
 import { bool, getField, num, str, strings } from '../services/detection/get-field';
 
 /**
@@ -49,6 +50,7 @@ export const ALERT_LIST_FIELDS: readonly string[] = [
   'kibana.alert.workflow_assignee_ids',
   'kibana.alert.workflow_tags',
   ...ATTRIBUTION_ALERT_FIELDS,
+  'execwatch.session',
 ];
 
 /** The who/what/where of the exec from the alert's ECS fields. */
@@ -118,6 +120,7 @@ export function presentAlert(alert: StoredAlert, extras: AlertExtras): Alert {
     notes_count: extras.notesCount,
     source: { index: typeof first._index === 'string' ? first._index : (str(first, 'index') ?? ''), id: str(first, 'id') ?? '' },
     attribution: presentAttribution(d),
+    session: presentSession(d),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Execution } from '@execwatch/api';
 import type { Logger } from '../log';
 import type { Store } from '../store/ports';
 import { AttributionService } from '../features/attribution/service';
+import { SessionRiskService } from '../features/session-risk/service';
 import { AlertsService } from './alerts/alerts-service';
 import { ChecklistService } from './alerts/checklist-service';
 import { DetectionEngine } from './detection/detection-engine';
@@ -19,6 +20,7 @@ export interface Services {
   exceptionLists: RuleExceptionLists;
   alerts: AlertsService;
   attribution: AttributionService;
+  sessionRisk: SessionRiskService;
 }
 
 export interface ServicesOptions {
@@ -49,6 +51,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   }
   const exceptionLists = createRuleExceptionLists(opts.store);
   const attribution = new AttributionService({ store: opts.store, log: opts.log, now: opts.now });
+  const sessionRisk = new SessionRiskService({ store: opts.store, log: opts.log, now: opts.now });
   const engine = new DetectionEngine({
     store: opts.store,
     registry,
@@ -58,9 +61,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     instanceId: opts.instanceId,
     space: opts.space,
     onRunStart: opts.onRunStart,
-    enrichAlerts: (alerts) => attribution.withAttribution(alerts),
+    enrichAlerts: async (alerts) => sessionRisk.withSessionRisk(await attribution.withAttribution(alerts)),
   });
   const scheduler = new Scheduler({ engine, registry, log: opts.log });
   const alerts = new AlertsService({ store: opts.store, registry, checklists: new ChecklistService(opts.store), now: opts.now });
-  return { registry, engine, scheduler, exceptionLists, alerts, attribution };
+  return { registry, engine, scheduler, exceptionLists, alerts, attribution, sessionRisk };
 }

@@ -106,6 +106,8 @@ export interface EventStore {
    * embedded store keys its session index by it, other stores may ignore it.
    */
   sessionEvents(entryLeaderEntityId: string, limit: number, entryLeaderStart?: string | number): Promise<{ events: EventHit[]; truncated: boolean }>;
+  /** How many events one session has stored (all kinds), cheaply: to tell whether a session has grown. */
+  sessionSize(entryLeaderEntityId: string, entryLeaderStart?: string | number): Promise<number>;
   /** Events where `field` equals `value` (any value of a multi-valued field), newest first. */
   relatedEvents(field: string, value: string, range: { from: number; to: number }, limit: number): Promise<{ total: number; events: EventHit[] }>;
   /** Number of stored events (for health and benchmarks). */

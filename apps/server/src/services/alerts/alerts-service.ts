@@ -75,6 +75,7 @@ export class AlertsService {
       user: q.user,
       requested_by: q.requested_by,
       attribution: q.attribution,
+      min_session_risk: q.min_session_risk,
       assignee: q.assignee,
       tag: q.tag,
     });

@@ -103,6 +103,7 @@ export function alertFilterQuery(filter: AlertFilter, opts: { withStatus: boolea
   anyOf(['user.name', 'process.user.name'], filter.user);
   anyOf(['kubernetes.audit.user.username'], filter.requested_by);
   if (filter.attribution && filter.attribution.length > 0) clauses.push(attributionQuery(filter.attribution));
+  if (filter.min_session_risk !== undefined) clauses.push({ range: { 'execwatch.session.risk_score': { gte: filter.min_session_risk } } });
   anyOf(['kibana.alert.workflow_assignee_ids'], filter.assignee);
   anyOf(['kibana.alert.workflow_tags'], filter.tag);
   for (const [field, value] of Object.entries(filter.fields ?? {})) clauses.push({ term: { [assertFieldName(field)]: { value } } });
@@ -142,6 +143,7 @@ const sortFields: Record<AlertSortField, string> = {
   image: ALERT_RUNTIME_FIELDS.image,
   user: ALERT_RUNTIME_FIELDS.user,
   requested_by: 'kubernetes.audit.user.username',
+  session_risk: 'execwatch.session.risk_score',
 };
 
 /** The `sort` of an alert list: the field, then time and uuid so pages are stable. */

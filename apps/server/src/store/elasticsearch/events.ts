@@ -240,6 +240,22 @@ export function createEventStore(ctx: EsContext): EventStore {
     return { events: hits.slice(0, limit), truncated: hits.length > limit };
   }
 
+  async function sessionSize(entryLeaderEntityId: string): Promise<number> {
+    const res = await withRetry(
+      'session size',
+      () =>
+        client.count({
+          index: ctx.eventIndices,
+          allow_no_indices: true,
+          ignore_unavailable: true,
+          query: { bool: { filter: [{ term: { 'process.entry_leader.entity_id': entryLeaderEntityId } }] } },
+        }),
+      retry,
+      log,
+    );
+    return res.count;
+  }
+
   async function relatedEvents(field: string, value: string, range: { from: number; to: number }, limit: number): Promise<{ total: number; events: EventHit[] }> {
     assertFieldName(field);
     const res = await withRetry(
@@ -278,5 +294,5 @@ export function createEventStore(ctx: EsContext): EventStore {
     }
   }
 
-  return { bulk, searchRule, sessionEvents, relatedEvents, count };
+  return { bulk, searchRule, sessionEvents, sessionSize, relatedEvents, count };
 }

@@ -22,6 +22,8 @@ export interface AlertColumns {
   requested_by: string | null;
   /** exact, ambiguous, none, or unknown (not attributed yet). */
   attribution: string;
+  /** The session's risk score (0-100), once scored. */
+  session_risk: number | null;
   assignees: string;
   tags: string;
   search_text: string;
@@ -93,6 +95,7 @@ export function alertColumns(doc: Doc): AlertColumns {
     cluster: first(doc, 'orchestrator.cluster.name', 'orchestrator.cluster.id'),
     requested_by: alertRequestedBy(doc),
     attribution: first(doc, 'execwatch.attribution.match') ?? 'unknown',
+    session_risk: toNumber(getField(doc, 'execwatch.session.risk_score')),
     assignees: JSON.stringify(strings(getField(doc, 'kibana.alert.workflow_assignee_ids'))),
     tags: JSON.stringify(strings(getField(doc, 'kibana.alert.workflow_tags'))),
     search_text: '',

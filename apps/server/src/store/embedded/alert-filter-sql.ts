@@ -121,6 +121,7 @@ export function alertFilterSql(filter: AlertFilter, opts: { ignoreStatus?: boole
   if (filter.user?.length) parts.push(inList('user', filter.user));
   if (filter.requested_by?.length) parts.push(inList('requested_by', filter.requested_by));
   if (filter.attribution?.length) parts.push(inList('attribution', filter.attribution));
+  if (filter.min_session_risk !== undefined) parts.push({ sql: 'session_risk >= ?', params: [filter.min_session_risk] });
   if (filter.assignee?.length) {
     const t = inList('value', filter.assignee);
     parts.push({ sql: `EXISTS (SELECT 1 FROM json_each(assignees) WHERE ${t.sql})`, params: t.params });

@@ -27,6 +27,7 @@ const SORT_COLUMNS: Record<string, string> = {
   image: 'image',
   user: 'user',
   requested_by: 'requested_by',
+  session_risk: 'session_risk',
 };
 
 const GROUP_COLUMNS: Record<AlertGroupField, string> = {
@@ -52,7 +53,7 @@ const toAlert = (r: AlertRow): StoredAlert => ({ id: r.id, index: r.idx, doc: JS
 
 const COLUMN_NAMES: (keyof AlertColumns)[] = [
   'status', 'severity', 'severity_rank', 'risk', 'rule_id', 'rule_name', 'ts', 'original_time',
-  'namespace', 'pod', 'image', 'user', 'cluster', 'requested_by', 'attribution', 'assignees', 'tags', 'search_text',
+  'namespace', 'pod', 'image', 'user', 'cluster', 'requested_by', 'attribution', 'session_risk', 'assignees', 'tags', 'search_text',
 ];
 
 /** The alert store over the `alerts` table. */

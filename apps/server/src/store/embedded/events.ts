@@ -315,6 +315,9 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
     SELECT seq, idx, id, json(doc) AS doc FROM events INDEXED BY events_entry_leader
     WHERE g_leader_id = ? ${sessionWhere}`);
 
+  const sizeByStart = db.prepare<[string | number, string], { n: number }>('SELECT count(*) AS n FROM events WHERE (g_leader_start = ? OR g_leader_start IS NULL) AND g_leader_id = ?');
+  const sizeById = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM events INDEXED BY events_entry_leader WHERE g_leader_id = ?');
+
   return {
     async bulk(ops, ingestedAt) {
       if (ops.length === 0) return [];
@@ -339,6 +342,11 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
         ? sessionById.all(entryLeaderEntityId, limit + 1)
         : sessionByStart.all(entryLeaderStart, entryLeaderEntityId, limit + 1);
       return { events: rows.slice(0, limit).map(toHit), truncated: rows.length > limit };
+    },
+
+    async sessionSize(entryLeaderEntityId, entryLeaderStart) {
+      const row = entryLeaderStart === undefined ? sizeById.get(entryLeaderEntityId) : sizeByStart.get(entryLeaderStart, entryLeaderEntityId);
+      return row?.n ?? 0;
     },
 
     async relatedEvents(field, value, range, limit) {

@@ -208,17 +208,19 @@ export const migrations: Migration[] = [
   },
   {
     version: 9,
-    name: 'alerts: who ran the exec (requested_by, attribution)',
-    // The Kubernetes user of an exact attribution and the attribution's verdict, as columns the list filters,
-    // sorts and groups on; the narrow index holds them too, so counts by them read no rows.
+    name: 'alerts: who ran the exec (requested_by, attribution) and what the session did (session_risk)',
+    // The Kubernetes user of an exact attribution, the attribution's verdict and the session's risk score, as
+    // columns the list filters, sorts and groups on; the narrow index holds them too, so counts by them read no rows.
     sql: `
       ALTER TABLE alerts ADD COLUMN requested_by TEXT;
       ALTER TABLE alerts ADD COLUMN attribution TEXT NOT NULL DEFAULT 'unknown';
+      ALTER TABLE alerts ADD COLUMN session_risk REAL;
+      UPDATE alerts SET session_risk = doc ->> '$.execwatch.session.risk_score' WHERE doc ->> '$.execwatch.session.risk_score' IS NOT NULL;
       UPDATE alerts SET attribution = coalesce(doc ->> '$.execwatch.attribution.match', 'unknown'),
         requested_by = CASE WHEN doc ->> '$.execwatch.attribution.match' = 'exact' THEN doc ->> '$.kubernetes.audit.user.username' END
         WHERE doc ->> '$.execwatch.attribution.match' IS NOT NULL;
       DROP INDEX alerts_narrow;
-      CREATE INDEX alerts_narrow ON alerts (status, ts, id, severity, severity_rank, risk, original_time, rule_id, rule_name, namespace, pod, image, user, cluster, search_text, requested_by, attribution);
+      CREATE INDEX alerts_narrow ON alerts (status, ts, id, severity, severity_rank, risk, original_time, rule_id, rule_name, namespace, pod, image, user, cluster, search_text, requested_by, attribution, session_risk);
     `,
   },
 ];

@@ -69,6 +69,7 @@ function alertFixture(id: string): Alert {
     checklist: { done: 0, total: 3, required_remaining: 2 },
     notes_count: 0,
     attribution: emptyAttributionView(),
+    session: null,
     source: { index: 'logs-cloud_defend.process-default', id: `event-${id}` },
   };
 }
