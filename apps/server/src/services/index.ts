@@ -2,6 +2,7 @@
 import type { Execution } from '@execwatch/api';
 import type { Logger } from '../log';
 import type { Store } from '../store/ports';
+import { splitExceptionItems } from '../features/attribution/identity-exceptions';
 import { AttributionService } from '../features/attribution/service';
 import { SessionRiskService } from '../features/session-risk/service';
 import { AlertsService } from './alerts/alerts-service';
@@ -50,7 +51,15 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     }, () => undefined);
   }
   const exceptionLists = createRuleExceptionLists(opts.store);
-  const attribution = new AttributionService({ store: opts.store, log: opts.log, now: opts.now });
+  const attribution = new AttributionService({
+    store: opts.store,
+    log: opts.log,
+    now: opts.now,
+    alertExceptionsFor: async (ruleId) => {
+      const rule = await registry.get(ruleId);
+      return rule ? splitExceptionItems(await exceptionLists.activeItemsFor(rule, opts.now())).alertItems : [];
+    },
+  });
   const sessionRisk = new SessionRiskService({ store: opts.store, log: opts.log, now: opts.now });
   const engine = new DetectionEngine({
     store: opts.store,

@@ -2,7 +2,7 @@
  * Who ran the exec, through the real server: audit events in (webhook and bulk), the join at rule run and when
  * audit events arrive late, the attribution on the stored alert and in the API.
  */
-import type { Alert, AlertDetail, ListAlertsResponse } from '@execwatch/api';
+import type { Alert, AlertDetail, AuditEvent, Execution, ListAlertsResponse, Rule } from '@execwatch/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulkBody, processEvent } from '../../testing/events';
 import { seedRuleId } from '../../testing/scenario';
@@ -202,5 +202,61 @@ describe('attribution', () => {
     const { attribution } = await alertOfPod('locked-1');
     expect(attribution).toMatchObject({ match: 'none', reason: 'refused_only', user: null });
     expect(attribution.refused.map((c) => c.username)).toEqual(['mallory']);
+  });
+});
+
+describe('exceptions on who ran the exec', () => {
+  let itemId = '';
+
+  beforeAll(async () => {
+    const { body: rule } = await server.json<Rule>('GET', `/api/rules/${seedRuleId}`);
+    const list = rule.exceptions_list[0];
+    const created = await server.json<{ id: string }>('POST', '/api/exception_lists/items', {
+      body: {
+        list_id: list?.list_id,
+        namespace_type: list?.namespace_type,
+        name: 'CI runner execs into its build pods',
+        description: 'the GitLab runner runs its jobs with kubectl exec',
+        type: 'simple',
+        entries: [{ field: 'kubernetes.audit.user.username', operator: 'included', type: 'match', value: 'system:serviceaccount:ci:runner' }],
+        comments: [{ comment: 'agreed with the platform team' }],
+      },
+    });
+    expect(created.status).toBe(200);
+    itemId = created.body.id;
+  });
+
+  it('creates no alert for the excepted service account, and still alerts on anyone else', async () => {
+    const at = server.clock.now() - 40_000;
+    await server.json('POST', '/api/k8s/audit', {
+      body: eventList([auditEvent({ id: 'ci-1', pod: 'build-1', at: at - 300, user: 'system:serviceaccount:ci:runner' }), auditEvent({ id: 'ci-2', pod: 'build-2', at: at - 300, user: 'eve@example.com' })]),
+    });
+    await ingestSession('build-1', at, 'leader-build-1');
+    await ingestSession('build-2', at, 'leader-build-2');
+    server.clock.advance(1000);
+    const { body: run } = await server.json<Execution>('POST', `/api/rules/${seedRuleId}/_run`, { body: { from: 'now-2m' } });
+    expect(run).toMatchObject({ alerts_created: 1, suppressed: 1 });
+    expect((await alertOfPod('build-2')).attribution.user?.username).toBe('eve@example.com');
+    await expect(alertOfPod('build-1')).rejects.toThrow(/no alert/);
+    expect((await server.store.exceptions.hitStats([itemId]))[itemId]?.hits).toBe(1);
+  });
+
+  it('closes an alert, naming the exception, when the attribution that matches it arrives late', async () => {
+    const at = server.clock.now() - 40_000;
+    await server.services.attribution.followOnce();
+    await ingestSession('build-3', at, 'leader-build-3');
+    await runRule();
+    const open = await alertOfPod('build-3');
+    expect(open.workflow_status).toBe('open');
+
+    const hitsBefore = (await server.store.exceptions.hitStats([itemId]))[itemId]?.hits ?? 0;
+    await server.json('POST', '/api/k8s/audit', { body: eventList([auditEvent({ id: 'ci-3', pod: 'build-3', at: at - 300, user: 'system:serviceaccount:ci:runner' })]) });
+    await server.services.attribution.followOnce();
+    const closed = await alertOfPod('build-3');
+    expect(closed).toMatchObject({ workflow_status: 'closed', workflow_reason: 'false_positive', workflow_user: 'execwatch' });
+    expect(closed.workflow_reason_text).toContain('the exec was attributed to system:serviceaccount:ci:runner');
+    expect((await server.store.exceptions.hitStats([itemId]))[itemId]?.hits).toBe(hitsBefore + 1);
+    const { body: audit } = await server.json<{ events: AuditEvent[] }>('GET', '/api/audit?action=alert.close_by_exception');
+    expect(audit.events.map((e) => e.target.id)).toContain(closed.id);
   });
 });

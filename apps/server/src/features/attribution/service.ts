@@ -4,9 +4,11 @@
  */
 import type { Logger } from '../../log';
 import { getField, str, strings } from '../../services/detection/get-field';
-import type { Doc, EventHit, StoredAlert, Store } from '../../store/ports';
+import { randomUUID } from 'node:crypto';
+import type { Doc, EventHit, ExceptionItemForMatching, StoredAlert, Store } from '../../store/ports';
 import { setPaths } from '../../store/set-paths';
 import { attributionAlertFields } from './alert-fields';
+import { matchAlertItems } from './identity-exceptions';
 import { attribute, DEFAULT_WINDOWS, type AttributeOptions, type ExecTarget } from './join';
 
 /** The widest window any subresource uses, so one read of the pod's audit events serves every candidate. */
@@ -24,7 +26,12 @@ export interface AttributionServiceOptions {
   log: Logger;
   now: () => number;
   windows?: AttributeOptions['windows'];
+  /** The active exception items of a rule that name who ran the exec (matched against alerts). */
+  alertExceptionsFor?: (ruleId: string) => Promise<ExceptionItemForMatching[]>;
 }
+
+/** Who the server acts as when an exception closes an alert. */
+export const SYSTEM_ACTOR = 'execwatch';
 
 /** The exec alert's side of the join, or null for alerts that are not about a pod session. */
 export function execTargetOf(doc: Doc): ExecTarget | null {
@@ -70,14 +77,44 @@ export class AttributionService {
     return out;
   }
 
-  /** Attributes a stored alert again from the audit events stored now; true when its attribution changed. */
+  /**
+   * Attributes a stored alert again from the audit events stored now; true when its attribution changed. An
+   * open alert whose new attribution matches an exception on who ran the exec is closed, naming the exception.
+   */
   async attributeOne(alert: StoredAlert): Promise<boolean> {
     const fields = await this.attributionFields(alert.doc);
     if (!fields) return false;
     const before = fingerprint(alert.doc);
     if (before !== '' && before === fingerprint(setPaths(alert.doc, fields))) return false;
-    await this.opts.store.alerts.setFields(alert.id, fields);
+    const updated = await this.opts.store.alerts.setFields(alert.id, fields);
+    if (updated) await this.applyAlertExceptions(updated);
     return true;
+  }
+
+  private async applyAlertExceptions(alert: StoredAlert): Promise<void> {
+    const ruleId = str(alert.doc, 'kibana.alert.rule.rule_id');
+    const status = str(alert.doc, 'kibana.alert.workflow_status') ?? 'open';
+    if (!ruleId || status === 'closed' || !this.opts.alertExceptionsFor) return;
+    const now = this.opts.now();
+    const item = matchAlertItems(await this.opts.alertExceptionsFor(ruleId), now)(alert.doc);
+    if (!item) return;
+    const who = str(alert.doc, 'kubernetes.audit.user.username') ?? 'the attributed user';
+    const text = `closed by exception ${item.item_id} of list ${item.list_id}: the exec was attributed to ${who}`;
+    const closed = await this.opts.store.alerts.update(alert.id, { status: 'closed', reason: 'false_positive', reason_text: text, user: SYSTEM_ACTOR, at: now });
+    if (!closed) return;
+    await this.opts.store.exceptions.recordHits({ [item.id]: 1 }, now);
+    await this.opts.store.audit.append({
+      id: randomUUID(),
+      '@timestamp': new Date(now).toISOString(),
+      user: SYSTEM_ACTOR,
+      source_ip: null,
+      action: 'alert.close_by_exception',
+      outcome: 'success',
+      target: { type: 'alert', id: alert.id },
+      before: { status },
+      after: { status: 'closed', reason: 'false_positive', exception: { id: item.id, item_id: item.item_id, list_id: item.list_id }, requested_by: who },
+    });
+    this.opts.log.info('alert closed by an exception on who ran the exec', { alert_id: alert.id, item_id: item.item_id, requested_by: who });
   }
 
   /** The alert fields of an attribution made now: each subtree replaced whole (null removes a previous match). */

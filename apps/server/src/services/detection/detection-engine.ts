@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Execution } from '@execwatch/api';
 import type { Logger } from '../../log';
+import { matchAlertItems, splitExceptionItems } from '../../features/attribution/identity-exceptions';
 import type { StoredAlert, Store } from '../../store/ports';
 import type { EffectiveRule } from '../rules/rule-definition';
 import type { RuleRegistry } from '../rules/rule-registry';
@@ -186,13 +187,14 @@ export class DetectionEngine {
     try {
       await store.executions.put(record);
       this.opts.onRunStart?.(record);
-      const exceptions = await this.opts.exceptions.activeItemsFor(rule, started);
+      // items on who ran the exec are matched against the attributed alerts, the rest against events
+      const { eventItems, alertItems } = splitExceptionItems(await this.opts.exceptions.activeItemsFor(rule, started));
       const result = await store.events.searchRule({
         query: rule.query,
         index: rule.index,
         window,
         timestampOverride: rule.timestamp_override,
-        exceptions,
+        exceptions: eventItems,
         size: rule.max_signals,
       });
       const ctx = { now: this.opts.now(), executionId: record.id, space: this.opts.space ?? 'default' };
@@ -201,8 +203,18 @@ export class DetectionEngine {
         ...result.sequences.map((s) => buildAlert(s.events, rule, ctx)),
       ].slice(0, rule.max_signals);
       const enriched = alerts.length > 0 && this.opts.enrichAlerts ? await this.enrich(rule.rule_id, alerts, this.opts.enrichAlerts) : alerts;
-      const written = enriched.length > 0 ? await store.alerts.createMany(enriched) : { created: 0, existing: 0 };
-      if (Object.keys(result.suppressedByItem).length > 0) await store.exceptions.recordHits(result.suppressedByItem, this.opts.now());
+      const excepted = matchAlertItems(alertItems, started);
+      const suppressedByItem = { ...result.suppressedByItem };
+      let suppressed = result.suppressed;
+      const kept = enriched.filter((alert) => {
+        const item = excepted(alert.doc);
+        if (!item) return true;
+        suppressed++;
+        suppressedByItem[item.id] = (suppressedByItem[item.id] ?? 0) + 1;
+        return false;
+      });
+      const written = kept.length > 0 ? await store.alerts.createMany(kept) : { created: 0, existing: 0 };
+      if (Object.keys(suppressedByItem).length > 0) await store.exceptions.recordHits(suppressedByItem, this.opts.now());
       const maxReached = result.total > rule.max_signals;
       const warnings = [...record.warnings];
       if (maxReached) warnings.push(`max_signals reached: ${result.total} matches, only ${rule.max_signals} alerts written in this run`);
@@ -215,7 +227,7 @@ export class DetectionEngine {
         events_matched: result.total,
         alerts_created: written.created,
         alerts_existing: written.existing,
-        suppressed: result.suppressed,
+        suppressed,
         max_signals_reached: maxReached,
         warnings,
       };

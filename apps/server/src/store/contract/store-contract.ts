@@ -3,7 +3,9 @@
  * the Store interface only. Each test gets a fresh, empty store from `makeStore`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AlertPatch, RuleSearchRequest, Store } from '../ports';
+import { KUBE_AUDIT_INDEX_PATTERN, type AlertPatch, type RuleSearchRequest, type Store } from '../ports';
+
+const KUBE_AUDIT_INDEX = KUBE_AUDIT_INDEX_PATTERN.replace('*', 'default');
 import {
   PROCESS_INDEX,
   SEED_RULE_QUERY,
@@ -273,8 +275,68 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('events: Kubernetes audit', () => {
+      const audit = (id: string, pod: string, at: number, namespace = 'prod') => ({
+        '@timestamp': new Date(at).toISOString(),
+        event: { dataset: 'kubernetes.audit_logs', action: 'get' },
+        kubernetes: { audit: { auditID: id, stage: 'ResponseComplete', verb: 'get', objectRef: { resource: 'pods', subresource: 'exec', namespace, name: pod }, user: { username: 'alice' } } },
+      });
+
+      it('forPod reads one pod\'s audit events in a time range, oldest first; since follows arrivals by cursor', async () => {
+        expect(await store.kubeAudit.any()).toBe(false);
+        await store.events.bulk(
+          [
+            ...createOps([audit('k2', 'web-1', T0 + 2000), audit('k1', 'web-1', T0 + 1000), audit('k3', 'web-2', T0 + 1500), audit('k4', 'web-1', T0 + 1500, 'dev')], KUBE_AUDIT_INDEX),
+            ...createOps([audit('not-audit', 'web-1', T0 + 1200)]),
+          ],
+          T0,
+        );
+        const ids = (hits: { _source: Record<string, unknown> }[]) => hits.map((h) => (h._source.kubernetes as { audit: { auditID: string } }).audit.auditID);
+        expect(ids(await store.kubeAudit.forPod({ namespace: 'prod', pod: 'web-1', from: T0, to: T0 + 5000, limit: 10 }))).toEqual(['k1', 'k2']);
+        expect(ids(await store.kubeAudit.forPod({ namespace: 'prod', pod: 'web-1', from: T0 + 1500, to: T0 + 5000, limit: 10 }))).toEqual(['k2']);
+        expect(await store.kubeAudit.any()).toBe(true);
+
+        const first = await store.kubeAudit.since(null, 3);
+        expect(first.events).toHaveLength(3);
+        const rest = await store.kubeAudit.since(first.cursor, 3);
+        expect(ids([...first.events, ...rest.events]).sort()).toEqual(['k1', 'k2', 'k3', 'k4']);
+        await store.events.bulk(createOps([audit('k5', 'web-3', T0 + 9000)], KUBE_AUDIT_INDEX), T0 + 60_000);
+        expect(ids((await store.kubeAudit.since(rest.cursor, 10)).events)).toEqual(['k5']);
+      });
+
+      it('sessionSize counts the events of one session', async () => {
+        await store.events.bulk(createOps([execEvent({ id: 'z1', entryLeader: 'LZ' }), execEvent({ id: 'z2', entryLeader: 'LZ' }), execEvent({ id: 'z3', entryLeader: 'LY' })]), T0);
+        expect(await store.events.sessionSize('LZ')).toBe(2);
+        expect(await store.events.sessionSize('none')).toBe(0);
+      });
+    });
+
     describe('alerts', () => {
       const patch = (p: Partial<AlertPatch>): AlertPatch => ({ user: 'alice', at: T0 + 1000, ...p });
+
+      it('setFields replaces whole subtrees and removes them with null; who ran the exec and session risk filter and sort', async () => {
+        await store.alerts.createMany([alertDoc('p1', { time: T0 + 1 }), alertDoc('p2', { time: T0 + 2 }), alertDoc('p3', { time: T0 + 3 })]);
+        const exact = (user: string) => ({
+          'execwatch.attribution': { match: 'exact', candidates: [{ audit_id: `a-${user}` }] },
+          'kubernetes.audit': { auditID: `a-${user}`, user: { username: user, groups: ['sre'] } },
+        });
+        await store.alerts.setFields('p1', { ...exact('alice@example.com'), 'execwatch.session': { risk_score: 91 } });
+        await store.alerts.setFields('p2', { ...exact('bob@example.com'), 'execwatch.session': { risk_score: 12 } });
+        const replaced = await store.alerts.setFields('p2', { 'execwatch.attribution': { match: 'ambiguous', candidates: [] }, 'kubernetes.audit': null });
+        expect(replaced?.doc.kubernetes).toEqual({});
+        expect((replaced?.doc.execwatch as Record<string, unknown>).session).toEqual({ risk_score: 12 });
+        expect(await store.alerts.setFields('missing', { 'execwatch.session': null })).toBeNull();
+
+        const ids = async (filter: Parameters<Store['alerts']['search']>[0]['filter'], sort: { field: 'session_risk' | '@timestamp'; order: 'asc' | 'desc' } = { field: '@timestamp', order: 'desc' }) =>
+          (await store.alerts.search({ filter, sort, page: 1, size: 50 })).alerts.map((a) => a.id);
+        expect(await ids({ requested_by: ['alice@example.com'] })).toEqual(['p1']);
+        expect(await ids({ query: 'requested_by:alice*' })).toEqual(['p1']);
+        expect(await ids({ query: 'requested_by:bob*' })).toEqual([]);
+        expect(await ids({ attribution: ['ambiguous', 'unknown'] })).toEqual(['p3', 'p2']);
+        expect(await ids({ query: 'attribution:unknown' })).toEqual(['p3']);
+        expect(await ids({ min_session_risk: 50 })).toEqual(['p1']);
+        expect(await ids({}, { field: 'session_risk', order: 'desc' })).toEqual(['p1', 'p2', 'p3']);
+      });
 
       it('createMany is idempotent on the deterministic id', async () => {
         const a = [alertDoc('a1'), alertDoc('a2')];
