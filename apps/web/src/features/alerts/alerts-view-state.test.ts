@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   defaultAlertsViewState,
   parseAlertsViewState,
+  sameSelection,
   serializeAlertsViewState,
   toAlertFilter,
   toFilterQueryParams,
@@ -27,6 +28,8 @@ describe('alerts view state in the URL', () => {
       namespace: ['payments'],
       image: ['nginx:1.25'],
       user: ['0'],
+      requestedBy: ['alice@example.com', 'system:serviceaccount:ci:gitlab-runner'],
+      attribution: ['exact', 'ambiguous'],
       fields: { 'container.id': 'abc123' },
       sortField: 'risk_score',
       sortOrder: 'asc',
@@ -75,5 +78,31 @@ describe('alerts view state in the URL', () => {
       fields: { 'user.id': '0' },
     });
     expect(toFilterQueryParams(view)['field.user.id']).toBe('0');
+  });
+
+  it('keeps the Kubernetes user and the attribution verdict in the URL under the API\'s names', () => {
+    const view: AlertsViewState = { ...defaultAlertsViewState, requestedBy: ['alice@example.com'], attribution: ['none', 'unknown'] };
+    const params = serializeAlertsViewState(view);
+    expect(params.get('requested_by')).toBe('alice@example.com');
+    expect(params.get('attribution')).toBe('none,unknown');
+    expect(parseAlertsViewState(params)).toEqual(view);
+  });
+
+  it('drops attribution verdicts it does not know', () => {
+    const state = parseAlertsViewState(new URLSearchParams('attribution=exact,maybe,,unknown'));
+    expect(state.attribution).toEqual(['exact', 'unknown']);
+  });
+
+  it('sends the Kubernetes user and verdict filters to the list, the stats and bulk updates', () => {
+    const view: AlertsViewState = { ...defaultAlertsViewState, requestedBy: ['alice@example.com'], attribution: ['exact'] };
+    expect(toFilterQueryParams(view)).toMatchObject({ requested_by: ['alice@example.com'], attribution: ['exact'] });
+    expect(toAlertFilter(view)).toMatchObject({ requested_by: ['alice@example.com'], attribution: ['exact'] });
+    expect(toAlertFilter(defaultAlertsViewState)).not.toHaveProperty('requested_by');
+    expect(toAlertFilter(defaultAlertsViewState)).not.toHaveProperty('attribution');
+  });
+
+  it('counts a verdict filter as a different selection', () => {
+    expect(sameSelection(defaultAlertsViewState, { ...defaultAlertsViewState, attribution: ['ambiguous'] })).toBe(false);
+    expect(sameSelection(defaultAlertsViewState, { ...defaultAlertsViewState, page: 2 })).toBe(true);
   });
 });

@@ -1,11 +1,13 @@
 import {
   alertGroupFieldSchema,
+  attributionMatchSchema,
   alertSortFieldSchema,
   severitySchema,
   workflowStatusSchema,
   type AlertFilter,
   type AlertGroupField,
   type AlertSortField,
+  type AttributionMatch,
   type Severity,
   type WorkflowStatus,
 } from '@execwatch/api';
@@ -19,7 +21,12 @@ export interface AlertsViewState {
   severity: Severity[];
   namespace: string[];
   image: string[];
+  /** Linux user inside the container (`entity.user`). */
   user: string[];
+  /** The Kubernetes user who ran the exec (exact attributions only); `requested_by` in the URL and the API. */
+  requestedBy: string[];
+  /** Attribution verdicts to show (exact, ambiguous, none, unknown); all when empty. */
+  attribution: AttributionMatch[];
   /** Exact field filters added from the flyout ("filter alerts by this value"). */
   fields: Record<string, string>;
   sortField: AlertSortField;
@@ -42,6 +49,8 @@ export const defaultAlertsViewState: AlertsViewState = {
   namespace: [],
   image: [],
   user: [],
+  requestedBy: [],
+  attribution: [],
   fields: {},
   sortField: '@timestamp',
   sortOrder: 'desc',
@@ -95,6 +104,8 @@ export function parseAlertsViewState(params: URLSearchParams): AlertsViewState {
     namespace: list(params, 'namespace'),
     image: list(params, 'image'),
     user: list(params, 'user'),
+    requestedBy: list(params, 'requested_by'),
+    attribution: enumList(list(params, 'attribution'), attributionMatchSchema.options),
     fields,
     sortField: sortField.success ? sortField.data : d.sortField,
     sortOrder: params.get('order') === 'asc' ? 'asc' : 'desc',
@@ -118,6 +129,8 @@ export function serializeAlertsViewState(state: AlertsViewState): URLSearchParam
   for (const key of ['severity', 'namespace', 'image', 'user'] as const) {
     if (state[key].length > 0) params.set(key, state[key].join(','));
   }
+  if (state.requestedBy.length > 0) params.set('requested_by', state.requestedBy.join(','));
+  if (state.attribution.length > 0) params.set('attribution', state.attribution.join(','));
   for (const [field, value] of Object.entries(state.fields)) params.set(`${FIELD_PREFIX}${field}`, value);
   if (state.sortField !== d.sortField) params.set('sort', state.sortField);
   if (state.sortOrder !== d.sortOrder) params.set('order', state.sortOrder);
@@ -138,6 +151,8 @@ export function toAlertFilter(state: AlertsViewState): AlertFilter {
   if (state.namespace.length > 0) filter.namespace = state.namespace;
   if (state.image.length > 0) filter.image = state.image;
   if (state.user.length > 0) filter.user = state.user;
+  if (state.requestedBy.length > 0) filter.requested_by = state.requestedBy;
+  if (state.attribution.length > 0) filter.attribution = state.attribution;
   if (Object.keys(state.fields).length > 0) filter.fields = { ...state.fields };
   return filter;
 }
@@ -153,6 +168,8 @@ export function toFilterQueryParams(state: AlertsViewState): Record<string, stri
     namespace: state.namespace,
     image: state.image,
     user: state.user,
+    requested_by: state.requestedBy,
+    attribution: state.attribution,
   };
   for (const [field, value] of Object.entries(state.fields)) params[`field.${field}`] = value;
   return params;

@@ -111,7 +111,12 @@ export default function AlertFlyout({ alertId, onClose, onFilter }: Props) {
           <>
             {tab === 'overview' && <OverviewTab alert={alert.data} onFilter={onFilter} />}
             {tab === 'checklist' && (
-              <ChecklistPanel alertId={alertId} onFilter={onFilter} onShowRelated={(field, value) => setRelated({ field, value })} />
+              <ChecklistPanel
+                alertId={alertId}
+                attribution={alert.data.attribution}
+                onFilter={onFilter}
+                onShowRelated={(field, value) => setRelated({ field, value })}
+              />
             )}
             {tab === 'session' && <SessionView alertId={alertId} />}
             {tab === 'attack' &&

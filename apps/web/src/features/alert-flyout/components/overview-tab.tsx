@@ -5,6 +5,7 @@ import type { AlertDetail } from '@execwatch/api';
 import { Deferred } from '../../../components/deferred';
 import { SeverityBadge } from '../../../components/severity-badge';
 import { StatusBadge } from '../../../components/status-badge';
+import { AttributionPanel } from '../../attribution/components/attribution-panel';
 import { closingReasonLabels, formatArgs, formatTime } from '../../../lib/format';
 import { AssigneesTags } from './assignees-tags';
 
@@ -42,6 +43,8 @@ export function OverviewTab({ alert, onFilter }: Props) {
       : 'not changed since the alert was created';
   return (
     <div data-test-subj="alert-overview">
+      <AttributionPanel attribution={alert.attribution} entity={e} onFilter={onFilter} />
+      <EuiSpacer size="m" />
       <EuiPanel color="subdued" paddingSize="s" hasBorder={false}>
         <EuiText size="s">
           <p data-test-subj="alert-reason">{alert.reason}</p>
@@ -93,7 +96,7 @@ export function OverviewTab({ alert, onFilter }: Props) {
           { title: 'Container image', description: <Value field="container.image.name" value={e.image} onFilter={onFilter} /> },
           { title: 'Host', description: <Value field="host.name" value={e.host} onFilter={onFilter} /> },
           {
-            title: 'User',
+            title: 'Linux user in the container',
             description: <Value field="user.id" value={e.user_id} onFilter={onFilter}>{`${e.user_name ?? '?'} (id ${e.user_id ?? '?'})`}</Value>,
           },
           { title: 'Command line', description: <Value value={e.command_line ?? (formatArgs(e.args) || null)} onFilter={onFilter} /> },

@@ -4,6 +4,14 @@ import type { Alert, AlertSortField } from '@execwatch/api';
 import { formatArgs, formatTime } from '../../../lib/format';
 import { SeverityDot } from '../../../components/severity-badge';
 import { StatusBadge } from '../../../components/status-badge';
+import { RequestedByCell } from '../../attribution/components/requested-by-cell';
+import type { AlertsViewState } from '../alerts-view-state';
+
+/** What a cell may do to the page besides showing its value. */
+export interface ColumnActions {
+  /** Narrows the list (a cell's "filter by this value"); absent where the table cannot filter. */
+  onFilter?: (patch: Partial<AlertsViewState>) => void;
+}
 
 /** A column the analyst can show or hide. */
 export interface AlertColumn {
@@ -11,7 +19,7 @@ export interface AlertColumn {
   name: string;
   sortField?: AlertSortField;
   width?: string;
-  render: (alert: Alert) => ReactNode;
+  render: (alert: Alert, actions: ColumnActions) => ReactNode;
 }
 
 function Mono({ children }: { children: ReactNode }) {
@@ -53,7 +61,26 @@ export const alertColumns: AlertColumn[] = [
     ),
   },
   { id: 'image', name: 'Container image', sortField: 'image', render: (a) => <Mono>{a.entity.image ?? '—'}</Mono> },
-  { id: 'user', name: 'User', sortField: 'user', width: '90px', render: (a) => a.entity.user_name ?? a.entity.user_id ?? '—' },
+  {
+    id: 'user',
+    name: 'Linux user',
+    sortField: 'user',
+    width: '90px',
+    render: (a) => <span title="Linux user in the container">{a.entity.user_name ?? a.entity.user_id ?? '—'}</span>,
+  },
+  {
+    id: 'requested_by',
+    name: 'Requested by',
+    sortField: 'requested_by',
+    width: '170px',
+    render: (a, { onFilter }) => (
+      <RequestedByCell
+        attribution={a.attribution}
+        onFilterUser={onFilter && ((username) => onFilter({ requestedBy: [username] }))}
+        onFilterVerdict={onFilter && ((match) => onFilter({ attribution: [match] }))}
+      />
+    ),
+  },
   { id: 'args', name: 'Process args', render: (a) => <Mono>{formatArgs(a.entity.args) || '—'}</Mono> },
   { id: 'status', name: 'Status', sortField: 'workflow_status', width: '120px', render: (a) => <StatusBadge status={a.workflow_status} /> },
   {
@@ -82,4 +109,4 @@ export const alertColumns: AlertColumn[] = [
   },
 ];
 
-export const defaultVisibleColumns = ['time', 'rule', 'severity', 'risk', 'reason', 'namespace', 'image', 'user', 'args', 'status', 'assignees', 'checklist'];
+export const defaultVisibleColumns = ['time', 'rule', 'severity', 'risk', 'reason', 'namespace', 'image', 'user', 'requested_by', 'args', 'status', 'assignees', 'checklist'];

@@ -18,6 +18,9 @@ import { BulkActions } from './bulk-actions';
 
 type Group = NonNullable<AlertStatsResponse['groups']>[number];
 
+/** The verdicts of alerts that name no Kubernetes user. */
+const UNNAMED_VERDICTS = ['ambiguous', 'none', 'unknown'] as const;
+
 /** The filter that selects one group's alerts. */
 export function groupFilterPatch(field: AlertGroupField, key: string | null): Partial<AlertsViewState> {
   const value = key ?? '';
@@ -35,11 +38,17 @@ export function groupFilterPatch(field: AlertGroupField, key: string | null): Pa
     case 'cluster':
       return { fields: { 'orchestrator.cluster.name': value } };
     case 'requested_by':
-      return { fields: { 'kubernetes.audit.user.username': value } };
+      // Only exact attributions name a user; the rest fall in one keyless group.
+      return key === null ? { attribution: [...UNNAMED_VERDICTS] } : { requestedBy: [key] };
   }
 }
 
-function GroupBody({ view, field, group, visibleColumns, onOpenAlert }: { view: AlertsViewState; field: AlertGroupField; group: Group; visibleColumns: string[]; onOpenAlert: (id: string) => void }) {
+/** The heading of the group of alerts without a value. */
+function noValueLabel(field: AlertGroupField): string {
+  return field === 'requested_by' ? '(no exact attribution)' : `(no ${field})`;
+}
+
+function GroupBody({ view, field, group, visibleColumns, onOpenAlert, onFilter }: { view: AlertsViewState; field: AlertGroupField; group: Group; visibleColumns: string[]; onOpenAlert: (id: string) => void; onFilter: (patch: Partial<AlertsViewState>) => void }) {
   const [page, setPage] = useState<Partial<AlertsViewState>>({ page: 1, size: 25 });
   const groupView: AlertsViewState = { ...view, ...groupFilterPatch(field, group.key), ...page, fields: { ...view.fields, ...(groupFilterPatch(field, group.key).fields ?? {}) } };
   const alerts = useAlertsQuery(groupView);
@@ -54,6 +63,7 @@ function GroupBody({ view, field, group, visibleColumns, onOpenAlert }: { view: 
       visibleColumns={visibleColumns}
       onPageChange={(patch) => setPage((p) => ({ ...p, ...patch }))}
       onOpenAlert={onOpenAlert}
+      onFilter={onFilter}
       testSubj="alerts-table"
     />
   );
@@ -64,12 +74,15 @@ export function AlertGroups({
   view,
   groups,
   onFilterToGroup,
+  onFilter,
   visibleColumns,
   onOpenAlert,
 }: {
   view: AlertsViewState;
   groups: Group[];
   onFilterToGroup: (patch: Partial<AlertsViewState>) => void;
+  /** A cell's "filter by this value" inside a group. */
+  onFilter: (patch: Partial<AlertsViewState>) => void;
   visibleColumns: string[];
   onOpenAlert: (id: string) => void;
 }) {
@@ -94,10 +107,10 @@ export function AlertGroups({
               buttonContent={
                 <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false}>
                   <EuiFlexItem grow={false}>
-                    <strong>{group.key ?? `(no ${field})`}</strong>
+                    <strong>{group.key ?? noValueLabel(field)}</strong>
                   </EuiFlexItem>
                   <EuiFlexItem grow={false}>
-                    <EuiBadge color="hollow">{formatCount(group.count)} alerts</EuiBadge>
+                    <EuiBadge color="hollow">{formatCount(group.count)} {group.count === 1 ? 'alert' : 'alerts'}</EuiBadge>
                   </EuiFlexItem>
                   {Object.entries(group.by_severity).map(([severity, count]) =>
                     count > 0 ? (
@@ -125,7 +138,7 @@ export function AlertGroups({
               paddingSize="s"
             >
               <EuiSpacer size="xs" />
-              <GroupBody view={view} field={field} group={group} visibleColumns={visibleColumns} onOpenAlert={onOpenAlert} />
+              <GroupBody view={view} field={field} group={group} visibleColumns={visibleColumns} onOpenAlert={onOpenAlert} onFilter={onFilter} />
             </EuiAccordion>
           </EuiPanel>
         );

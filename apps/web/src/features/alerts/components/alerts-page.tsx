@@ -22,6 +22,7 @@ import { useAlertsQuery } from '../api/use-alerts-query';
 import { useAlertsView } from '../use-alerts-view';
 import { AlertGroups } from './alert-groups';
 import { AlertsTable } from './alerts-table';
+import { AttributionFilter } from './attribution-filter';
 import { BulkActions, type BulkTarget } from './bulk-actions';
 import { ColumnPicker } from './column-picker';
 import { FieldFilter } from './field-filter';
@@ -41,7 +42,8 @@ const groupOptions: Array<{ value: '' | AlertGroupField; text: string }> = [
   { value: '', text: 'None' },
   { value: 'namespace', text: 'Namespace' },
   { value: 'image', text: 'Container image' },
-  { value: 'user', text: 'User' },
+  { value: 'user', text: 'Linux user' },
+  { value: 'requested_by', text: 'Requested by' },
   { value: 'rule', text: 'Rule' },
 ];
 
@@ -159,13 +161,19 @@ const AlertsWorkspace = memo(function AlertsWorkspace({ view, update }: { view: 
               <SeverityFilter value={view.severity} onChange={(severity) => update({ severity })} />
             </EuiFlexItem>
             <EuiFlexItem grow={false}>
+              <AttributionFilter value={view.attribution} onChange={(attribution) => update({ attribution })} />
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
               <FieldFilter field="namespace" label="Namespace" view={view} onChange={(namespace) => update({ namespace })} />
             </EuiFlexItem>
             <EuiFlexItem grow={false}>
               <FieldFilter field="image" label="Container image" view={view} onChange={(image) => update({ image })} />
             </EuiFlexItem>
             <EuiFlexItem grow={false}>
-              <FieldFilter field="user" label="User" view={view} onChange={(user) => update({ user })} />
+              <FieldFilter field="user" label="Linux user" view={view} onChange={(user) => update({ user })} />
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <FieldFilter field="requested_by" label="Requested by" view={view} onChange={(requestedBy) => update({ requestedBy })} />
             </EuiFlexItem>
           </EuiFlexGroup>
           {Object.keys(view.fields).length > 0 && <EuiSpacer size="s" />}
@@ -238,6 +246,7 @@ const AlertsWorkspace = memo(function AlertsWorkspace({ view, update }: { view: 
             view={view}
             groups={stats.data?.groups ?? []}
             onFilterToGroup={(patch) => update(patch)}
+            onFilter={update}
             visibleColumns={visibleColumns}
             onOpenAlert={openAlert}
           />
@@ -252,6 +261,7 @@ const AlertsWorkspace = memo(function AlertsWorkspace({ view, update }: { view: 
             visibleColumns={visibleColumns}
             onPageChange={update}
             onOpenAlert={openAlert}
+            onFilter={update}
             selectedIds={tableSelectedIds}
             onSelectionChange={onPageSelection}
           />

@@ -21,6 +21,8 @@ interface Props {
   visibleColumns: string[];
   onPageChange: (patch: Partial<AlertsViewState>) => void;
   onOpenAlert: (id: string) => void;
+  /** A cell's "filter by this value"; omit to render cells without filter buttons. */
+  onFilter?: (patch: Partial<AlertsViewState>) => void;
   /** Ticked ids; omit to render without checkboxes. */
   selectedIds?: ReadonlySet<string>;
   onSelectionChange?: (ids: string[]) => void;
@@ -35,7 +37,7 @@ function sortFieldOf(columnId: string): AlertSortField | undefined {
  * The alerts table: server-side sort and paging, row selection, a details button per row.
  * Memoized on plain props so that opening the flyout (a URL change) does not re-render 50 rows.
  */
-export const AlertsTable = memo(function AlertsTable({ data, isLoading, sortField, sortOrder, page: pageNumber, size, visibleColumns, onPageChange, onOpenAlert, selectedIds, onSelectionChange, testSubj }: Props) {
+export const AlertsTable = memo(function AlertsTable({ data, isLoading, sortField, sortOrder, page: pageNumber, size, visibleColumns, onPageChange, onOpenAlert, onFilter, selectedIds, onSelectionChange, testSubj }: Props) {
   const view = { sortField, sortOrder, page: pageNumber, size };
   const columns = useMemo<Array<EuiBasicTableColumn<Alert>>>(() => {
     const open: EuiBasicTableColumn<Alert> = {
@@ -53,6 +55,7 @@ export const AlertsTable = memo(function AlertsTable({ data, isLoading, sortFiel
         </span>
       ),
     };
+    const actions = { onFilter };
     const shown = alertColumns
       .filter((c) => visibleColumns.includes(c.id))
       .map<EuiBasicTableColumn<Alert>>((c) => ({
@@ -60,10 +63,10 @@ export const AlertsTable = memo(function AlertsTable({ data, isLoading, sortFiel
         name: c.name,
         width: c.width,
         sortable: c.sortField !== undefined,
-        render: (_value: unknown, alert: Alert) => c.render(alert),
+        render: (_value: unknown, alert: Alert) => c.render(alert, actions),
       }));
     return [open, ...shown];
-  }, [visibleColumns, onOpenAlert]);
+  }, [visibleColumns, onOpenAlert, onFilter]);
 
   const items = data?.alerts ?? [];
   const sortColumn = alertColumns.find((c) => c.sortField === view.sortField)?.id ?? 'time';

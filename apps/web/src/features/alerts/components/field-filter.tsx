@@ -4,8 +4,11 @@ import type { AlertGroupField } from '@execwatch/api';
 import type { AlertsViewState } from '../alerts-view-state';
 import { useFieldValuesQuery } from '../api/use-field-values-query';
 
+/** The view's list behind each field that has a filter box. */
+const viewKeys = { namespace: 'namespace', image: 'image', user: 'user', requested_by: 'requestedBy' } as const satisfies Partial<Record<AlertGroupField, keyof AlertsViewState>>;
+
 interface Props {
-  field: AlertGroupField & ('namespace' | 'image' | 'user');
+  field: keyof typeof viewKeys;
   label: string;
   view: AlertsViewState;
   onChange: (values: string[]) => void;
@@ -15,7 +18,8 @@ interface Props {
 export function FieldFilter({ field, label, view, onChange }: Props) {
   const [touched, setTouched] = useState(false);
   const values = useFieldValuesQuery(field, view, touched);
-  const selected = view[field].map((v) => ({ label: v }));
+  const current = view[viewKeys[field]];
+  const selected = current.map((v) => ({ label: v }));
   const options: Array<EuiComboBoxOptionOption<string>> = (values.data ?? []).map((v) => ({
     label: v.value,
     append: <span style={{ opacity: 0.6, fontSize: 12 }}>{v.count}</span>,
@@ -31,7 +35,7 @@ export function FieldFilter({ field, label, view, onChange }: Props) {
       isLoading={values.isFetching}
       onFocus={() => setTouched(true)}
       onChange={(next) => onChange(next.map((o) => o.label))}
-      onCreateOption={(value) => onChange([...view[field], value.trim()].filter((v) => v.length > 0))}
+      onCreateOption={(value) => onChange([...current, value.trim()].filter((v) => v.length > 0))}
       data-test-subj={`filter-${field}`}
     />
   );

@@ -1,7 +1,9 @@
 import { EuiFlexGroup, EuiIcon, EuiFlexItem, EuiSkeletonText, EuiProgress, EuiSpacer, EuiText, EuiTitle } from '@elastic/eui';
 import { useIsMutating } from '@tanstack/react-query';
-import type { ChecklistGroupKind } from '@execwatch/api';
+import type { AttributionView, ChecklistGroupKind } from '@execwatch/api';
 import { QueryError } from '../../../components/query-error';
+import { isResponsibleIdentityStep } from '../../attribution/attribution-text';
+import { IdentityAnswer } from '../../attribution/components/identity-answer';
 import { useAbility } from '../../auth/components/abilities-context';
 import { checklistMutationKeys } from '../api/keys';
 import { useCachedChecklist, useChecklistQuery } from '../api/use-checklist-query';
@@ -14,10 +16,12 @@ interface Props {
   alertId: string;
   onFilter: (field: string, value: string) => void;
   onShowRelated: (field: string, value: string) => void;
+  /** Who ran the exec, from the alert: it answers the step about the user or service account responsible. */
+  attribution?: AttributionView;
 }
 
 /** The investigation checklist built from the rule's guide, grouped as the guide is. */
-export function ChecklistPanel({ alertId, onFilter, onShowRelated }: Props) {
+export function ChecklistPanel({ alertId, onFilter, onShowRelated, attribution }: Props) {
   const checklist = useChecklistQuery(alertId);
   const cached = useCachedChecklist(alertId);
   const update = useUpdateChecklistStepMutation(alertId);
@@ -65,6 +69,7 @@ export function ChecklistPanel({ alertId, onFilter, onShowRelated }: Props) {
               tickReason={triage.reason}
               onFilter={onFilter}
               onShowRelated={onShowRelated}
+              answer={attribution && isResponsibleIdentityStep(step.text) ? <IdentityAnswer attribution={attribution} /> : undefined}
               onToggle={(note) => update.toggleStep(step.id, note)}
               onSaveNote={(note) => update.saveNote(step.id, note)}
             />

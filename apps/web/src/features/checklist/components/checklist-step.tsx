@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import {
   EuiBadge,
   EuiButtonEmpty,
@@ -8,6 +8,7 @@ import {
   EuiFlexGroup,
   EuiFlexItem,
   EuiText,
+  EuiTextColor,
   EuiToolTip,
 } from '@elastic/eui';
 import type { ChecklistStep } from '@execwatch/api';
@@ -22,6 +23,8 @@ interface Props {
   onSaveNote: (note: string | undefined) => void;
   onFilter: (field: string, value: string) => void;
   onShowRelated: (field: string, value: string) => void;
+  /** What Execwatch already knows that answers the step, shown under its text. */
+  answer?: ReactNode;
 }
 
 /** Renders the step's text with the field names it mentions set as code. */
@@ -36,8 +39,13 @@ function StepText({ text, fields }: { text: string; fields: string[] }) {
   );
 }
 
+/** ECS user fields of a process event name the Linux user inside the container, not whoever ran kubectl. */
+function isContainerUserField(field: string): boolean {
+  return /(^|\.)user\.(id|name)$/.test(field);
+}
+
 /** One step of the investigation checklist: tick, note, and the alert's values for the fields it names. */
-export function ChecklistStepItem({ step, canTick, tickReason, onToggle, onSaveNote, onFilter, onShowRelated }: Props) {
+export function ChecklistStepItem({ step, canTick, tickReason, onToggle, onSaveNote, onFilter, onShowRelated, answer }: Props) {
   const [noteOpen, setNoteOpen] = useState(false);
   const [note, setNote] = useState(step.note ?? '');
   const checkbox = (
@@ -66,12 +74,19 @@ export function ChecklistStepItem({ step, canTick, tickReason, onToggle, onSaveN
     <div data-test-subj="checklist-step" data-step-id={step.id} data-done={step.done ? 'true' : 'false'} style={{ padding: '8px 0', borderBottom: '1px solid #e3e8f2' }}>
       {tickReason ? <EuiToolTip content={tickReason}><span tabIndex={0}>{checkbox}</span></EuiToolTip> : checkbox}
       <div style={{ marginLeft: 24 }}>
+        {answer && <div style={{ margin: '4px 0' }}>{answer}</div>}
         {step.fields.map(({ field, values }) =>
           values.map((value) => (
             <EuiFlexGroup key={`${field}=${value}`} gutterSize="xs" alignItems="center" responsive={false} wrap data-test-subj="checklist-step-value">
               <EuiFlexItem grow={false}>
                 <EuiText size="xs">
                   <code>{field}</code>: <strong>{value}</strong>
+                  {isContainerUserField(field) && (
+                    <EuiTextColor color="subdued" data-test-subj="checklist-step-value-hint">
+                      {' '}
+                      (Linux user in the container)
+                    </EuiTextColor>
+                  )}
                 </EuiText>
               </EuiFlexItem>
               <EuiFlexItem grow={false}>
