@@ -4,7 +4,7 @@ import { SeedClient } from './support/api-client';
 import { adminUser, analystUser, baseURL, e2eDataDir, ruleId, viewerUser } from './support/env';
 import { seedAlerts } from './support/seed';
 
-/** Seeds the fresh e2e server: users of each role, sessions of every kind, one rule run. */
+/** Seeds the fresh e2e server: users of each role, sessions of every kind with their audit events, one rule run. */
 export default async function globalSetup(): Promise<void> {
   const admin = new SeedClient(baseURL, adminUser.username, adminUser.password);
   await admin.ensureUser(analystUser.username, analystUser.password, ['analyst']);
@@ -21,5 +21,8 @@ export default async function globalSetup(): Promise<void> {
     1500,
   );
   if (summary.alertsCreated < 60) throw new Error(`expected at least 60 alerts from the seed, the rule created ${summary.alertsCreated}`);
+  // Who ran the exec: the seed holds every attribution outcome, and audit events that came after the rule run.
+  const { expected, lateSessions } = summary.audit;
+  if (expected.ambiguous < 2 || expected.none < 1 || lateSessions < 1) throw new Error(`the seed lacks an attribution case: ${JSON.stringify(summary.audit)}`);
   writeFileSync(join(e2eDataDir(), 'seed-summary.json'), JSON.stringify(summary));
 }

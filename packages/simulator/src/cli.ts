@@ -1,9 +1,10 @@
 /**
  * Simulator command line:
  *   node --import tsx packages/simulator/src/cli.ts --url http://127.0.0.1:5611 --rate 200 [--count N] [--seed S]
- *     [--sessions-per-minute M] [--attacker-ratio R] [--out file.ndjson[.gz]]
+ *     [--sessions-per-minute M] [--attacker-ratio R] [--no-audit] [--out file.ndjson[.gz]]
  * With --out, writes --count events (default 10000) to the file instead of posting. Without --count, posts --rate
- * events a second until interrupted. Credentials: EXECWATCH_API_KEY, or EXECWATCH_USERNAME and EXECWATCH_PASSWORD.
+ * events a second until interrupted, and the sessions' kube-apiserver audit events to /api/k8s/audit (unless
+ * --no-audit). Credentials: EXECWATCH_API_KEY, or EXECWATCH_USERNAME and EXECWATCH_PASSWORD.
  */
 import { parseArgs } from 'node:util';
 import { credentialsFromEnv } from './bulk';
@@ -12,7 +13,7 @@ import { generateEvents } from './generate';
 import { postEvents, startSimulator } from './post';
 
 const USAGE =
-  'usage: simulator --url URL [--rate EVENTS_PER_S] [--count N] [--seed S] [--sessions-per-minute M] [--attacker-ratio R] [--out FILE]';
+  'usage: simulator --url URL [--rate EVENTS_PER_S] [--count N] [--seed S] [--sessions-per-minute M] [--attacker-ratio R] [--no-audit] [--out FILE]';
 
 function positiveNumber(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
       'sessions-per-minute': { type: 'string' },
       'attacker-ratio': { type: 'string' },
       out: { type: 'string' },
+      'no-audit': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -69,13 +71,13 @@ async function main(argv: string[]): Promise<number> {
   }
   let posted = 0;
   const sim = startSimulator({
-    url: values.url, auth, eventsPerSecond: rate, seed, sessionsPerMinute, attackerRatio,
+    url: values.url, auth, eventsPerSecond: rate, seed, sessionsPerMinute, attackerRatio, audit: values['no-audit'] ? false : undefined,
     onError: (e) => process.stderr.write(`simulator: ${e.message}\n`),
     onBatch: (r) => {
       posted += r.stored;
     },
   });
-  process.stderr.write(`posting ~${rate} events/s to ${values.url} (seed ${seed}); Ctrl-C to stop\n`);
+  process.stderr.write(`posting ~${rate} events/s to ${values.url}${values['no-audit'] ? '' : ' with audit events'} (seed ${seed}); Ctrl-C to stop\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

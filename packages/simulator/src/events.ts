@@ -15,7 +15,6 @@ export interface Proc {
   name: string;
   executable: string;
   args: string[];
-  commandLine: string;
   startMs: number;
   start: string;
   workingDirectory: string;
@@ -32,7 +31,6 @@ export interface NewProc {
   name: string;
   executable: string;
   args: string[];
-  commandLine?: string;
   startMs: number;
   workingDirectory: string;
   interactive: boolean;
@@ -49,7 +47,6 @@ export function makeProc(pod: Pod, p: NewProc): Proc {
     name: p.name,
     executable: p.executable,
     args: p.args,
-    commandLine: p.commandLine ?? p.args.join(' '),
     startMs: p.startMs,
     start: p.start ?? new Date(p.startMs).toISOString(),
     workingDirectory: p.workingDirectory,
@@ -145,12 +142,13 @@ const ECS = { version: '8.11.0' };
 const CATEGORY = ['process'];
 const TYPE_START = ['start'];
 const TYPE_END = ['end'];
-const scenarioLabels = new Map<Scenario, object>();
-function labels(s: Scenario): object {
-  let l = scenarioLabels.get(s);
+const scenarioLabels = new Map<string, object>();
+function labels(s: Scenario, variant: string | undefined): object {
+  const key = variant === undefined ? s : `${s}/${variant}`;
+  let l = scenarioLabels.get(key);
   if (!l) {
-    l = { simulator_scenario: s };
-    scenarioLabels.set(s, l);
+    l = variant === undefined ? { simulator_scenario: s } : { simulator_scenario: s, simulator_variant: variant };
+    scenarioLabels.set(key, l);
   }
   return l;
 }
@@ -168,6 +166,8 @@ export interface EventSpec {
   /** The image the process had before this exec (defaults to the parent's). */
   previous?: Proc;
   scenario: Scenario;
+  /** Which variant of the scenario (sessions only). */
+  variant?: string;
   exitCode?: number;
 }
 
@@ -176,10 +176,10 @@ export function buildEvent(rng: Random, s: EventSpec): Record<string, unknown> {
   const { proc } = s;
   const { user, group } = userParts(proc.user);
   const at = s.t === proc.startMs ? proc.start : new Date(s.t).toISOString();
+  // No process.command_line: Defend for Containers leaves it out, the args are all there is.
   const process: Record<string, unknown> = {
     args: proc.args,
     args_count: proc.args.length,
-    command_line: proc.commandLine,
     entity_id: proc.entityId,
     executable: proc.executable,
     interactive: proc.interactive,
@@ -223,7 +223,7 @@ export function buildEvent(rng: Random, s: EventSpec): Record<string, unknown> {
     },
     group,
     host: s.pod.host,
-    labels: labels(s.scenario),
+    labels: labels(s.scenario, s.variant),
     orchestrator: s.pod.orchestrator,
     process,
     user,

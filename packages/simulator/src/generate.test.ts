@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_END, generateEvents, generateSession } from './generate';
+import { ATTACKER_VARIANTS } from './scripts';
 import { args, get, isExec, matchesInteractiveExecRule } from './test-helpers';
 
 const kinds = ['admin', 'attacker', 'ci', 'developer'] as const;
@@ -19,9 +20,13 @@ describe('generateSession', () => {
         expect(get(e, 'process.session_leader.entity_id')).toBe(get(shell, 'process.entity_id'));
         expect(get(e, 'container.id')).toBe(get(shell, 'container.id'));
       }
-      for (const e of rest.filter((x) => isExec(x))) {
+      // Typed commands are the shell's children; what they start (sh -c lines, apt-get's fetchers) theirs.
+      const ids = new Set(events.map((e) => get(e, 'process.entity_id')));
+      const execs = rest.filter((x) => isExec(x));
+      expect(execs.some((e) => get(e, 'process.parent.entity_id') === get(shell, 'process.entity_id'))).toBe(true);
+      for (const e of execs) {
         expect(get(e, 'process.entry_leader.same_as_process')).toBe(false);
-        expect(get(e, 'process.parent.entity_id')).toBe(get(shell, 'process.entity_id'));
+        expect(ids.has(get(e, 'process.parent.entity_id'))).toBe(true);
       }
       // The session ends with the shell's exit.
       const last = events[events.length - 1];
@@ -47,43 +52,124 @@ describe('generateSession', () => {
     expect(JSON.stringify(shell).length).toBeGreaterThan(1000);
   });
 
-  it('puts admins in kube-system/ops/data/monitoring as sre-admin or platform-ops, CI in ci on runner images', () => {
+  it('puts admins in kube-system/ops/data/monitoring, CI in ci on runner images, and runs each as its image user', () => {
+    const imageUsers: Record<string, string> = {
+      nginx: 'root', 'registry.example.com/shop/checkout': 'node', 'registry.example.com/shop/catalog': 'app',
+      'registry.example.com/payments/api': 'app', postgres: 'root', redis: 'root', 'registry.k8s.io/kube-proxy': 'root',
+      'registry.example.com/ops/toolbox': 'sre-admin', 'prom/prometheus': 'nobody',
+    };
+    let toolbox = 0;
     for (let seed = 1; seed <= 30; seed++) {
+      for (const kind of kinds) {
+        const events = generateSession(kind, { seed });
+        const image = String(get(events[0], 'container.image.name'));
+        const expected = kind === 'ci' ? 'runner' : imageUsers[image];
+        expect(expected, image).toBeDefined();
+        for (const e of events) {
+          expect(get(e, 'user.name')).toBe(expected);
+          expect(get(e, 'process.user.name')).toBe(expected);
+          expect(get(e, 'process.user.id')).toBe(get(e, 'user.id'));
+          expect(get(e, 'process.group.id')).toBe(get(e, 'group.id'));
+        }
+      }
       const [admin] = generateSession('admin', { seed });
       expect(['kube-system', 'ops', 'data', 'monitoring']).toContain(get(admin, 'orchestrator.namespace'));
-      expect(['sre-admin', 'platform-ops']).toContain(get(admin, 'user.name'));
+      if (get(admin, 'orchestrator.namespace') === 'ops') toolbox++;
       const [ci] = generateSession('ci', { seed });
       expect(get(ci, 'orchestrator.namespace')).toBe('ci');
       expect(String(get(ci, 'container.image.name'))).toMatch(/^registry\.example\.com\/ci\/runner-/);
     }
+    // Admins work from the toolbox most of the time.
+    expect(toolbox).toBeGreaterThan(6);
   });
 
-  it('gives attackers commands that trip Defend for Containers rules', () => {
-    const seen = new Set<string>();
-    for (let seed = 1; seed <= 40; seed++) {
-      const events = generateSession('attacker', { seed });
-      const execs = events.filter(isExec);
-      for (const e of execs) {
-        const name = get(e, 'process.name');
-        const a = args(e);
-        if (name === 'id' || name === 'whoami' || name === 'capsh') seen.add('privilege-boundary-enumeration');
-        if (name === 'env') seen.add('environment-enumeration');
-        if (name === 'which' && a.some((x) => ['curl', 'wget', 'nc', 'kubectl'].includes(x))) seen.add('tool-enumeration');
-        if (['grep', 'find', 'cat'].includes(String(name)) && a.some((x) => /password|id_rsa|aws_secret_access_key|\.aws\/credentials/i.test(x))) seen.add('credential-search');
-        if (name === 'chmod' && a.some((x) => ['+x', '777', '755'].includes(x))) seen.add('chmod');
-        if (/^\/(tmp|dev\/shm)\//.test(String(get(e, 'process.executable')))) seen.add('exec-from-suspicious-dir');
-        if ((name === 'wget' && a.some((x) => x === '-O')) || (name === 'curl' && a.includes('-o'))) seen.add('file-download');
-      }
-      // curl|sh: the downloader and a shell, children of the same parent within a second.
-      for (let i = 0; i < execs.length - 1; i++) {
-        const [a, b] = [execs[i], execs[i + 1]];
-        if (get(a, 'process.name') === 'curl' && get(b, 'process.name') === 'sh' &&
-          get(a, 'process.parent.entity_id') === get(b, 'process.parent.entity_id') &&
-          Date.parse(String(get(b, '@timestamp'))) - Date.parse(String(get(a, '@timestamp'))) < 1000) seen.add('curl-piped-to-shell');
+  it('links every process to a parent started before it in the same session, with the shell asked for as entry leader', () => {
+    for (const kind of kinds) {
+      for (let seed = 1; seed <= 25; seed++) {
+        const events = generateSession(kind, { seed });
+        const [shell] = events;
+        const started = new Map<unknown, number>([[get(shell, 'process.parent.entity_id'), -Infinity]]);
+        for (const e of events.filter(isExec)) {
+          const parentStart = started.get(get(e, 'process.parent.entity_id'));
+          expect(parentStart, `${kind} ${seed}: ${args(e).join(' ')}`).toBeDefined();
+          expect(Date.parse(String(get(e, '@timestamp')))).toBeGreaterThanOrEqual(parentStart ?? Infinity);
+          expect(get(e, 'process.entry_leader.args')).toEqual(get(shell, 'process.args'));
+          expect(get(e, 'process.entry_leader.start')).toBe(get(shell, 'process.start'));
+          expect(get(e, 'process.command_line')).toBeUndefined();
+          expect(String(get(e, 'process.executable')).endsWith(`/${String(get(e, 'process.name'))}`)).toBe(true);
+          started.set(get(e, 'process.entity_id'), Date.parse(String(get(e, '@timestamp'))));
+        }
+        // An end never comes before its process's start.
+        for (const e of events.filter((x) => get(x, 'event.action') === 'end')) {
+          expect(Date.parse(String(get(e, '@timestamp')))).toBeGreaterThanOrEqual(Date.parse(String(get(e, 'process.start'))));
+        }
       }
     }
-    expect([...seen].sort()).toEqual(['chmod', 'credential-search', 'curl-piped-to-shell', 'environment-enumeration', 'exec-from-suspicious-dir',
-      'file-download', 'privilege-boundary-enumeration', 'tool-enumeration']);
+  });
+
+  it('gives attackers several variants, quick after the exec, whose commands trip Defend for Containers rules', () => {
+    const seen = new Set<string>();
+    const variants = new Set<unknown>();
+    const firstCommandMs: Record<'attacker' | 'admin', number[]> = { attacker: [], admin: [] };
+    for (let seed = 1; seed <= 80; seed++) {
+      for (const kind of ['attacker', 'admin'] as const) {
+        const events = generateSession(kind, { seed });
+        const second = events.find((e, i) => i > 0 && isExec(e));
+        if (second) firstCommandMs[kind].push(Date.parse(String(get(second, '@timestamp'))) - Date.parse(String(get(events[0], '@timestamp'))));
+      }
+      const events = generateSession('attacker', { seed });
+      variants.add(get(events[0], 'labels.simulator_variant'));
+      const execs = events.filter(isExec);
+      for (const e of execs) {
+        const name = String(get(e, 'process.name'));
+        const a = args(e);
+        const line = a.join(' ');
+        if (name === 'cat' && a.includes('/var/run/secrets/kubernetes.io/serviceaccount/token')) seen.add('token-read');
+        if (name === 'curl' && a.some((x) => x.startsWith('Authorization: Bearer ey')) && /kubernetes\.default\.svc\/api\/v1\//.test(line)) seen.add('api-with-token');
+        if ((name === 'apt-get' && a[1] === 'install') || (name === 'apk' && a[1] === 'add')) seen.add('package-install');
+        if (name === 'nc' && a.includes('-e')) seen.add('nc-exec');
+        if (name === 'bash' && a[1] === '-c' && /\/dev\/tcp\//.test(a[2] ?? '')) seen.add('dev-tcp-reverse-shell');
+        if (name === 'nsenter' && a.includes('--target')) seen.add('nsenter');
+        if (name === 'cat' && a.includes('/proc/1/cgroup')) seen.add('cgroup');
+        if (name === 'mount') seen.add('mount');
+        if (name === 'crontab') seen.add('crontab');
+        if (name === 'chmod' && a.some((x) => ['+x', '777'].includes(x))) seen.add('chmod');
+        if (/^\/(tmp|dev\/shm)\//.test(String(get(e, 'process.executable')))) seen.add('exec-from-suspicious-dir');
+        if ((name === 'wget' && a.includes('-O')) || (name === 'curl' && a.includes('-o'))) seen.add('file-download');
+        if (name === 'rm' && a.some((x) => x.startsWith('/tmp/.') || x.endsWith('.bash_history'))) seen.add('cleanup');
+        if (line.includes('history -c')) seen.add('history');
+        if (get(e, 'process.interactive') === false) seen.add('via-reverse-shell');
+      }
+      // fetch|sh: the downloader and a shell, children of the same parent within a second.
+      for (let i = 0; i < execs.length - 1; i++) {
+        const [a, b] = [execs[i], execs[i + 1]];
+        if (['curl', 'wget'].includes(String(get(a, 'process.name'))) && get(b, 'process.name') === 'sh' &&
+          get(a, 'process.parent.entity_id') === get(b, 'process.parent.entity_id') &&
+          Date.parse(String(get(b, '@timestamp'))) - Date.parse(String(get(a, '@timestamp'))) < 1000) seen.add('fetch-piped-to-shell');
+      }
+    }
+    expect([...seen].sort()).toEqual(['api-with-token', 'cgroup', 'chmod', 'cleanup', 'crontab', 'dev-tcp-reverse-shell', 'exec-from-suspicious-dir', 'fetch-piped-to-shell',
+      'file-download', 'history', 'mount', 'nc-exec', 'nsenter', 'package-install', 'token-read', 'via-reverse-shell']);
+    expect([...variants].sort()).toEqual([...ATTACKER_VARIANTS].sort());
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+    expect(median(firstCommandMs.attacker)).toBeLessThan(median(firstCommandMs.admin));
+  });
+
+  it('has admins and developers overlap with attackers now and then, and CI run its jobs', () => {
+    const lines = (kind: 'admin' | 'developer' | 'ci') => {
+      const out: string[] = [];
+      for (let seed = 1; seed <= 200; seed++) for (const e of generateSession(kind, { seed }).filter(isExec)) out.push(args(e).join(' '));
+      return out;
+    };
+    const people = [...lines('admin'), ...lines('developer')];
+    for (const wanted of ['env', 'ps aux', 'cat /etc/nginx/nginx.conf', 'ls -la /app', 'tail -n 100 /var/log/app.log', 'df -h', 'mount', 'cat /proc/1/cgroup', 'apt-get install -y procps']) {
+      expect(people, wanted).toContain(wanted);
+    }
+    expect(people.some((l) => l.startsWith('curl -s localhost'))).toBe(true);
+    // The overlaps stay rare.
+    expect(people.filter((l) => l === 'cat /proc/1/cgroup').length / people.length).toBeLessThan(0.02);
+    const ci = lines('ci');
+    for (const wanted of ['sh -c npm ci && npm test', 'make test', './gradlew check', 'env', 'sort']) expect(ci, wanted).toContain(wanted);
   });
 });
 

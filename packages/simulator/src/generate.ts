@@ -1,5 +1,8 @@
-/** Batch and streaming generation of a realistic mix of sessions and background events. */
+/** Batch generation of a realistic mix of sessions and background events, and of single sessions with their audit events. */
+import type { AuditEvent } from './audit';
+import type { Requester } from './identities';
 import { Random } from './random';
+import { writeScene, type AuditOutcome, type SceneSession } from './scene';
 import { pickBackgroundKind, pickSessionKind, writeBackground, writeSession, type EventSink, type SessionKind } from './sessions';
 
 export interface GenerateOptions {
@@ -19,6 +22,44 @@ export interface SessionOptions {
   seed?: number;
   /** Time of the shell's exec event, epoch ms. Default 2026-01-01T00:00:00Z. */
   start?: number;
+}
+
+export interface AuditedSessionOptions extends SessionOptions {
+  /** What the audit log shows for the session; default drawn with AUDIT_OUTCOME_SHARES. */
+  audit?: AuditOutcome;
+}
+
+/** One session of an AuditedSession: where it ran, who started it, and what the audit join should say. */
+export interface SimulatedSession {
+  kind: SessionKind;
+  /** `labels.simulator_variant` of its events. */
+  variant: string;
+  /** `process.entity_id` of the shell, the `process.entry_leader.entity_id` of every event of the session. */
+  entityId: string;
+  namespace: string;
+  pod: string;
+  container: string;
+  /** `process.entry_leader.args`: what the exec request asked to run. */
+  command: string[];
+  /** The shell's start (`process.entry_leader.start`) and exit. */
+  start: string;
+  end: string;
+  /** Who sent the request that started it: the truth, whether or not the audit log shows it. */
+  requester: Requester;
+  /** auditID of that request; null when the audit log lost it. */
+  auditID: string | null;
+  /** Joining the session with its AuditedSession's audit events (10 s before to 2 s after the start). */
+  expectedMatch: 'exact' | 'ambiguous' | 'none';
+}
+
+export interface AuditedSession {
+  outcome: AuditOutcome;
+  /** Process events of every session, in time order; the first session's shell first. */
+  events: Record<string, unknown>[];
+  /** `audit.k8s.io/v1` Events of the requests around the sessions, every stage, in stage time order. */
+  audit: AuditEvent[];
+  /** The session asked for, then (ambiguous) the other person's. */
+  sessions: SimulatedSession[];
 }
 
 export const DEFAULT_END = Date.UTC(2026, 0, 1);
@@ -109,4 +150,42 @@ export function generateSession(kind: SessionKind, opts: SessionOptions = {}): R
   const sink = new TimedSink();
   writeSession(rng, kind, opts.start ?? DEFAULT_END, sink);
   return inTimeOrder(sink);
+}
+
+/** The audit events are drawn from their own stream, so a session's process events do not depend on them. */
+export const auditSeed = (seed: number): number => (seed ^ 0x5a17ed17) | 0;
+
+function describe(s: SceneSession): SimulatedSession {
+  const { info } = s;
+  return {
+    kind: info.kind,
+    variant: info.variant,
+    entityId: info.shell.entityId,
+    namespace: info.pod.workload.namespace,
+    pod: info.pod.name,
+    container: info.pod.workload.container,
+    command: [...info.command],
+    start: info.shell.start,
+    end: new Date(info.end).toISOString(),
+    requester: s.requester,
+    auditID: s.auditID,
+    expectedMatch: s.expectedMatch,
+  };
+}
+
+/**
+ * A session with the kube-apiserver audit events of the requests around it. Its first session's process events
+ * are exactly what generateSession gives for the same options; an `ambiguous` outcome adds a second session (another
+ * person, same pod and command, seconds later).
+ */
+export function generateAuditedSession(kind: SessionKind, opts: AuditedSessionOptions = {}): AuditedSession {
+  const seed = opts.seed ?? 1;
+  const sink = new TimedSink();
+  const scene = writeScene(new Random(seed), new Random(auditSeed(seed)), kind, opts.start ?? DEFAULT_END, sink, opts.audit);
+  return { outcome: scene.outcome, events: inTimeOrder(sink), audit: scene.audit, sessions: scene.sessions.map(describe) };
+}
+
+/** The audit events of generateAuditedSession alone (every stage of every request, in stage time order). */
+export function generateSessionAudit(kind: SessionKind, opts: AuditedSessionOptions = {}): AuditEvent[] {
+  return generateAuditedSession(kind, opts).audit;
 }

@@ -2,9 +2,10 @@
  * Exec sessions (interactive `kubectl exec -it` shells and the commands typed in them) and the benign background
  * (exec probes, non-interactive execs, app processes). Each writer pushes events and their times to a sink.
  */
-import { adminCommands, attackerPhases, ciCommands, ciExecs, developerCommands, nonInteractiveExecs, probeCommand, type Command } from './commands';
+import { ciExecs, nonInteractiveExecs, probeCommand, type Command } from './commands';
 import { buildEvent, makeProc, type Proc, type Scenario } from './events';
 import type { Random } from './random';
+import { sessionScript } from './scripts';
 import { users, world, type Pod, type UserRef } from './world';
 
 export type SessionKind = 'admin' | 'attacker' | 'ci' | 'developer';
@@ -22,7 +23,7 @@ const RUNC_PREVIOUS = [{ args: RUNC_ARGS, executable: '/usr/bin/runc' }];
 
 function runcFor(rng: Random, pod: Pod, t: number): Proc {
   const runc = makeProc(pod, {
-    name: 'runc', executable: '/usr/bin/runc', args: RUNC_ARGS, commandLine: 'runc init', pid: rng.int(10_000, 3_900_000), startMs: t - rng.int(40, 160),
+    name: 'runc', executable: '/usr/bin/runc', args: RUNC_ARGS, pid: rng.int(10_000, 3_900_000), startMs: t - rng.int(40, 160),
     workingDirectory: '/', interactive: false, user: users.root,
   });
   runc.views = { previous: RUNC_PREVIOUS };
@@ -36,7 +37,7 @@ function initProc(pod: Pod): Proc {
     const { init } = pod.workload;
     p = {
       entityId: pod.initEntityId, pid: pod.initPid, name: init.executable.slice(init.executable.lastIndexOf('/') + 1),
-      executable: init.executable, args: init.args, commandLine: init.args.join(' '), startMs: Date.parse(pod.initStart),
+      executable: init.executable, args: init.args, startMs: Date.parse(pod.initStart),
       start: pod.initStart, workingDirectory: '/', interactive: false, user: init.user, ttyMinor: undefined, views: undefined,
     };
     initProcs.set(pod, p);
@@ -61,92 +62,134 @@ function pickPod(rng: Random, kind: SessionKind): Pod {
     pods = podsFor(kind);
     podsByKind.set(kind, pods);
   }
+  // Admins work from the ops toolbox most of the time, and go into other pods when something there is wrong.
+  const toolbox = kind === 'admin' ? world().byRole.ops[0] : undefined;
+  if (toolbox && rng.chance(0.4)) return toolbox;
   return rng.pick(pods);
 }
 
-function sessionUser(rng: Random, kind: SessionKind, pod: Pod): UserRef {
-  switch (kind) {
-    case 'admin': return rng.chance(0.5) ? users.sreAdmin : users.platformOps;
-    case 'ci': return users.ciRunner;
-    case 'developer': return rng.chance(0.6) ? users.root : users.app;
-    case 'attacker': return rng.chance(0.6) ? users.root : pod.workload.init.user;
-  }
+/** What the exec request asks to run: `kubectl exec -it POD -- bash`, sometimes by full path, sometimes plain sh. */
+function shellCommand(rng: Random, kind: SessionKind, pod: Pod): string[] {
+  const shell = pod.workload.shell ?? 'sh';
+  if (kind === 'ci') return ['sh'];
+  if (kind === 'attacker') return [rng.pick([shell, '/bin/sh', shell === 'bash' ? '/bin/bash' : 'sh'])];
+  const r = rng.next();
+  return r < 0.75 ? [shell] : r < 0.93 ? [`/bin/${shell}`] : ['sh'];
 }
 
-function pickSome(rng: Random, from: Command[], min: number, max: number): Command[] {
-  const n = rng.int(min, max);
-  const out: Command[] = [];
-  for (let i = 0; i < n; i++) out.push(rng.pick(from));
-  return out;
+/** One interactive exec session as written: where, what it ran, when. */
+export interface SessionInfo {
+  kind: SessionKind;
+  variant: string;
+  pod: Pod;
+  /** The shell: the session's entry leader. */
+  shell: Proc;
+  /** The shell's args: what the exec request asked to run (`process.entry_leader.args`). */
+  command: string[];
+  /** The shell's start and exit, epoch ms. */
+  start: number;
+  end: number;
 }
 
-function sessionCommands(rng: Random, kind: SessionKind): Command[] {
-  switch (kind) {
-    case 'admin': return pickSome(rng, adminCommands, 2, 7);
-    case 'developer': return pickSome(rng, developerCommands, 2, 7);
-    case 'ci': {
-      const first = rng.int(0, ciCommands.length - 4);
-      return ciCommands.slice(first, first + rng.int(3, 6));
+/** Choices made before a session is written, for a second session meant to look like the first. */
+export interface SessionPlan {
+  pod?: Pod;
+  command?: string[];
+}
+
+/** Processes whose run time is a minute or more detach (miners daemonize, reverse shells are left behind): no wait, no end. */
+const DETACHED_MS = 60_000;
+
+interface Writer {
+  rng: Random;
+  sink: EventSink;
+  pod: Pod;
+  scenario: Scenario;
+  variant: string;
+  shell: Proc;
+  user: UserRef;
+  cwd: string;
+  ttyMinor: number;
+  pid: number;
+  /** A reverse shell an earlier command opened. */
+  remote: Proc | undefined;
+}
+
+const resolve = (executable: string, cwd: string): string => (executable.startsWith('./') ? `${cwd === '/' ? '' : cwd}/${executable.slice(2)}` : executable);
+
+/**
+ * Writes the processes of `command` as children of `parent` from `t` on, each pipeline after the previous one ended.
+ * `group` is the process group of a non-shell parent's children; a shell gives each pipeline its own. Returns when
+ * the command ended (detached processes are not waited for).
+ */
+function runCommand(w: Writer, command: Command, parent: Proc, group: Proc | undefined, t: number, interactive: boolean): number {
+  const { rng, pod, scenario, variant, shell } = w;
+  let at = t;
+  for (const pipeline of command) {
+    let finish = at;
+    let offset = 0;
+    let leader: Proc | undefined = group;
+    for (const tpl of pipeline) {
+      w.pid += rng.int(1, 40);
+      const start = at + offset;
+      const proc = makeProc(pod, {
+        pid: w.pid, name: tpl.name, executable: resolve(tpl.executable, w.cwd), args: tpl.args, startMs: start,
+        workingDirectory: w.cwd, interactive, user: w.user, ttyMinor: interactive ? w.ttyMinor : undefined,
+      });
+      leader ??= proc;
+      // Specs spelled out (no spread): this runs for every session event.
+      w.sink.push(buildEvent(rng, { pod, scenario, variant, parent, entry: shell, session: shell, group: leader, proc, t: start, action: 'exec', previous: parent }), start);
+      if (tpl.remoteShell) w.remote = proc;
+      const runMs = rng.int(tpl.runMs[0], tpl.runMs[1]);
+      let end = start + runMs;
+      if (tpl.children.length > 0) {
+        const childGroup = shells.has(tpl.name) && tpl.args[1] !== '-c' ? proc : leader;
+        end = Math.max(end, runCommand(w, tpl.children, proc, childGroup, start + rng.int(1, 15), interactive) + rng.int(1, 10));
+      }
+      if (tpl.runMs[0] < DETACHED_MS && !tpl.remoteShell) {
+        if (tpl.exitCode !== 0 || rng.chance(0.35)) {
+          w.sink.push(buildEvent(rng, { pod, scenario, variant, parent, entry: shell, session: shell, group: leader, proc, t: end, action: 'end', exitCode: tpl.exitCode }), end);
+        }
+        finish = Math.max(finish, end);
+      }
+      offset += rng.int(1, 6);
     }
-    case 'attacker': {
-      const cmds = pickSome(rng, attackerPhases.discovery, 2, 5);
-      if (rng.chance(0.8)) cmds.push(...pickSome(rng, attackerPhases.credentials, 1, 3));
-      if (rng.chance(0.85)) cmds.push(...rng.pick(attackerPhases.payload));
-      if (rng.chance(0.5)) cmds.push(rng.pick(attackerPhases.cleanup));
-      return cmds;
-    }
+    at = Math.max(finish, at + offset) + rng.int(1, 12);
   }
+  return at;
 }
 
-const thinkTimeMs: Record<SessionKind, [number, number]> = {
-  admin: [2_000, 25_000], developer: [2_000, 40_000], ci: [200, 6_000], attacker: [1_000, 9_000],
-};
-const workingDirectory: Record<SessionKind, string> = { admin: '/', developer: '/app', ci: '/builds/project', attacker: '/' };
+const shells = new Set(['sh', 'bash', 'dash', 'ash']);
 
 /**
  * Writes one interactive exec session starting at `t0`: the shell (the entry leader itself, what the rule matches),
- * then each command as children sharing the entry leader, some command exits and the shell's exit.
- * Returns the time of the last event.
+ * then what is typed in it as its children (and their children), some exits and the shell's exit.
  */
-export function writeSession(rng: Random, kind: SessionKind, t0: number, sink: EventSink, pod: Pod = pickPod(rng, kind)): number {
-  const user = sessionUser(rng, kind, pod);
-  const shellName = pod.workload.shell ?? 'sh';
+export function writeSession(rng: Random, kind: SessionKind, t0: number, sink: EventSink, plan: SessionPlan = {}): SessionInfo {
+  const pod = plan.pod ?? pickPod(rng, kind);
+  const command = plan.command ?? shellCommand(rng, kind, pod);
+  const user = pod.workload.execUser;
   const runc = runcFor(rng, pod, t0);
-  const ttyMinor = rng.int(0, 9);
-  const cwd = workingDirectory[kind];
-  let pid = runc.pid + rng.int(1, 8);
+  const cwd = pod.workload.workdir;
+  const shellName = command[0].slice(command[0].lastIndexOf('/') + 1);
   const shell = makeProc(pod, {
-    pid, name: shellName, executable: `/bin/${shellName}`, args: [shellName], startMs: t0, workingDirectory: cwd, interactive: true, user, ttyMinor,
+    pid: runc.pid + rng.int(1, 8), name: shellName, executable: `/bin/${shellName}`, args: command, startMs: t0, workingDirectory: cwd,
+    interactive: true, user, ttyMinor: rng.int(0, 9),
   });
+  const script = sessionScript(rng, kind, pod);
   const scenario: Scenario = kind;
-  const spec = { pod, scenario, parent: runc, entry: shell, session: shell, group: shell };
-  sink.push(buildEvent(rng, { ...spec, t: t0, action: 'exec', proc: shell, previous: runc }), t0);
+  const w: Writer = { rng, sink, pod, scenario, variant: script.variant, shell, user, cwd, ttyMinor: shell.ttyMinor ?? 0, pid: shell.pid, remote: undefined };
+  const spec = { pod, scenario, variant: script.variant, parent: runc, entry: shell, session: shell, group: shell, proc: shell };
+  sink.push(buildEvent(rng, { ...spec, t: t0, action: 'exec', previous: runc }), t0);
   let t = t0;
-  const [minThink, maxThink] = thinkTimeMs[kind];
-  for (const command of sessionCommands(rng, kind)) {
-    t += rng.int(minThink, maxThink);
-    let leader: Proc | undefined;
-    let offset = 0;
-    const procs: Proc[] = [];
-    for (const tpl of command) {
-      pid += rng.int(1, 40);
-      const proc = makeProc(pod, { pid, name: tpl.name, executable: tpl.executable, args: tpl.args, commandLine: tpl.commandLine, startMs: t + offset, workingDirectory: cwd, interactive: true, user, ttyMinor });
-      leader ??= proc;
-      procs.push(proc);
-      sink.push(buildEvent(rng, { pod, scenario, t: t + offset, action: 'exec', proc, parent: shell, entry: shell, session: shell, group: leader, previous: shell }), t + offset);
-      offset += rng.int(1, 6);
-    }
-    if (rng.chance(0.35)) {
-      const tEnd = t + offset + rng.int(20, 1500);
-      for (const proc of procs) {
-        sink.push(buildEvent(rng, { pod, scenario, t: tEnd, action: 'end', proc, parent: shell, entry: shell, session: shell, group: leader ?? proc, exitCode: rng.chance(0.9) ? 0 : 1 }), tEnd);
-      }
-    }
-    t += offset;
+  for (const s of script.steps) {
+    t += rng.int(s.gapMs[0], s.gapMs[1]);
+    const remote = s.remote ? w.remote : undefined;
+    t = runCommand(w, s.command, remote ?? shell, remote, t, remote === undefined);
   }
   t += rng.int(1_000, 20_000);
-  sink.push(buildEvent(rng, { ...spec, t, action: 'end', proc: shell, exitCode: 0 }), t);
-  return t;
+  sink.push(buildEvent(rng, { ...spec, t, action: 'end', exitCode: 0 }), t);
+  return { kind, variant: script.variant, pod, shell, command, start: t0, end: t };
 }
 
 /** Writes one background event at `t`: an exec probe, an app fork, or a non-interactive `kubectl exec`. */
@@ -170,23 +213,25 @@ export function writeBackground(rng: Random, kind: BackgroundKind, t: number, si
     pod = rng.pick(probedPods());
     // Probed pods are filtered on `probe` being set.
     command = probeCommand(pod.workload.probe as string);
-    user = pod.workload.init.user;
+    user = pod.workload.execUser;
     scenario = 'probe';
   } else if (rng.chance(0.4)) {
     pod = rng.pick(w.byRole.ci);
     command = rng.pick(ciExecs);
-    user = users.ciRunner;
+    user = pod.workload.execUser;
     scenario = 'ci_exec';
   } else {
     pod = rng.pick(w.pods);
     command = rng.pick(nonInteractiveExecs);
-    user = rng.chance(0.7) ? users.root : pod.workload.init.user;
+    user = pod.workload.execUser;
     scenario = 'exec';
   }
-  const tpl = command[0];
+  // Non-interactive execs and probes are one process each here: the one the exec request asked for.
+  const tpl = command[0][0];
   const runc = runcFor(rng, pod, t);
   const proc = makeProc(pod, {
-    pid: runc.pid + rng.int(1, 8), name: tpl.name, executable: tpl.executable, args: tpl.args, commandLine: tpl.commandLine, startMs: t, workingDirectory: '/', interactive: false, user,
+    pid: runc.pid + rng.int(1, 8), name: tpl.name, executable: tpl.executable, args: tpl.args, startMs: t,
+    workingDirectory: pod.workload.workdir, interactive: false, user,
   });
   sink.push(buildEvent(rng, { pod, scenario, t, action: 'exec', proc, parent: runc, entry: proc, session: proc, group: proc, previous: runc }), t);
 }

@@ -8,8 +8,8 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationHeader, credentialsFromEnv, toBulkBody } from './bulk';
 import { writeFixtureFile } from './fixture';
-import { generateSession } from './generate';
-import { postEvents, startSimulator } from './post';
+import { generateSession, generateSessionAudit } from './generate';
+import { postAudit, postEvents, startSimulator } from './post';
 import { Simulator } from './simulator';
 import { get, matchesInteractiveExecRule } from './test-helpers';
 
@@ -83,8 +83,9 @@ describe('toBulkBody', () => {
   });
 });
 
-describe('posting to /_bulk', () => {
+describe('posting to /_bulk and /api/k8s/audit', () => {
   const received: { auth?: string; lines: number; docs: Record<string, unknown>[] }[] = [];
+  const audits: { auth?: string; cluster: unknown; body: Record<string, unknown> }[] = [];
   let server: Server;
   let url: string;
   let rejectAll = false;
@@ -99,6 +100,13 @@ describe('posting to /_bulk', () => {
       received.push({ auth: req.headers.authorization, lines: lines.length, docs });
       const status = rejectAll ? 400 : 201;
       res.json({ took: 1, errors: rejectAll, items: docs.map(() => ({ create: { status, ...(rejectAll ? { error: { type: 'mapper_parsing_exception', reason: 'nope' } } : {}) } })) });
+    });
+    app.post('/api/k8s/audit', express.json({ limit: '10mb' }), (req, res) => {
+      const body = req.body as Record<string, unknown>; // express.json parsed an object or answered 400 itself
+      audits.push({ auth: req.headers.authorization, cluster: req.query.cluster, body });
+      const items = Array.isArray(body.items) ? body.items : [];
+      if (rejectAll) res.json({ took: 1, stored: 0, duplicates: 0, errors: items.map((_, i) => ({ item: i, reason: 'auditID: required' })) });
+      else res.json({ took: 1, stored: items.length - 1, duplicates: 1, errors: [] });
     });
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -121,20 +129,40 @@ describe('posting to /_bulk', () => {
     }
   });
 
-  it('startSimulator posts right away and every second, and stop() waits for the last post', async () => {
+  it('postAudit posts one EventList for the cluster and counts what the server took', async () => {
+    const events = generateSessionAudit('admin', { seed: 4 });
+    expect(await postAudit(url, { apiKey: 'a2V5' }, events)).toEqual({ stored: events.length - 1, duplicates: 1, failed: 0, firstError: undefined });
+    expect(audits.at(-1)).toMatchObject({ auth: 'ApiKey a2V5', cluster: 'prod-eu-west-1', body: { kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: events } });
+    rejectAll = true;
+    try {
+      expect(await postAudit(url, undefined, events.slice(0, 2), 'staging')).toMatchObject({ stored: 0, failed: 2, firstError: 'auditID: required' });
+      expect(audits.at(-1)?.cluster).toBe('staging');
+    } finally {
+      rejectAll = false;
+    }
+  });
+
+  it('startSimulator posts right away and every second, audit batches as they fall due, and stop() waits for the last post', async () => {
     const before = received.length;
+    const auditsBefore = audits.length;
     const errors: Error[] = [];
-    const sim = startSimulator({ url, auth: { username: 'u', password: 'p' }, eventsPerSecond: 30, seed: 3, sessionsPerMinute: 30, onError: (e) => errors.push(e) });
+    const sim = startSimulator({
+      url, auth: { username: 'u', password: 'p' }, eventsPerSecond: 30, seed: 3, sessionsPerMinute: 120, audit: { flushEveryMs: [100, 300] },
+      onError: (e) => errors.push(e),
+    });
     await new Promise((r) => setTimeout(r, 1300));
     await sim.stop();
     const posts = received.slice(before);
     expect(posts.length).toBeGreaterThanOrEqual(2);
     expect(posts[0].auth).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
     expect(posts[0].docs.length).toBeGreaterThanOrEqual(30);
+    const auditPosts = audits.slice(auditsBefore);
+    expect(auditPosts.length).toBeGreaterThan(0);
+    for (const p of auditPosts) expect(p).toMatchObject({ auth: posts[0].auth, cluster: 'prod-eu-west-1', body: { kind: 'EventList', apiVersion: 'audit.k8s.io/v1' } });
     expect(errors).toEqual([]);
-    const count = received.length;
+    const count = received.length + audits.length;
     await new Promise((r) => setTimeout(r, 1100));
-    expect(received.length).toBe(count);
+    expect(received.length + audits.length).toBe(count);
   });
 
   it('startSimulator reports an unreachable server through onError', async () => {

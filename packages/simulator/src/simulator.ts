@@ -1,6 +1,12 @@
-/** Streaming generation: each `next(now, count)` returns the events of the time since the previous call. */
+/**
+ * Streaming generation: each `next(now, count)` returns the process events of the time since the previous call,
+ * and `nextAudit(now)` the audit webhook batches sent by then.
+ */
+import { AuditBatcher, toEventList, type AuditEventList } from './audit';
+import { auditSeed } from './generate';
 import { Random } from './random';
-import { pickBackgroundKind, pickSessionKind, writeBackground, writeSession, type EventSink } from './sessions';
+import { writeScene } from './scene';
+import { pickBackgroundKind, pickSessionKind, writeBackground, type EventSink } from './sessions';
 
 export interface SimulatorOptions {
   seed?: number;
@@ -10,6 +16,10 @@ export interface SimulatorOptions {
   interactiveRatio?: number;
   /** Share of sessions that are attackers. Default 0.1. */
   attackerRatio?: number;
+  /** Queue the sessions' audit events for nextAudit (call it regularly). Default true; the process events are the same either way. */
+  audit?: boolean;
+  /** Least and most time between two audit webhook flushes, ms. Default 1 to 29 s. */
+  auditFlushEveryMs?: readonly [number, number];
 }
 
 /** Average number of events a session writes; converts an event ratio into a session rate. */
@@ -26,6 +36,8 @@ interface Pending {
  */
 export class Simulator {
   private readonly rng: Random;
+  private readonly auditRng: Random;
+  private readonly batcher: AuditBatcher;
   private readonly opts: SimulatorOptions;
   private pending: Pending[] = [];
   private last: number | undefined;
@@ -33,12 +45,29 @@ export class Simulator {
 
   constructor(opts: SimulatorOptions = {}) {
     this.opts = opts;
-    this.rng = new Random(opts.seed ?? 1);
+    const seed = opts.seed ?? 1;
+    this.rng = new Random(seed);
+    this.auditRng = new Random(auditSeed(seed));
+    this.batcher = new AuditBatcher(new Random(auditSeed(seed) ^ 0x1f2e3d4c), opts.auditFlushEveryMs);
   }
 
-  /** Sessions started so far and not yet fully emitted. */
+  /** Session events written and not yet returned by next. */
   get pendingEvents(): number {
     return this.pending.length;
+  }
+
+  /** Audit events queued and not yet returned by nextAudit. */
+  get pendingAudit(): number {
+    return this.batcher.size;
+  }
+
+  /**
+   * The audit webhook's batches (each one EventList POST) flushed up to `now`, oldest first: each event leaves 1 to
+   * 30 s after its stage, so a session's request shows up after its process events, and its ResponseComplete after
+   * the session ends. Call it after `next(now, ...)` with the same `now`.
+   */
+  nextAudit(now: number): AuditEventList[] {
+    return this.batcher.due(now).map(toEventList);
   }
 
   /**
@@ -50,6 +79,7 @@ export class Simulator {
     const from = this.last ?? now - 1000;
     const span = Math.max(1, now - from);
     this.last = now;
+    this.batcher.startAt(from);
     this.startSessions(from, span, count);
     const due: Pending[] = [];
     let keep = 0;
@@ -78,8 +108,10 @@ export class Simulator {
     const sink: EventSink = { push: (event, t) => this.pending.push({ event, t }) };
     // The tolerance keeps float sums like 0.1 * 10 from losing a session to rounding.
     while (this.sessionCarry >= 1 - 1e-9) {
-      this.sessionCarry -= 1;
-      writeSession(this.rng, pickSessionKind(this.rng, attackerRatio), from + 1 + Math.floor(this.rng.next() * (span - 1)), sink);
+      const scene = writeScene(this.rng, this.auditRng, pickSessionKind(this.rng, attackerRatio), from + 1 + Math.floor(this.rng.next() * (span - 1)), sink);
+      // Two people in one pod count as two sessions: the rate is of sessions, not of scenes.
+      this.sessionCarry -= scene.sessions.length;
+      if (this.opts.audit !== false) this.batcher.add(scene.audit);
     }
     this.pending.sort((a, b) => a.t - b.t);
   }

@@ -17,6 +17,15 @@ export interface Workload {
   role: WorkloadRole;
   /** Main process of the container (pid 1 inside it). */
   init: { executable: string; args: string[]; user: UserRef };
+  /**
+   * Who `kubectl exec` runs as: the image's USER (root when the image names none), whoever the main process
+   * drops to (postgres and redis start as root and switch).
+   */
+  execUser: UserRef;
+  /** Working directory of an exec: the image's WORKDIR. */
+  workdir: string;
+  /** Package manager in the image, if it has one. */
+  packages?: 'apt' | 'apk';
   /** Exec liveness/readiness probe, when the workload has one. */
   probe?: string;
   /** Shell available for `kubectl exec -it`. */
@@ -68,49 +77,59 @@ export interface World {
   exposed: Pod[];
 }
 
+/** Linux users of the images (in-container identities, not the people or accounts that exec). */
 export const users = {
   root: { id: '0', name: 'root', groupId: '0', groupName: 'root' },
   app: { id: '1000', name: 'app', groupId: '1000', groupName: 'app' },
-  wwwData: { id: '33', name: 'www-data', groupId: '33', groupName: 'www-data' },
+  node: { id: '1000', name: 'node', groupId: '1000', groupName: 'node' },
   postgres: { id: '999', name: 'postgres', groupId: '999', groupName: 'postgres' },
+  redis: { id: '999', name: 'redis', groupId: '1000', groupName: 'redis' },
   nobody: { id: '65534', name: 'nobody', groupId: '65534', groupName: 'nogroup' },
+  /** The ops toolbox image's own user, shared by everyone who execs into the toolbox. */
   sreAdmin: { id: '1100', name: 'sre-admin', groupId: '1100', groupName: 'sre' },
-  platformOps: { id: '1101', name: 'platform-ops', groupId: '1100', groupName: 'sre' },
   ciRunner: { id: '1001', name: 'runner', groupId: '1001', groupName: 'runner' },
 } as const satisfies Record<string, UserRef>;
 
 const workloads: Workload[] = [
   { namespace: 'default', name: 'web-frontend', container: 'nginx', image: 'nginx', tag: '1.25.4', parentType: 'ReplicaSet', replicas: 3, role: 'app',
-    init: { executable: '/usr/sbin/nginx', args: ['nginx', '-g', 'daemon off;'], user: users.root }, probe: 'cat /tmp/healthy', shell: 'bash',
-    worker: { executable: '/usr/sbin/nginx', args: ['nginx: worker process'] }, exposed: true },
+    init: { executable: '/usr/sbin/nginx', args: ['nginx', '-g', 'daemon off;'], user: users.root }, execUser: users.root, workdir: '/', packages: 'apt',
+    probe: 'cat /tmp/healthy', shell: 'bash', worker: { executable: '/usr/sbin/nginx', args: ['nginx: worker process'] }, exposed: true },
   { namespace: 'shop', name: 'checkout-api', container: 'checkout', image: 'registry.example.com/shop/checkout', tag: '2.14.1', parentType: 'ReplicaSet', replicas: 3, role: 'app',
-    init: { executable: '/usr/local/bin/node', args: ['node', 'dist/server.js'], user: users.app }, probe: '/bin/grpc_health_probe -addr=:9090', shell: 'sh', exposed: true },
+    init: { executable: '/usr/local/bin/node', args: ['node', 'dist/server.js'], user: users.node }, execUser: users.node, workdir: '/app', packages: 'apk',
+    probe: '/bin/grpc_health_probe -addr=:9090', shell: 'sh', exposed: true },
   { namespace: 'shop', name: 'catalog', container: 'catalog', image: 'registry.example.com/shop/catalog', tag: '1.9.0', parentType: 'ReplicaSet', replicas: 2, role: 'app',
-    init: { executable: '/usr/local/bin/gunicorn', args: ['gunicorn', '-w', '4', '-b', '0.0.0.0:8000', 'catalog.wsgi'], user: users.app }, probe: 'cat /tmp/healthy', shell: 'bash',
-    worker: { executable: '/usr/local/bin/gunicorn', args: ['gunicorn', '-w', '4', '-b', '0.0.0.0:8000', 'catalog.wsgi'] }, exposed: true },
+    init: { executable: '/usr/local/bin/gunicorn', args: ['gunicorn', '-w', '4', '-b', '0.0.0.0:8000', 'catalog.wsgi'], user: users.app }, execUser: users.app, workdir: '/app', packages: 'apt',
+    probe: 'cat /tmp/healthy', shell: 'bash', worker: { executable: '/usr/local/bin/gunicorn', args: ['gunicorn', '-w', '4', '-b', '0.0.0.0:8000', 'catalog.wsgi'] }, exposed: true },
   { namespace: 'payments', name: 'payments-api', container: 'payments', image: 'registry.example.com/payments/api', tag: '5.3.0', parentType: 'ReplicaSet', replicas: 2, role: 'app',
-    init: { executable: '/opt/java/openjdk/bin/java', args: ['java', '-jar', '/app/payments.jar'], user: users.app }, probe: '/bin/grpc_health_probe -addr=:8443', shell: 'bash' },
+    init: { executable: '/opt/java/openjdk/bin/java', args: ['java', '-jar', '/app/payments.jar'], user: users.app }, execUser: users.app, workdir: '/app', packages: 'apt',
+    probe: '/bin/grpc_health_probe -addr=:8443', shell: 'bash' },
   { namespace: 'data', name: 'postgres', container: 'postgres', image: 'postgres', tag: '16.2', parentType: 'StatefulSet', replicas: 2, role: 'database',
-    init: { executable: '/usr/lib/postgresql/16/bin/postgres', args: ['postgres'], user: users.postgres }, probe: 'pg_isready -U postgres -h 127.0.0.1', shell: 'bash',
-    worker: { executable: '/usr/lib/postgresql/16/bin/postgres', args: ['postgres: checkpointer'] } },
-  { namespace: 'data', name: 'redis', container: 'redis', image: 'redis', tag: '7.2.4', parentType: 'StatefulSet', replicas: 1, role: 'database',
-    init: { executable: '/usr/local/bin/redis-server', args: ['redis-server', '*:6379'], user: users.nobody }, probe: 'redis-cli ping', shell: 'sh' },
+    init: { executable: '/usr/lib/postgresql/16/bin/postgres', args: ['postgres'], user: users.postgres }, execUser: users.root, workdir: '/', packages: 'apt',
+    probe: 'pg_isready -U postgres -h 127.0.0.1', shell: 'bash', worker: { executable: '/usr/lib/postgresql/16/bin/postgres', args: ['postgres: checkpointer'] } },
+  { namespace: 'data', name: 'redis', container: 'redis', image: 'redis', tag: '7.2.4-alpine', parentType: 'StatefulSet', replicas: 1, role: 'database',
+    init: { executable: '/usr/local/bin/redis-server', args: ['redis-server', '*:6379'], user: users.redis }, execUser: users.root, workdir: '/data', packages: 'apk',
+    probe: 'redis-cli ping', shell: 'sh' },
   { namespace: 'kube-system', name: 'coredns', container: 'coredns', image: 'registry.k8s.io/coredns/coredns', tag: 'v1.11.1', parentType: 'ReplicaSet', replicas: 2, role: 'system',
-    init: { executable: '/coredns', args: ['/coredns', '-conf', '/etc/coredns/Corefile'], user: users.root } },
+    init: { executable: '/coredns', args: ['/coredns', '-conf', '/etc/coredns/Corefile'], user: users.root }, execUser: users.root, workdir: '/' },
   { namespace: 'kube-system', name: 'kube-proxy', container: 'kube-proxy', image: 'registry.k8s.io/kube-proxy', tag: 'v1.29.2', parentType: 'DaemonSet', replicas: 4, role: 'system',
-    init: { executable: '/usr/local/bin/kube-proxy', args: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf'], user: users.root }, shell: 'sh' },
+    init: { executable: '/usr/local/bin/kube-proxy', args: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf'], user: users.root }, execUser: users.root, workdir: '/',
+    shell: 'sh' },
   { namespace: 'kube-system', name: 'metrics-server', container: 'metrics-server', image: 'registry.k8s.io/metrics-server/metrics-server', tag: 'v0.7.0', parentType: 'ReplicaSet', replicas: 1, role: 'system',
-    init: { executable: '/metrics-server', args: ['/metrics-server', '--secure-port=10250'], user: users.root } },
+    init: { executable: '/metrics-server', args: ['/metrics-server', '--secure-port=10250'], user: users.root }, execUser: users.root, workdir: '/' },
   { namespace: 'ops', name: 'ops-toolbox', container: 'toolbox', image: 'registry.example.com/ops/toolbox', tag: '1.8.2', parentType: 'ReplicaSet', replicas: 1, role: 'ops',
-    init: { executable: '/bin/sleep', args: ['sleep', 'infinity'], user: users.root }, shell: 'bash' },
+    init: { executable: '/bin/sleep', args: ['sleep', 'infinity'], user: users.sreAdmin }, execUser: users.sreAdmin, workdir: '/home/sre-admin', packages: 'apt', shell: 'bash' },
   { namespace: 'monitoring', name: 'prometheus', container: 'prometheus', image: 'prom/prometheus', tag: 'v2.51.0', parentType: 'StatefulSet', replicas: 1, role: 'monitoring',
-    init: { executable: '/bin/prometheus', args: ['/bin/prometheus', '--config.file=/etc/prometheus/prometheus.yml'], user: users.nobody }, shell: 'sh' },
+    init: { executable: '/bin/prometheus', args: ['/bin/prometheus', '--config.file=/etc/prometheus/prometheus.yml'], user: users.nobody }, execUser: users.nobody, workdir: '/prometheus',
+    shell: 'sh' },
   { namespace: 'ci', name: 'runner-node', container: 'build', image: 'registry.example.com/ci/runner-node', tag: '20.11', parentType: 'Job', replicas: 3, role: 'ci',
-    init: { executable: '/usr/bin/dumb-init', args: ['dumb-init', '--', 'sleep', '3600'], user: users.ciRunner }, shell: 'sh' },
+    init: { executable: '/usr/bin/dumb-init', args: ['dumb-init', '--', 'sleep', '3600'], user: users.ciRunner }, execUser: users.ciRunner, workdir: '/builds/project', shell: 'sh' },
   { namespace: 'ci', name: 'runner-go', container: 'build', image: 'registry.example.com/ci/runner-go', tag: '1.22', parentType: 'Job', replicas: 2, role: 'ci',
-    init: { executable: '/usr/bin/dumb-init', args: ['dumb-init', '--', 'sleep', '3600'], user: users.ciRunner }, shell: 'sh' },
+    init: { executable: '/usr/bin/dumb-init', args: ['dumb-init', '--', 'sleep', '3600'], user: users.ciRunner }, execUser: users.ciRunner, workdir: '/builds/project', shell: 'sh' },
   { namespace: 'ci', name: 'runner-python', container: 'build', image: 'registry.example.com/ci/runner-python', tag: '3.12', parentType: 'Job', replicas: 2, role: 'ci',
-    init: { executable: '/usr/bin/dumb-init', args: ['dumb-init', '--', 'sleep', '3600'], user: users.ciRunner }, shell: 'sh' },
+    init: { executable: '/usr/bin/dumb-init', args: ['dumb-init', '--', 'sleep', '3600'], user: users.ciRunner }, execUser: users.ciRunner, workdir: '/builds/project', shell: 'sh' },
+  // Last, so the pods above keep the names they had before it was added.
+  { namespace: 'ci', name: 'runner-jvm', container: 'build', image: 'registry.example.com/ci/runner-jvm', tag: '17', parentType: 'Job', replicas: 2, role: 'ci',
+    init: { executable: '/usr/bin/dumb-init', args: ['dumb-init', '--', 'sleep', '3600'], user: users.ciRunner }, execUser: users.ciRunner, workdir: '/builds/project', shell: 'sh' },
 ];
 
 const ALNUM = 'bcdfghjklmnpqrstvwxz2456789';
@@ -153,7 +172,8 @@ export function entityId(agentId: string, pid: number, startMs: number): string 
   return prefix ? prefix + btoa(rest) : btoa(agentId + rest);
 }
 
-const CLUSTER_NAME = 'prod-eu-west-1';
+/** The simulated cluster's name, as the audit webhook of its apiserver is configured to say (`?cluster=`). */
+export const CLUSTER_NAME = 'prod-eu-west-1';
 const CLUSTER_ID = '6f1c2b9e-3d4a-4c55-9b8e-2a7d1e0c4f13';
 const POD_EPOCH = Date.UTC(2025, 10, 1);
 

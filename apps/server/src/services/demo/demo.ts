@@ -1,6 +1,10 @@
-/** `--demo`: demo users, an ingest API key, and the simulator streaming into this server's own bulk API. */
+/**
+ * `--demo`: demo users, an ingest API key, and the simulator streaming into this server: process events into its
+ * bulk API, and the simulated cluster's kube-apiserver audit events into its audit webhook (so alerts say who ran
+ * the exec).
+ */
 import { randomBytes } from 'node:crypto';
-import { startSimulator } from '@execwatch/simulator';
+import { CLUSTER_NAME, startSimulator } from '@execwatch/simulator';
 import type { AuthService } from '../../auth/index';
 import type { ServerConfig } from '../../config';
 import type { Logger } from '../../log';
@@ -39,6 +43,7 @@ export async function startDemo(opts: {
     credentials.push(`${u.username.padEnd(9)} ${password}   (${u.roles.join(', ')})`);
   }
   await auth.ensureUser({ username: 'demo-ingest', password: demoPassword(), roles: ['ingest'], full_name: 'Demo simulator' });
+  // The ingest role may post to /_bulk and to the audit webhook (/api/k8s/audit): one key serves both streams.
   const key = await auth.createApiKey('demo-ingest', `demo simulator ${new Date().toISOString()}`);
   let lastError = 0;
   const simulator = startSimulator({
@@ -47,6 +52,8 @@ export async function startDemo(opts: {
     eventsPerSecond: config.demoEventsPerSecond,
     seed: Date.now() % 1_000_000,
     sessionsPerMinute: 6,
+    // the audit webhook of the simulated cluster: batches 1 to 30 s behind the process events, as an apiserver sends them
+    audit: { cluster: CLUSTER_NAME },
     onError: (err) => {
       // one line a minute at most: a stopped or busy server must not flood the console
       if (Date.now() - lastError < 60_000) return;
@@ -60,7 +67,8 @@ export async function startDemo(opts: {
     'Sign in with:',
     ...credentials.map((c) => `  ${c}`),
     '',
-    `Simulated Defend for Containers events stream in at about ${config.demoEventsPerSecond}/s;`,
+    `Simulated Defend for Containers events stream in at about ${config.demoEventsPerSecond}/s,`,
+    `with the kube-apiserver audit events of cluster ${CLUSTER_NAME} (who ran each exec);`,
     `the rule runs every ${config.demoInterval}, so the first alerts appear within a minute.`,
     `Data: ${config.dataDir}   Stop with Ctrl+C.`,
   ];
