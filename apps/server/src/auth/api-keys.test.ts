@@ -148,6 +148,76 @@ describe('HTTP Basic and API keys', () => {
     expect((await call('/api/probe', { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(401);
   });
 
+  it("invalidates a user's keys when their password changes, and audits each", async () => {
+    const key = await jsonOf<CreateApiKeyResponse>(createKey(ANA, { name: 'shipper' }));
+    const other = await jsonOf<CreateApiKeyResponse>(createKey(ADMIN, { name: 'admin-shipper' }));
+    clock.advance(1000);
+    const patched = await call('/api/users/ana', { method: 'PATCH', headers: asBasic(ADMIN), body: JSON.stringify({ password: 'changed-password-1' }) });
+    expect(patched.status).toBe(200);
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(401);
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${other.encoded}` } })).status).toBe(200);
+    const listed = await jsonOf<{ api_keys: ApiKeyInfo[] }>(call('/api/security/api_key', { headers: asBasic({ username: 'ana', password: 'changed-password-1' }) }));
+    expect(listed.api_keys.map((k) => [k.id, k.invalidated])).toEqual([[key.id, true]]);
+    const audited = await srv.store.audit.search({ action: 'api_key.invalidate', page: 1, size: 10 });
+    expect(audited.events.map((e) => [e.target.id, e.user, e.after])).toEqual([[key.id, 'root', { invalidated: true, reason: 'password_changed' }]]);
+    // A new key made with the new password works.
+    const fresh = await jsonOf<CreateApiKeyResponse>(createKey({ username: 'ana', password: 'changed-password-1' }, { name: 'again' }));
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${fresh.encoded}` } })).status).toBe(200);
+  });
+
+  it("refuses a key created before its owner's password change even where invalidating it was missed", async () => {
+    const key = await jsonOf<CreateApiKeyResponse>(createKey(ANA, { name: 'shipper' }));
+    clock.advance(1000);
+    await call('/api/users/ana', { method: 'PATCH', headers: asBasic(ADMIN), body: JSON.stringify({ password: 'changed-password-1' }) });
+    // As if the key had been written by a request that raced the change.
+    const stored = await srv.store.users.getApiKey(key.id);
+    if (!stored) throw new Error('key not stored');
+    await srv.store.users.putApiKey({ ...stored, invalidated: false });
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(401);
+  });
+
+  it('invalidates keys of a disabled user for good: enabling them again does not bring the keys back', async () => {
+    const key = await jsonOf<CreateApiKeyResponse>(createKey(ANA, { name: 'a' }));
+    clock.advance(1000);
+    await call('/api/users/ana', { method: 'PATCH', headers: asBasic(ADMIN), body: JSON.stringify({ enabled: false }) });
+    await call('/api/users/ana', { method: 'PATCH', headers: asBasic(ADMIN), body: JSON.stringify({ enabled: true }) });
+    expect((await call('/api/probe', { headers: asBasic(ANA) })).status).toBe(200);
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(401);
+    expect((await srv.store.users.getApiKey(key.id))?.invalidated).toBe(true);
+  });
+
+  it('leaves keys alone on changes that are not about credentials', async () => {
+    const key = await jsonOf<CreateApiKeyResponse>(createKey(ANA, { name: 'a' }));
+    clock.advance(1000);
+    await call('/api/users/ana', { method: 'PATCH', headers: asBasic(ADMIN), body: JSON.stringify({ full_name: 'Ana Lyst', roles: ['viewer'] }) });
+    expect((await call('/api/auth/me', { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(200);
+  });
+
+  it('refuses user management through an API key, so a key cannot make an admin who mints keys', async () => {
+    const key = await jsonOf<CreateApiKeyResponse>(createKey(ADMIN, { name: 'automation' }));
+    const asKey = { authorization: `ApiKey ${key.encoded}` };
+    const created = await call('/api/users', { method: 'POST', headers: asKey, body: JSON.stringify({ username: 'mallory', password: 'mallory-password-1', roles: ['admin'] }) });
+    expect(created.status).toBe(403);
+    expect(await created.json()).toEqual({ error: 'forbidden', message: 'api keys cannot manage users; sign in with a password (session or HTTP Basic)', status: 403 });
+    expect(await srv.store.users.get('mallory')).toBeNull();
+    const patched = await call('/api/users/ana', { method: 'PATCH', headers: asKey, body: JSON.stringify({ password: 'mallory-password-1' }) });
+    expect(patched.status).toBe(403);
+    expect((await call('/api/probe', { headers: asBasic(ANA) })).status).toBe(200);
+    // Reading the user list is not managing users.
+    expect((await call('/api/users', { headers: asKey })).status).toBe(200);
+    // With a password the same admin may.
+    expect((await call('/api/users', { method: 'POST', headers: asBasic(ADMIN), body: JSON.stringify({ username: 'mallory', password: 'mallory-password-1', roles: ['viewer'] }) })).status).toBe(201);
+  });
+
+  it('ends the API keys of a user reset through ensureUser (demo users)', async () => {
+    const key = await srv.auth.createApiKey('ana', 'old');
+    clock.advance(1000);
+    await srv.auth.ensureUser({ ...ANA, roles: ['analyst'] });
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${key.encoded}` } })).status).toBe(401);
+    const fresh = await srv.auth.createApiKey('ana', 'new');
+    expect((await call('/api/probe', { headers: { authorization: `ApiKey ${fresh.encoded}` } })).status).toBe(200);
+  });
+
   it('creates keys programmatically for the demo shipper', async () => {
     await srv.auth.ensureUser({ username: 'shipper', password: 'ingest-password-1', roles: ['ingest'] });
     const key = await srv.auth.createApiKey('shipper', 'demo');

@@ -1,5 +1,5 @@
 import type { CreateApiKeyResponse } from '@execwatch/api';
-import type { ApiKeyRecord } from '../store/ports';
+import type { ApiKeyRecord, UserRecord } from '../store/ports';
 import { randomToken, safeEqual, sha256Hex } from './secrets';
 import type { AuthStore } from './store';
 
@@ -46,6 +46,14 @@ export function presentApiKey(key: ApiKeyRecord): ApiKeyInfo {
   };
 }
 
+/**
+ * True when the key was created before its owner's password last changed or the owner was disabled: such a key
+ * is refused even if invalidating it at that moment missed it (a key created concurrently with the change).
+ */
+export function outlivedCredentials(key: ApiKeyRecord, owner: UserRecord): boolean {
+  return owner.credentials_changed_at !== undefined && key.created_at < owner.credentials_changed_at;
+}
+
 export interface InvalidationResult {
   invalidated_api_keys: string[];
   previously_invalidated_api_keys: string[];
@@ -60,6 +68,8 @@ export interface ApiKeyManager {
   list(username?: string): Promise<ApiKeyRecord[]>;
   /** Invalidates keys by id; `owner` limits it to one user's keys (others are reported as not found). */
   invalidate(ids: string[], owner: string | null): Promise<InvalidationResult>;
+  /** Invalidates every live key of a user (their password changed, or they were disabled); returns the ids. */
+  invalidateAllFor(username: string): Promise<string[]>;
 }
 
 /** API keys: a random id and 32-byte secret; only the secret's sha256 is stored. */
@@ -107,6 +117,12 @@ export function createApiKeyManager(store: AuthStore, now: () => number): ApiKey
       result.error_count = errors.length;
       if (errors.length > 0) result.error_details = errors;
       return result;
+    },
+
+    async invalidateAllFor(username) {
+      const live = (await store.users.listApiKeys(username)).filter((k) => !k.invalidated);
+      for (const key of live) await store.users.putApiKey({ ...key, invalidated: true });
+      return live.map((k) => k.id);
     },
   };
 }

@@ -4,7 +4,7 @@ import type { AuditEvent } from '@execwatch/api';
 import type { AuditFn, AuditInput } from '../http/context';
 import type { Logger } from '../log';
 import type { AuditLog } from '../store/ports';
-import { sourceIp } from './source-ip';
+import type { SourceIp } from './source-ip';
 
 const SECRET_KEYS = /^(password|password_hash|key_hash|api_key|encoded|secret|token)$/i;
 const MAX_DEPTH = 12;
@@ -36,7 +36,7 @@ export interface Auditor {
 }
 
 /** Builds audit events and appends them to the append-only audit log. */
-export function createAuditor(log: AuditLog, logger: Logger, now: () => number): Auditor {
+export function createAuditor(log: AuditLog, logger: Logger, now: () => number, sourceIp: SourceIp): Auditor {
   async function record(req: Request | null, user: string | null, input: AuditInput): Promise<void> {
     const event: AuditEvent = {
       id: randomUUID(),

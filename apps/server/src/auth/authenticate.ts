@@ -5,14 +5,14 @@ import type { AuthContext, Authorize } from '../http/context';
 import { HttpError, rateLimited } from '../http/errors';
 import type { UserRecord } from '../store/ports';
 import type { Accounts } from './accounts';
-import type { ApiKeyManager } from './api-keys';
+import { outlivedCredentials, type ApiKeyManager } from './api-keys';
 import type { Auditor } from './auditor';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE } from './cookies';
 import { parseAuthorization } from './credentials';
 import type { LoginThrottle } from './login-throttle';
 import { abilitiesFor } from './policy';
 import type { SessionManager } from './sessions';
-import { sourceIp } from './source-ip';
+import type { SourceIp } from './source-ip';
 
 /** Header a cookie-authenticated state-changing request must carry (as Kibana's `kbn-xsrf`). */
 export const XSRF_HEADER = 'execwatch-xsrf';
@@ -48,6 +48,7 @@ export interface AuthenticateDeps {
   apiKeys: ApiKeyManager;
   throttle: LoginThrottle;
   auditor: Auditor;
+  sourceIp: SourceIp;
   secureCookies: boolean;
   now: () => number;
 }
@@ -77,6 +78,10 @@ function createBasicCache(now: () => number) {
       }
       return true;
     },
+    /** The verification running for these exact credentials, if any. */
+    running(username: string, password: string): Promise<UserRecord | null> | undefined {
+      return inflight.get(keyOf(username, password));
+    },
     /** Runs `verify` once for concurrent identical credentials; `first` is true for the request that ran it. */
     async verifyOnce(username: string, password: string, verify: () => Promise<UserRecord | null>): Promise<{ user: UserRecord | null; first: boolean }> {
       const key = keyOf(username, password);
@@ -101,36 +106,45 @@ export function createAuthenticate(deps: AuthenticateDeps): RequestHandler {
   const basicCache = createBasicCache(deps.now);
 
   async function viaBasic(req: Request, username: string, password: string): Promise<AuthContext> {
-    const address = sourceIp(req);
-    const wait = await deps.throttle.retryAfter(username, address);
-    if (wait !== null) throw rateLimited(wait);
     const known = await deps.accounts.activeUser(username);
+    // Credentials verified a moment ago are the right password, not a guess: they are let in while the user waits
+    // out a guesser's delay, and so is a request that joins the check already running for the same credentials.
     if (known && basicCache.hit(username, password, known)) return authContext(known, 'basic');
-    const { user, first } = await basicCache.verifyOnce(username, password, () => deps.accounts.verifyCredentials(username, password));
-    if (!first) {
+    const running = basicCache.running(username, password);
+    if (running) {
+      const user = await running;
       if (!user) throw authenticationRequired(req, 'invalid username or password');
       return authContext(user, 'basic');
     }
+    const attempt = await deps.throttle.begin(username, deps.sourceIp(req));
+    if (!attempt.granted) throw rateLimited(attempt.retryAfterS);
+    let checked: { user: UserRecord | null; first: boolean };
+    try {
+      checked = await basicCache.verifyOnce(username, password, () => deps.accounts.verifyCredentials(username, password));
+    } catch (err) {
+      await attempt.settle('not_checked');
+      throw err;
+    }
+    const { user, first } = checked;
     if (!user) {
-      const reached = await deps.throttle.recordFailure(username, address);
-      await deps.auditor.signInFailed(req, { action: 'auth.authenticate', target: { type: 'user', id: username }, method: 'basic', reason: 'invalid_credentials' }, reached);
+      // A request that shared another's check made no guess of its own.
+      const reached = await attempt.settle(first ? 'failure' : 'not_checked');
+      if (first) await deps.auditor.signInFailed(req, { action: 'auth.authenticate', target: { type: 'user', id: username }, method: 'basic', reason: 'invalid_credentials' }, reached);
       throw authenticationRequired(req, 'invalid username or password');
     }
-    await deps.throttle.recordSuccess(username);
-    basicCache.remember(username, password, user);
+    await attempt.settle('success');
+    if (first) basicCache.remember(username, password, user);
     return authContext(user, 'basic');
   }
 
   async function viaApiKey(req: Request, id: string, secret: string): Promise<AuthContext> {
     const key = await deps.apiKeys.verify(id, secret);
     const user = key ? await deps.accounts.activeUser(key.username) : null;
-    if (key && user) return authContext(user, 'api_key', key.id);
+    if (key && user && !outlivedCredentials(key, user)) return authContext(user, 'api_key', key.id);
     // Keys cannot be guessed; failures are counted per address only so that a flood of bad keys cannot fill the
     // audit log. A valid key is never refused because of its address.
-    const address = sourceIp(req);
-    const wait = await deps.throttle.retryAfter(null, address);
-    if (wait !== null) throw rateLimited(wait);
-    const reached = await deps.throttle.recordFailure(null, address);
+    const { retryAfterS, reached } = await deps.throttle.rejectKey(deps.sourceIp(req));
+    if (retryAfterS !== null) throw rateLimited(retryAfterS);
     await deps.auditor.signInFailed(req, { action: 'auth.authenticate', target: { type: 'api_key', id: id.slice(0, 64) }, method: 'api_key', reason: 'invalid_api_key' }, reached);
     throw authenticationRequired(req, 'invalid, expired or invalidated api key');
   }

@@ -70,7 +70,7 @@ describe('access control on the embedded SQLite store', () => {
     expect((await store.users.getApiKey(key.id))?.key_hash).toBe(sha256Hex(key.api_key));
   });
 
-  it('lets the right password in again once the window passes', async () => {
+  it('lets the right password in again once the wait has passed', async () => {
     const probe = (password: string) => fetch(`${srv.url}/api/probe`, { headers: { authorization: basic(ANA.username, password) } });
     for (let i = 0; i < 3; i++) expect((await probe('wrong-password-0')).status).toBe(401);
     const blocked = await probe(ANA.password);

@@ -14,13 +14,17 @@ import { createAuditor } from './auditor';
 import { createAuthenticate, createAuthorize } from './authenticate';
 import type { AuthParts } from './internals';
 import { createLoginThrottle, defaultThrottle } from './login-throttle';
+import { createPasswordHasher, type PasswordHasher, type PasswordHasherOptions } from './passwords';
 import { authRoutes } from './routes/index';
 import { securityHeaders } from './security-headers';
 import { createSessionManager } from './sessions';
+import { createSourceIp, trustedProxiesFromEnv } from './source-ip';
 import type { AuthStore } from './store';
 
 export { policy, abilitiesFor, roleAbilities } from './policy';
-export { MIN_PASSWORD_LENGTH } from './passwords';
+export { MIN_PASSWORD_LENGTH, DEFAULT_SCRYPT_PARAMS } from './passwords';
+export { verifyAuditChain } from './audit-chain';
+export { TRUSTED_PROXIES_ENV } from './source-ip';
 export { XSRF_HEADER } from './authenticate';
 export { SESSION_COOKIE } from './cookies';
 export { loadTlsOptions } from './tls';
@@ -37,8 +41,18 @@ export interface AuthConfig {
   adminPassword?: string;
   sessionIdleMs?: number;
   sessionMaxMs?: number;
-  /** Failed sign-ins allowed per user and per address within a window (defaults: 5 and 20 in 15 minutes). */
-  loginRateLimit?: { maxPerUser?: number; maxPerAddress?: number; windowMs?: number };
+  /**
+   * Failed sign-ins per user and per address before further attempts wait (defaults: 5 and 20), the first wait
+   * and its cap (1 s doubling up to 15 min), and how long an idle counter lasts (1 h).
+   */
+  loginRateLimit?: { maxPerUser?: number; maxPerAddress?: number; baseDelayMs?: number; maxDelayMs?: number; forgetAfterMs?: number };
+  /**
+   * Reverse proxies (addresses, CIDR ranges) whose `X-Forwarded-For` names the client; read from
+   * EXECWATCH_TRUSTED_PROXIES when not given. Without them the TCP peer is the client.
+   */
+  trustedProxies?: readonly string[];
+  /** scrypt cost and concurrency (default: OWASP's N=2^17, r=8, p=1, two at a time). Tests lower the cost. */
+  passwordHashing?: PasswordHasherOptions;
 }
 
 export interface AuthDeps {
@@ -47,6 +61,8 @@ export interface AuthDeps {
   log: Logger;
   now?: () => number;
   config: AuthConfig;
+  /** Hashes and checks passwords (default: scrypt as `config.passwordHashing` says); tests count checks through it. */
+  passwordHasher?: PasswordHasher;
 }
 
 export interface AuthService {
@@ -72,7 +88,8 @@ export interface AuthService {
 export function createAuth(deps: AuthDeps): AuthService {
   const now = deps.now ?? Date.now;
   const store: AuthStore = deps.store;
-  const accounts = createAccounts(store, now);
+  const sourceIp = createSourceIp(deps.config.trustedProxies ?? trustedProxiesFromEnv(process.env));
+  const accounts = createAccounts(store, now, deps.passwordHasher ?? createPasswordHasher(deps.config.passwordHashing));
   const sessions = createSessionManager(store, {
     idleMs: deps.config.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
     maxMs: deps.config.sessionMaxMs ?? DEFAULT_SESSION_MAX_MS,
@@ -80,10 +97,10 @@ export function createAuth(deps: AuthDeps): AuthService {
   });
   const apiKeys = createApiKeyManager(store, now);
   const throttle = createLoginThrottle(store.users, { ...defaultThrottle, ...deps.config.loginRateLimit, now });
-  const auditor = createAuditor(store.audit, deps.log, now);
+  const auditor = createAuditor(store.audit, deps.log, now, sourceIp);
   const authorize = createAuthorize();
-  const authenticate = createAuthenticate({ accounts, sessions, apiKeys, throttle, auditor, secureCookies: deps.config.secureCookies, now });
-  const parts: AuthParts = { store, accounts, sessions, apiKeys, throttle, auditor, authenticate, authorize, secureCookies: deps.config.secureCookies, now };
+  const authenticate = createAuthenticate({ accounts, sessions, apiKeys, throttle, auditor, sourceIp, secureCookies: deps.config.secureCookies, now });
+  const parts: AuthParts = { store, accounts, sessions, apiKeys, throttle, auditor, authenticate, authorize, sourceIp, secureCookies: deps.config.secureCookies, now };
 
   return {
     authenticate,
@@ -104,6 +121,10 @@ export function createAuth(deps: AuthDeps): AuthService {
     async ensureUser(u) {
       const user = await accounts.ensure(u);
       await sessions.revokeAllFor(user.username);
+      // A reset password ends the user's API keys as a change through the API does.
+      for (const id of await apiKeys.invalidateAllFor(user.username)) {
+        await auditor.record(null, null, { action: 'api_key.invalidate', target: { type: 'api_key', id }, before: { invalidated: false }, after: { invalidated: true, reason: 'password_changed' } });
+      }
       await auditor.record(null, null, { action: 'user.ensure', target: { type: 'user', id: user.username }, after: { username: user.username, roles: user.roles } });
     },
     async createApiKey(username, name, expiresInMs) {

@@ -5,6 +5,7 @@ import type { ApiKeyManager } from './api-keys';
 import type { Auditor } from './auditor';
 import type { LoginThrottle } from './login-throttle';
 import type { SessionManager } from './sessions';
+import type { SourceIp } from './source-ip';
 import type { AuthStore } from './store';
 
 /** The parts of access control the route modules share. */
@@ -17,6 +18,7 @@ export interface AuthParts {
   auditor: Auditor;
   authenticate: RequestHandler;
   authorize: Authorize;
+  sourceIp: SourceIp;
   secureCookies: boolean;
   now: () => number;
 }

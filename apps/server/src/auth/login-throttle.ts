@@ -1,76 +1,165 @@
-import type { UserStore } from '../store/ports';
+import type { ThrottleState, UserStore } from '../store/ports';
 
 export interface ThrottleOptions {
-  /** Failed sign-ins allowed per user name within the window. */
+  /** Failed sign-ins in a row for one user name before each further attempt has to wait. */
   maxPerUser: number;
-  /** Failed sign-ins allowed per source address within the window. */
+  /** Failed sign-ins (and bad API keys) from one address before each further attempt from it has to wait. */
   maxPerAddress: number;
-  windowMs: number;
+  /** The first wait past a limit; each further failure doubles it, up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A counter without an attempt for this long starts again from zero. */
+  forgetAfterMs: number;
   now: () => number;
 }
 
-/** 5 failures per user name and 20 per address within 15 minutes. */
-export const defaultThrottle = { maxPerUser: 5, maxPerAddress: 20, windowMs: 15 * 60_000 } as const;
+/** 5 failures per user name and 20 per address, then waits of 1 s, 2 s, 4 s ... up to 15 minutes; forgotten after an hour. */
+export const defaultThrottle = { maxPerUser: 5, maxPerAddress: 20, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, forgetAfterMs: 60 * 60_000 } as const;
+
+export type Limit = 'user' | 'address';
+
+/** How a password check that was let through ended. */
+export type AttemptOutcome = 'success' | 'failure' | 'not_checked';
+
+export type Attempt =
+  | {
+      granted: true;
+      /**
+       * Settles the reserved attempt: a success clears the user's counter and takes the attempt back from the
+       * address (which counts failures only); a failure stays counted and returns the limits it has just reached;
+       * `not_checked` (the check could not run) takes the attempt back from both.
+       */
+      settle(outcome: AttemptOutcome): Promise<Limit[]>;
+    }
+  | { granted: false; retryAfterS: number };
 
 export interface LoginThrottle {
   /**
-   * Seconds until a sign-in for this user (null: no user name, e.g. an API key) from this address may be tried
-   * again, or null when it may be tried now.
+   * Reserves a password check for this user name from this address before it runs, counted as a failure until
+   * settled: concurrent guesses each take a place, so no more of them run than the limits allow.
    */
-  retryAfter(username: string | null, address: string): Promise<number | null>;
-  /** Counts a failure; returns the limits it has just reached (`user` and/or `address`), for the audit log. */
-  recordFailure(username: string | null, address: string): Promise<('user' | 'address')[]>;
-  /** A correct password clears the user's counter (not the address's: one good account must not reset a guessing address). */
-  recordSuccess(username: string): Promise<void>;
+  begin(username: string, address: string): Promise<Attempt>;
+  /** Counts a bad API key against its address; `retryAfterS` when the address has to wait (the key was not counted). */
+  rejectKey(address: string): Promise<{ retryAfterS: number | null; reached: Limit[] }>;
 }
 
-const userKey = (username: string) => `user:${username.toLowerCase()}`;
-const addressKey = (address: string) => `ip:${address}`;
-const RESOLUTION_MS = 1000;
+const userKey = (username: string) => `user:${username.slice(0, 200).toLowerCase()}`;
+const addressKey = (address: string) => `ip:${address.slice(0, 100)}`;
+const PRUNE_EVERY_MS = 60_000;
+
+type Reservation = { granted: true; count: number; at: number; previousAt: number | null } | { granted: false; until: number };
+type Granted = Extract<Reservation, { granted: true }>;
 
 /**
- * Counts failed sign-ins per user and per address through the user store, so that limits hold across
- * server instances sharing a cluster. Blocked attempts are refused before any password check.
+ * Sign-in throttling with the counters in the store, so limits hold across server instances sharing a cluster.
+ *
+ * Each key (user name, address) counts attempts since its last success. Up to its limit attempts go straight
+ * through; past it, an attempt may only start `baseDelayMs * 2^(count - limit)` (capped) after the last one,
+ * so a guesser gets a handful of tries an hour while the owner, refused at most for the current wait, gets in
+ * once it has passed. An attempt is counted before its password is checked, in one atomic store update per key
+ * (serialised within the process, compare-and-set between instances).
  */
 export function createLoginThrottle(users: UserStore, opts: ThrottleOptions): LoginThrottle {
-  // Finds when the oldest failure that keeps the count at the limit leaves the window (bisection over `since`).
-  async function secondsUntilBelow(key: string, max: number, at: number): Promise<number> {
-    let lo = 0;
-    let hi = opts.windowMs + 1; // failures(now + 1) is 0: nothing is recorded in the future
-    while (hi - lo > RESOLUTION_MS) {
-      const mid = Math.floor((lo + hi) / 2);
-      if ((await users.failures(key, at - opts.windowMs + mid)) >= max) lo = mid;
-      else hi = mid;
-    }
-    return Math.max(1, Math.ceil(hi / 1000));
+  const locks = new Map<string, Promise<unknown>>();
+  let prunedAt = Number.NEGATIVE_INFINITY;
+
+  /** Runs store updates of one key one at a time within this process, so instances only contend with each other. */
+  function serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = locks.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.catch(() => undefined);
+    locks.set(key, settled);
+    void settled.then(() => {
+      if (locks.get(key) === settled) locks.delete(key);
+    });
+    return run;
   }
 
+  const live = (state: ThrottleState | null, at: number) => (state && at - state.last_at < opts.forgetAfterMs ? state : null);
+
+  function waitUntil(state: ThrottleState | null, limit: number): number {
+    if (!state || state.count < limit) return Number.NEGATIVE_INFINITY;
+    return state.last_at + Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (state.count - limit));
+  }
+
+  function reserve(key: string, limit: number, at: number): Promise<Reservation> {
+    return serialised(key, () =>
+      users.updateThrottle(key, (stored): { next?: ThrottleState | null; result: Reservation } => {
+        const current = live(stored, at);
+        const until = waitUntil(current, limit);
+        if (at < until) return { result: { granted: false, until } };
+        const next = { count: (current?.count ?? 0) + 1, last_at: at };
+        return { next, result: { granted: true, count: next.count, at, previousAt: current?.last_at ?? null } };
+      }),
+    );
+  }
+
+  /**
+   * Takes one counted attempt back (it turned out not to be a failure), and its time too unless a later attempt
+   * was counted since: a good sign-in must not restart the wait of the failures before it.
+   */
+  const giveBack = (key: string, reservation: Granted) =>
+    serialised(key, () =>
+      users.updateThrottle(key, (stored) => {
+        if (!stored || stored.count <= 1) return { next: null, result: undefined };
+        const lastAt = stored.last_at === reservation.at && reservation.previousAt !== null ? reservation.previousAt : stored.last_at;
+        return { next: { count: stored.count - 1, last_at: lastAt }, result: undefined };
+      }),
+    );
+
+  const clear = (key: string) => serialised(key, () => users.updateThrottle(key, () => ({ next: null, result: undefined })));
+
+  async function prune(at: number): Promise<void> {
+    if (at - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = at;
+    await users.pruneThrottle(at - opts.forgetAfterMs);
+  }
+
+  const seconds = (until: number, at: number) => Math.max(1, Math.ceil((until - at) / 1000));
+
   return {
-    async retryAfter(username, address) {
+    async begin(username, address) {
       const at = opts.now();
-      const since = at - opts.windowMs;
-      let wait: number | null = null;
-      const limits: [string, number][] = [[addressKey(address), opts.maxPerAddress]];
-      if (username !== null) limits.push([userKey(username), opts.maxPerUser]);
-      for (const [key, max] of limits) {
-        if ((await users.failures(key, since)) >= max) {
-          const seconds = await secondsUntilBelow(key, max, at);
-          wait = Math.max(wait ?? 0, seconds);
-        }
+      await prune(at);
+      const uKey = userKey(username);
+      const aKey = addressKey(address);
+      const user = await reserve(uKey, opts.maxPerUser, at);
+      if (!user.granted) return { granted: false, retryAfterS: seconds(user.until, at) };
+      const addr = await reserve(aKey, opts.maxPerAddress, at);
+      if (!addr.granted) {
+        await giveBack(uKey, user);
+        return { granted: false, retryAfterS: seconds(addr.until, at) };
       }
-      return wait;
+      let settled = false;
+      return {
+        granted: true,
+        async settle(outcome) {
+          if (settled) return [];
+          settled = true;
+          if (outcome === 'success') {
+            await clear(uKey);
+            await giveBack(aKey, addr);
+            return [];
+          }
+          if (outcome === 'not_checked') {
+            await giveBack(uKey, user);
+            await giveBack(aKey, addr);
+            return [];
+          }
+          const reached: Limit[] = [];
+          if (user.count === opts.maxPerUser) reached.push('user');
+          if (addr.count === opts.maxPerAddress) reached.push('address');
+          return reached;
+        },
+      };
     },
 
-    async recordFailure(username, address) {
+    async rejectKey(address) {
       const at = opts.now();
-      const reached: ('user' | 'address')[] = [];
-      if (username !== null && (await users.recordFailure(userKey(username), at, opts.windowMs)) === opts.maxPerUser) reached.push('user');
-      if ((await users.recordFailure(addressKey(address), at, opts.windowMs)) === opts.maxPerAddress) reached.push('address');
-      return reached;
-    },
-
-    async recordSuccess(username) {
-      await users.clearFailures(userKey(username));
+      await prune(at);
+      const addr = await reserve(addressKey(address), opts.maxPerAddress, at);
+      if (!addr.granted) return { retryAfterS: seconds(addr.until, at), reached: [] };
+      return { retryAfterS: null, reached: addr.count === opts.maxPerAddress ? ['address'] : [] };
     },
   };
 }

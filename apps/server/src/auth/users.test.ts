@@ -4,7 +4,7 @@ import { silentLogger } from '../log';
 import { createAuth } from './index';
 import { verifyPassword } from './passwords';
 import { openTempStore, type TempStore } from './testing/temp-store';
-import { basic, jsonOf, startAuthTestServer, type AuthTestServer } from './testing/auth-test-server';
+import { basic, jsonOf, startAuthTestServer, testPasswordHashing, type AuthTestServer } from './testing/auth-test-server';
 
 const ADMIN = { username: 'root', password: 'admin-password-12' };
 
@@ -85,7 +85,7 @@ describe('bootstrap', () => {
 
   it('creates admin with the configured password on first start only', async () => {
     const { store } = temp;
-    const auth = createAuth({ store, log: silentLogger, config: { secureCookies: false, adminPassword: 'configured-admin-pw' } });
+    const auth = createAuth({ store, log: silentLogger, config: { secureCookies: false, passwordHashing: testPasswordHashing, adminPassword: 'configured-admin-pw' } });
     expect(await auth.bootstrap()).toEqual({ username: 'admin', password: 'configured-admin-pw', generated: false });
     const admin = await store.users.get('admin');
     expect(admin?.roles).toEqual(['admin']);
@@ -98,7 +98,7 @@ describe('bootstrap', () => {
 
   it('generates a long random password when none is configured', async () => {
     const { store } = temp;
-    const auth = createAuth({ store, log: silentLogger, config: { secureCookies: false } });
+    const auth = createAuth({ store, log: silentLogger, config: { secureCookies: false, passwordHashing: testPasswordHashing } });
     const created = await auth.bootstrap();
     expect(created?.generated).toBe(true);
     expect(created?.password.length).toBeGreaterThanOrEqual(12);
@@ -106,13 +106,13 @@ describe('bootstrap', () => {
   });
 
   it('refuses a configured admin password shorter than 12 characters', async () => {
-    const auth = createAuth({ store: temp.store, log: silentLogger, config: { secureCookies: false, adminPassword: 'short' } });
+    const auth = createAuth({ store: temp.store, log: silentLogger, config: { secureCookies: false, passwordHashing: testPasswordHashing, adminPassword: 'short' } });
     await expect(auth.bootstrap()).rejects.toThrow(/at least 12/);
     expect(await temp.store.users.count()).toBe(0);
   });
 
   it('refuses short demo passwords in ensureUser', async () => {
-    const auth = createAuth({ store: temp.store, log: silentLogger, config: { secureCookies: false } });
+    const auth = createAuth({ store: temp.store, log: silentLogger, config: { secureCookies: false, passwordHashing: testPasswordHashing } });
     await expect(auth.ensureUser({ username: 'demo', password: 'short', roles: ['viewer'] })).rejects.toThrow(/at least 12/);
   });
 });

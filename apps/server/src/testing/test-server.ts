@@ -4,11 +4,14 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
+import http, { type RequestListener } from 'node:http';
+import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../app';
 import { createAuth, type AuthService } from '../auth/index';
+import { testPasswordHashing } from '../auth/testing/auth-test-server';
 import { silentLogger, type Logger } from '../log';
 import { createServices, type Services } from '../services/index';
 import type { RuleDefinition, RuleLoadError } from '../services/rules/rule-definition';
@@ -56,6 +59,8 @@ export interface TestServerOptions {
   webDist?: string | null;
   log?: Logger;
   dataDir?: string;
+  /** Makes the HTTP server for the app (limits, load shedding: see main.ts); a plain one by default. */
+  createServer?: (app: RequestListener) => http.Server | https.Server;
 }
 
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
@@ -68,13 +73,15 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const log = opts.log ?? silentLogger;
   const store = createEmbeddedStore({ dataDir, log, now });
   await store.init();
-  const auth = createAuth({ store, log, now, config: { secureCookies: false, adminPassword: testPasswords.admin } });
+  // a cheap scrypt cost: the real one takes about a second per hash here, and every test server hashes three
+  const auth = createAuth({ store, log, now, config: { secureCookies: false, adminPassword: testPasswords.admin, passwordHashing: testPasswordHashing } });
   await auth.bootstrap();
   await auth.ensureUser({ username: 'analyst', password: testPasswords.analyst, roles: ['analyst'] });
   await auth.ensureUser({ username: 'viewer', password: testPasswords.viewer, roles: ['viewer'] });
   const services = await createServices({ store, log, now, instanceId: 'test', rulesDir: opts.rulesDir, rules: opts.rules });
   const app = createApp({ store, log, now, auth, services, webDist: opts.webDist ?? null, scheduling: false });
-  const server = app.listen(0, '127.0.0.1');
+  const server = opts.createServer ? opts.createServer(app) : http.createServer(app);
+  server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo; // TCP listeners report an AddressInfo
   const url = `http://127.0.0.1:${port}`;

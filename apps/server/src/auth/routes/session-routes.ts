@@ -6,7 +6,6 @@ import { presentUser } from '../accounts';
 import { authContext, isStateChanging, XSRF_HEADER, xsrfMissing } from '../authenticate';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../cookies';
 import type { AuthParts } from '../internals';
-import { sourceIp } from '../source-ip';
 
 function meResponse(user: UserRecord, authentication: MeResponse['authentication']): MeResponse {
   return { user: presentUser(user), abilities: authContext(user, authentication).abilities, authentication };
@@ -27,18 +26,24 @@ export const sessionRoutes: Route<AuthParts>[] = [
     bodyLimit: '4kb',
     audit: ['auth.login'],
     handler: async ({ body: { username, password }, req, res }, parts) => {
-      const address = sourceIp(req);
       const target = { type: 'user', id: username };
 
-      const wait = await parts.throttle.retryAfter(username, address);
-      if (wait !== null) throw rateLimited(wait);
-      const user = await parts.accounts.verifyCredentials(username, password);
+      // The attempt is counted before the password is checked, so parallel guesses cannot all slip past the limit.
+      const attempt = await parts.throttle.begin(username, parts.sourceIp(req));
+      if (!attempt.granted) throw rateLimited(attempt.retryAfterS);
+      let user: UserRecord | null;
+      try {
+        user = await parts.accounts.verifyCredentials(username, password);
+      } catch (err) {
+        await attempt.settle('not_checked');
+        throw err;
+      }
       if (!user) {
-        const reached = await parts.throttle.recordFailure(username, address);
+        const reached = await attempt.settle('failure');
         await parts.auditor.signInFailed(req, { action: 'auth.login', target, method: 'session', reason: 'invalid_credentials' }, reached);
         throw new HttpError(401, ErrorIds.unauthenticated, 'invalid username or password');
       }
-      await parts.throttle.recordSuccess(username);
+      await attempt.settle('success');
 
       // A new session id at every sign-in; whatever session the browser held before is ended (no fixation).
       const previous = readCookie(req.headers.cookie, SESSION_COOKIE);

@@ -1,5 +1,7 @@
 import { createUserSchema, updateUserSchema } from '@execwatch/api';
 import { z } from 'zod';
+import type { AuthContext } from '../../http/context';
+import { forbidden } from '../../http/errors';
 import { Reply, routes, type Route } from '../../http/route';
 import { presentUser } from '../accounts';
 import type { AuthParts } from '../internals';
@@ -7,6 +9,14 @@ import type { AuthParts } from '../internals';
 const usernameParams = z.object({ username: z.string().regex(/^[a-zA-Z0-9_.@-]{1,64}$/) });
 
 const route = routes<AuthParts>();
+
+/**
+ * User management needs a password sign-in: a key that could create users or set passwords could make an admin
+ * with a password of its choosing, and through them keys that outlive its own expiry or invalidation.
+ */
+function refuseApiKey(auth: AuthContext | undefined): void {
+  if (auth?.method === 'api_key') throw forbidden('api keys cannot manage users; sign in with a password (session or HTTP Basic)');
+}
 
 /** GET|POST /api/users, PATCH /api/users/:username. */
 export const userRoutes: Route<AuthParts>[] = [
@@ -28,7 +38,8 @@ export const userRoutes: Route<AuthParts>[] = [
     body: createUserSchema,
     bodyLimit: '16kb',
     audit: ['user.create'],
-    handler: async ({ body, audit }, parts) => {
+    handler: async ({ auth, body, audit }, parts) => {
+      refuseApiKey(auth);
       const user = presentUser(await parts.accounts.create(body));
       await audit({ action: 'user.create', target: { type: 'user', id: user.username }, after: user });
       return new Reply(201, user);
@@ -42,11 +53,19 @@ export const userRoutes: Route<AuthParts>[] = [
     params: usernameParams,
     body: updateUserSchema,
     bodyLimit: '16kb',
-    audit: ['user.update'],
-    handler: async ({ params: { username }, body: patch, audit }, parts) => {
+    audit: ['user.update', 'api_key.invalidate'],
+    handler: async ({ auth, params: { username }, body: patch, audit }, parts) => {
+      refuseApiKey(auth);
       const { before, after } = await parts.accounts.update(username, patch);
       const passwordChanged = patch.password !== undefined;
-      if (passwordChanged || (before.enabled && !after.enabled)) await parts.sessions.revokeAllFor(username);
+      const disabled = before.enabled && !after.enabled;
+      if (passwordChanged || disabled) {
+        await parts.sessions.revokeAllFor(username);
+        const reason = passwordChanged ? 'password_changed' : 'user_disabled';
+        for (const id of await parts.apiKeys.invalidateAllFor(username)) {
+          await audit({ action: 'api_key.invalidate', target: { type: 'api_key', id }, before: { invalidated: false }, after: { invalidated: true, reason } });
+        }
+      }
       await audit({
         action: 'user.update',
         target: { type: 'user', id: username },

@@ -10,6 +10,7 @@ import { ErrorIds } from '@execwatch/api';
 import { HttpError } from '../../http/errors';
 import { silentLogger } from '../../log';
 import { createAuth, type AuthConfig, type AuthService } from '../index';
+import type { PasswordHasher } from '../passwords';
 import type { AuthStore } from '../store';
 import { openTempStore } from './temp-store';
 
@@ -19,6 +20,12 @@ export interface AuthTestServer {
   store: AuthStore;
   close(): Promise<void>;
 }
+
+/**
+ * scrypt at a test cost (N=2^10 instead of 2^17), so that tests creating and signing in users stay fast; one test
+ * in passwords.test.ts hashes at the real default.
+ */
+export const testPasswordHashing = { params: { N: 1024, r: 8, p: 1 } } as const;
 
 /** Mutable clock for expiry and rate-limit tests. */
 export function testClock(start = Date.UTC(2026, 0, 1)) {
@@ -38,11 +45,11 @@ const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
 };
 
 /** Starts the server; `close()` stops it. */
-export async function startAuthTestServer(opts: { store?: AuthStore; now?: () => number; config?: Partial<AuthConfig> } = {}): Promise<AuthTestServer> {
+export async function startAuthTestServer(opts: { store?: AuthStore; now?: () => number; config?: Partial<AuthConfig>; passwordHasher?: PasswordHasher } = {}): Promise<AuthTestServer> {
   const temp = opts.store ? null : await openTempStore(opts.now);
   const store = opts.store ?? temp?.store;
   if (!store) throw new Error('no store');
-  const auth = createAuth({ store, log: silentLogger, now: opts.now, config: { secureCookies: false, ...opts.config } });
+  const auth = createAuth({ store, log: silentLogger, now: opts.now, passwordHasher: opts.passwordHasher, config: { secureCookies: false, passwordHashing: testPasswordHashing, ...opts.config } });
   const app = express();
   app.disable('x-powered-by');
   app.use(auth.securityHeaders());

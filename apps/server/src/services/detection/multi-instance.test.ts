@@ -3,6 +3,7 @@
  * records every request, so the tests can count the rule searches and alert writes each scheduled
  * run caused. Scheduler timers are faked (setTimeout only); the services read an injected clock.
  */
+import { testPasswordHashing } from '../../auth/testing/auth-test-server';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -237,7 +238,7 @@ describe('sessions and sign-in limits across instances', () => {
 
   async function listen(instance: Instance, clock: TestClock): Promise<{ url: string; server: Server }> {
     const log = recordingLogger(instance.logs);
-    const auth = createAuth({ store: instance.store, log, now: clock.now, config: { secureCookies: false, adminPassword: password } });
+    const auth = createAuth({ store: instance.store, log, now: clock.now, config: { secureCookies: false, adminPassword: password, passwordHashing: testPasswordHashing } });
     await auth.bootstrap();
     const app = createApp({ store: instance.store, log, now: clock.now, auth, services: instance.services, webDist: null, scheduling: false });
     const server = app.listen(0, '127.0.0.1');

@@ -1,14 +1,27 @@
-import type { ApiKeyRecord, SessionRecord, UserRecord, UserStore } from '../ports';
+import type { ApiKeyRecord, SessionRecord, ThrottleState, UserRecord, UserStore } from '../ports';
 import type { Db } from './db';
 
 const parse = <T>(text: string): T => JSON.parse(text) as T; // rows hold what this module wrote
 
-/** Users, API keys, browser sessions and failed sign-in counters. */
+/** Users, API keys, browser sessions, failed sign-in counters and the sign-in throttle. */
 export function createUserStore(db: Db): UserStore {
   const recordFailure = db.transaction((key: string, at: number, windowMs: number): number => {
     db.prepare('DELETE FROM auth_failures WHERE key = ? AND at <= ?').run(key, at - windowMs);
     db.prepare('INSERT INTO auth_failures (key, at) VALUES (?, ?)').run(key, at);
     return db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM auth_failures WHERE key = ? AND at > ?').get(key, at - windowMs)?.n ?? 0;
+  });
+  const readThrottle = db.prepare<[string], ThrottleState>('SELECT count, last_at FROM auth_throttle WHERE key = ?');
+  const writeThrottle = db.prepare('INSERT INTO auth_throttle (key, count, last_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET count = excluded.count, last_at = excluded.last_at');
+  const deleteThrottle = db.prepare('DELETE FROM auth_throttle WHERE key = ?');
+  const readUser = db.prepare<[string], { doc: string }>('SELECT doc FROM users WHERE username = ?');
+  const writeUser = db.prepare('UPDATE users SET doc = ? WHERE username = ?');
+  // One SQLite transaction on the only connection: nothing else runs between the read and the write.
+  const replacePasswordHash = db.transaction((username: string, expected: string, next: string, at: number): boolean => {
+    const row = readUser.get(username);
+    const user = row ? parse<UserRecord>(row.doc) : null;
+    if (!user || user.password_hash !== expected) return false;
+    writeUser.run(JSON.stringify({ ...user, password_hash: next, updated_at: at }), username);
+    return true;
   });
   return {
     async get(username) {
@@ -63,6 +76,20 @@ export function createUserStore(db: Db): UserStore {
     },
     async clearFailures(key) {
       db.prepare('DELETE FROM auth_failures WHERE key = ?').run(key);
+    },
+    async replacePasswordHash(username, expected, next, at) {
+      return replacePasswordHash(username, expected, next, at);
+    },
+    async updateThrottle(key, update) {
+      return db.transaction(() => {
+        const out = update(readThrottle.get(key) ?? null);
+        if (out.next === null) deleteThrottle.run(key);
+        else if (out.next !== undefined) writeThrottle.run(key, out.next.count, out.next.last_at);
+        return out.result;
+      })();
+    },
+    async pruneThrottle(before) {
+      db.prepare('DELETE FROM auth_throttle WHERE last_at < ?').run(before);
     },
   };
 }
