@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 
-const modules = ['eql', 'store', 'exceptions', 'server', 'load', 'web'] as const;
+const modules = ['eql', 'store', 'exceptions', 'enrichment', 'server', 'load', 'web'] as const;
 type Figures = Record<string, number | string | boolean>;
 
 async function main(): Promise<void> {

@@ -9,6 +9,8 @@
  * Anything else (OR, parentheses, ranges, empty values, bad field names) is a syntax error.
  */
 
+import { isFieldName } from './field-names';
+
 /** Short field names the list understands besides any dotted document field. */
 export const ALERT_QUERY_ALIASES = ['status', 'severity', 'rule', 'namespace', 'pod', 'image', 'user', 'cluster', 'host', 'tag', 'assignee', 'requested_by', 'attribution'] as const;
 export type AlertQueryAlias = (typeof ALERT_QUERY_ALIASES)[number];
@@ -32,12 +34,11 @@ export class AlertQuerySyntaxError extends Error {
   }
 }
 
-const FIELD_RE = /^[A-Za-z0-9_@][A-Za-z0-9_@-]*(?:\.[A-Za-z0-9_@-]+)*$/;
 const MAX_TERMS = 50;
 
 /** True when `name` is usable as a query field (an alias or a dotted field name). */
 export function isAlertQueryField(name: string): boolean {
-  return name.length <= 200 && FIELD_RE.test(name);
+  return isFieldName(name);
 }
 
 /** True when a value uses `*` wildcards (unescaped). */

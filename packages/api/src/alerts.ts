@@ -44,6 +44,9 @@ export const alertFilterSchema = z.object({
   severity: z.array(severitySchema).optional(),
   rule_id: z.array(z.string().max(200)).optional(),
   namespace: z.array(z.string().max(500)).optional(),
+  pod: z.array(z.string().max(500)).max(1000).optional(),
+  /** Alerts of these sessions (`process.entry_leader.entity_id`). */
+  session_id: z.array(z.string().max(500)).max(1000).optional(),
   image: z.array(z.string().max(1000)).optional(),
   user: z.array(z.string().max(500)).optional(),
   /** The Kubernetes user behind the exec (exact attributions only). */
@@ -209,6 +212,8 @@ export const bulkUpdateAlertsSchema = z
     remove_tags: z.array(z.string().min(1).max(200)).max(100).optional(),
     add_assignees: z.array(z.string().min(1).max(200)).max(50).optional(),
     remove_assignees: z.array(z.string().min(1).max(200)).max(50).optional(),
+    /** Closing sessions of high risk needs this, once the analyst was told how many and why (409 otherwise). */
+    confirm_high_risk: z.boolean().optional(),
   })
   .strict()
   .refine((b) => (b.ids === undefined) !== (b.query === undefined), {

@@ -110,3 +110,28 @@ export function emptyAttributionView(match: AttributionView['match'] = 'unknown'
     attributed_at: null,
   };
 }
+
+/** One cluster's audit feed over the last day (`GET /api/k8s/audit/_health`). */
+export const auditFeedClusterSchema = z.object({
+  /** null: audit events that name no cluster. */
+  cluster: z.string().nullable(),
+  /** Exec alerts of the day, and how they were attributed. */
+  alerts: z.number().int(),
+  exact: z.number().int(),
+  ambiguous: z.number().int(),
+  none: z.number().int(),
+  unknown: z.number().int(),
+  audit_events: z.number().int(),
+  last_audit_event_at: z.string().nullable(),
+  /** Audit events by verb (`get`: kubectl 1.30+ over WebSocket; `create`: older kubectl). */
+  verbs: z.record(z.string(), z.number().int()),
+  warnings: z.array(z.string()),
+});
+export type AuditFeedCluster = z.infer<typeof auditFeedClusterSchema>;
+
+export const auditFeedHealthSchema = z.object({
+  window: z.object({ from: z.string(), to: z.string() }),
+  clusters: z.array(auditFeedClusterSchema),
+  warnings: z.array(z.string()),
+});
+export type AuditFeedHealth = z.infer<typeof auditFeedHealthSchema>;

@@ -23,5 +23,7 @@ export const ErrorIds = {
   unavailable: 'unavailable',
   internal: 'internal_error',
   requiredStepsIncomplete: 'required_steps_incomplete',
+  highRiskConfirmationRequired: 'high_risk_confirmation_required',
+  highRiskCommentRequired: 'high_risk_comment_required',
 } as const;
 export type ErrorId = (typeof ErrorIds)[keyof typeof ErrorIds];

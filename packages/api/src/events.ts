@@ -1,14 +1,10 @@
 import { z } from 'zod';
 import { dateInputSchema } from './common';
+import { fieldNameSchema } from './field-names';
 
 /** `GET /api/events/_related`: stored events where `field` equals `value` (e.g. the alert's container.id). */
 export const relatedEventsQuerySchema = z.object({
-  field: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .regex(/^[A-Za-z0-9_@][A-Za-z0-9_@.-]*$/, 'expected an ECS field name such as container.id'),
+  field: fieldNameSchema,
   value: z.string().min(1).max(2000),
   from: dateInputSchema.optional(),
   to: dateInputSchema.optional(),

@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './field-names';
 export * from './common';
 export * from './attribution';
 export * from './session-risk';

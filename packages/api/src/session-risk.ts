@@ -27,6 +27,16 @@ export const sessionBehaviorSchema = z.object({
 });
 export type SessionBehaviorDto = z.infer<typeof sessionBehaviorSchema>;
 
+/** An alert of another rule in the same session (Defend for Containers' other rules, say). */
+export const relatedSessionAlertSchema = z.object({
+  id: z.string(),
+  rule_id: z.string().nullable(),
+  rule_name: z.string().nullable(),
+  severity: z.string().nullable(),
+  '@timestamp': z.string().nullable(),
+});
+export type RelatedSessionAlert = z.infer<typeof relatedSessionAlertSchema>;
+
 /** `session` on an alert of the API: null until the session is scored. */
 export const sessionRiskSchema = z.object({
   risk_score: z.number().int().min(0).max(100),
@@ -34,6 +44,8 @@ export const sessionRiskSchema = z.object({
   /** Heaviest first. */
   behaviors: z.array(sessionBehaviorSchema),
   scored_at: z.string().nullable(),
+  /** Alerts of other rules in the same session; each counts in the risk. */
+  related_alerts: z.array(relatedSessionAlertSchema).default([]),
 });
 export type SessionRisk = z.infer<typeof sessionRiskSchema>;
 

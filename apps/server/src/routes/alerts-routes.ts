@@ -5,6 +5,7 @@ import {
   alertStatsQuerySchema,
   bulkUpdateAlertsSchema,
   createNoteSchema,
+  isFieldName,
   listAlertsQuerySchema,
   updateAlertSchema,
   updateChecklistStepSchema,
@@ -26,7 +27,7 @@ function fieldFilters(req: Request): Record<string, string> {
   for (const [key, value] of Object.entries(req.query)) {
     if (!key.startsWith(fieldFilterPrefix)) continue;
     const field = key.slice(fieldFilterPrefix.length);
-    if (!/^[A-Za-z0-9_@][A-Za-z0-9_@.-]{0,199}$/.test(field)) throw badRequest(`query: ${key}: not a field name`);
+    if (!isFieldName(field)) throw badRequest(`query: ${key}: not a field name`);
     if (typeof value !== 'string' || value.length > 2000) throw badRequest(`query: ${key}: expected one value of at most 2000 characters`);
     out[field] = value;
   }

@@ -14,6 +14,10 @@ import { createRuleExceptionLists, type RuleExceptionLists } from './rules/rule-
 import { RuleRegistry } from './rules/rule-registry';
 import { loadRuleDefinitions, notRunnableReason } from './rules/rule-source';
 
+/** The share of a rule run's search time that scoring sessions may add to it, and the least it may take. */
+const SCORING_SHARE = 0.2;
+const SCORING_MIN_BUDGET_MS = 25;
+
 export interface Services {
   registry: RuleRegistry;
   engine: DetectionEngine;
@@ -70,7 +74,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     instanceId: opts.instanceId,
     space: opts.space,
     onRunStart: opts.onRunStart,
-    enrichAlerts: async (alerts) => sessionRisk.withSessionRisk(await attribution.withAttribution(alerts)),
+    // Scoring may add a fifth of the search's time to a run; what it leaves, the background pass scores.
+    enrichAlerts: async (alerts, run) => sessionRisk.withSessionRisk(await attribution.withAttribution(alerts), Math.max(SCORING_MIN_BUDGET_MS, run.searchMs * SCORING_SHARE)),
   });
   const scheduler = new Scheduler({ engine, registry, log: opts.log });
   const alerts = new AlertsService({ store: opts.store, registry, checklists: new ChecklistService(opts.store), now: opts.now });

@@ -52,6 +52,19 @@ export interface EventHit {
   _source: Doc;
 }
 
+/** One process event of a session, reduced to what says what the process did. */
+// A type, not an interface: such records pass where plain records are read (the session scorer's input).
+export type SessionProcessFacts = {
+  entity_id: string | null;
+  parent_entity_id: string | null;
+  name: string | null;
+  executable: string | null;
+  args: string[];
+  working_directory: string | null;
+  /** `process.start`, else `@timestamp`. */
+  start: string | null;
+};
+
 /** What a detection run asks of the event store. */
 export interface RuleSearchRequest {
   /** EQL query text of the rule. */
@@ -106,6 +119,11 @@ export interface EventStore {
    * embedded store keys its session index by it, other stores may ignore it.
    */
   sessionEvents(entryLeaderEntityId: string, limit: number, entryLeaderStart?: string | number): Promise<{ events: EventHit[]; truncated: boolean }>;
+  /**
+   * The processes of one session as its events name them (only the fields that say what a process did),
+   * oldest first: what scoring a session reads, without whole documents.
+   */
+  sessionProcesses(entryLeaderEntityId: string, limit: number, entryLeaderStart?: string | number): Promise<{ processes: SessionProcessFacts[]; truncated: boolean }>;
   /** How many events one session has stored (all kinds), cheaply: to tell whether a session has grown. */
   sessionSize(entryLeaderEntityId: string, entryLeaderStart?: string | number): Promise<number>;
   /** Events where `field` equals `value` (any value of a multi-valued field), newest first. */
@@ -189,6 +207,16 @@ export interface KubeAuditStore {
   since(cursor: string | null, limit: number): Promise<{ events: EventHit[]; cursor: string | null }>;
   /** Whether any audit event is stored at all. */
   any(): Promise<boolean>;
+  /** Audit events with `@timestamp` at or after `since`, by cluster (`orchestrator.cluster.name`, null: not named) and verb. */
+  summary(since: number): Promise<KubeAuditSummary[]>;
+}
+
+export interface KubeAuditSummary {
+  cluster: string | null;
+  verb: string | null;
+  events: number;
+  /** The newest `@timestamp`, epoch ms. */
+  lastAt: number | null;
 }
 
 // ---------------------------------------------------------------- rules and executions
@@ -283,6 +311,8 @@ export interface UserRecord {
   password_hash: string;
   created_at: number;
   updated_at: number;
+  /** When the password last changed or the user was disabled: API keys created before then are refused. */
+  credentials_changed_at?: number;
 }
 
 export interface ApiKeyRecord {
@@ -315,16 +345,63 @@ export interface UserStore {
   getSession(idHash: string): Promise<SessionRecord | null>;
   putSession(session: SessionRecord): Promise<void>;
   deleteSession(idHash: string): Promise<void>;
+  /**
+   * Replaces a user's password hash only if it is still `expected` (a rehash at a higher cost must not undo a
+   * password change made meanwhile); returns whether it did.
+   */
+  replacePasswordHash(username: string, expected: string, next: string, at: number): Promise<boolean>;
   /** Counts a failed sign-in for a key (user or address) in a window; returns the count within it. */
   recordFailure(key: string, at: number, windowMs: number): Promise<number>;
   failures(key: string, since: number): Promise<number>;
   clearFailures(key: string): Promise<void>;
+  /**
+   * Atomic read-modify-write of one sign-in throttle counter: `update` gets the stored state (null: none) and
+   * returns the state to store (null: delete it; left out: keep it as it is) and a result. Across server
+   * instances the update is retried on a concurrent change, so `update` must be pure and may run more than once.
+   */
+  updateThrottle<T>(key: string, update: (current: ThrottleState | null) => { next?: ThrottleState | null; result: T }): Promise<T>;
+  /** Deletes throttle counters whose last attempt is older than `before` (epoch ms). */
+  pruneThrottle(before: number): Promise<void>;
+}
+
+/** A sign-in throttle counter: attempts counted since the last success (or since it was forgotten). */
+export interface ThrottleState {
+  count: number;
+  /** Epoch ms of the last attempt counted. */
+  last_at: number;
+}
+
+/** One audit record as stored in the hash chain (format: `auth/audit-chain.ts`). */
+export interface AuditChainRecord {
+  /** Position in the chain, from 1, without gaps. */
+  seq: number;
+  /** The event as stored (parsed JSON; the raw text when it no longer parses). */
+  event: unknown;
+  prev_hash: string | null;
+  hash: string | null;
+  /** The copies of event fields the store filters on, to check they still say what the event says. */
+  indexed: { id: unknown; '@timestamp': unknown; user: unknown; action: unknown };
+}
+
+/** The last link of the chain as recorded at append time. */
+export interface AuditChainHead {
+  seq: number;
+  hash: string;
 }
 
 export interface AuditLog {
-  /** Append-only: there is no update or delete. */
+  /**
+   * Append-only: there is no update or delete. Each event is chained to the one before it by a hash
+   * (`auth/audit-chain.ts`), so that a record changed or removed behind the API's back is found by verification.
+   */
   append(event: AuditEvent): Promise<void>;
   search(opts: { from?: number; to?: number; user?: string; action?: string; page: number; size: number }): Promise<{ total: number; events: AuditEvent[] }>;
+  /** Chained records with `from <= seq < to`, in seq order (missing ones are simply absent). */
+  readChain(range: { from: number; to: number }): Promise<AuditChainRecord[]>;
+  /** The head recorded with the last append, or null before the first chained record. */
+  chainHead(): Promise<AuditChainHead | null>;
+  /** Audit records stored, chained or not. */
+  count(): Promise<number>;
 }
 
 // ---------------------------------------------------------------- settings

@@ -5,6 +5,7 @@ import type { RouteContext } from '../../http/context';
 import { badRequest } from '../../http/errors';
 import { mountRoutes, routes, type Route } from '../../http/route';
 import type { BulkOperation, Store } from '../../store/ports';
+import { auditFeedHealth } from './feed-health';
 import { auditEventSchema, AuditEventListError, isRawAuditEvent, parseEventList, toIntegrationDoc, type RawAuditEvent } from './audit-event';
 
 /** Where webhook events are stored: the data stream Elastic's Kubernetes integration writes. */
@@ -74,6 +75,13 @@ export const kubeAuditRoutes: Route<KubeAuditRouteDeps>[] = [
         ],
       };
     },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/k8s/audit/_health',
+    requires: 'alerts:read',
+    summary: "the audit feed per cluster over the last day: how exec alerts were attributed, what arrived, what is wrong",
+    handler: (_input, { store, now }) => auditFeedHealth(store, now()),
   }),
 ];
 

@@ -18,7 +18,8 @@ const READ_AFTER_MS = Math.max(...Object.values(DEFAULT_WINDOWS).map((w) => w.af
 const AUDIT_EVENTS_PER_ALERT = 500;
 /** Audit events the follower reads per pass, and alerts it looks at per pod. */
 const FOLLOW_BATCH = 2000;
-const ALERTS_PER_POD = 200;
+const PODS_PER_LOOKUP = 500;
+const ALERTS_PER_LOOKUP = 500;
 const ANY_AUDIT_CACHE_MS = 30_000;
 
 export interface AttributionServiceOptions {
@@ -145,20 +146,25 @@ export class AttributionService {
     const { events, cursor } = await this.opts.store.kubeAudit.since(this.cursor, FOLLOW_BATCH);
     if (events.length === 0) return { events: 0, alerts: 0 };
     this.anyAudit = { value: true, at: this.opts.now() };
+    const pods = podsOf(events);
     let changed = 0;
-    for (const [key, times] of podsOf(events)) {
-      const [namespace, pod] = JSON.parse(key) as [string, string]; // written by podsOf
-      const { alerts } = await this.opts.store.alerts.search({
-        filter: { namespace: [namespace], fields: { 'orchestrator.resource.name': pod } },
-        sort: { field: '@timestamp', order: 'desc' },
-        page: 1,
-        size: ALERTS_PER_POD,
-      });
-      for (const alert of alerts) {
-        const target = execTargetOf(alert.doc);
-        if (!target || target.namespace !== namespace || target.pod !== pod) continue;
-        const near = times.some((t) => t >= target.entryStart - READ_BEFORE_MS && t <= target.entryStart + READ_AFTER_MS);
-        if (near && (await this.attributeOne(alert))) changed++;
+    // one look-up for all the pods of the batch: a request comes at most READ_AFTER_MS after its session's start,
+    // and an alert is created after that start, so no alert created before earliest - READ_AFTER_MS is about them
+    const earliest = Math.min(...[...pods.values()].flat());
+    const keys = [...pods.keys()].map((k) => JSON.parse(k) as [string, string]); // written by podsOf
+    for (let i = 0; i < keys.length; i += PODS_PER_LOOKUP) {
+      const chunk = keys.slice(i, i + PODS_PER_LOOKUP);
+      const filter = { from: new Date(earliest - READ_AFTER_MS).toISOString(), namespace: [...new Set(chunk.map((k) => k[0]))], pod: [...new Set(chunk.map((k) => k[1]))] };
+      for (let page = 1; ; page++) {
+        const { alerts } = await this.opts.store.alerts.search({ filter, sort: { field: '@timestamp', order: 'desc' }, page, size: ALERTS_PER_LOOKUP });
+        for (const alert of alerts) {
+          const target = execTargetOf(alert.doc);
+          const times = target ? pods.get(JSON.stringify([target.namespace, target.pod])) : undefined;
+          if (!target || !times) continue;
+          const near = times.some((t) => t >= target.entryStart - READ_BEFORE_MS && t <= target.entryStart + READ_AFTER_MS);
+          if (near && (await this.attributeOne(alert))) changed++;
+        }
+        if (alerts.length < ALERTS_PER_LOOKUP) break;
       }
     }
     this.cursor = cursor;

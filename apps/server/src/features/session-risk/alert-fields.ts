@@ -4,7 +4,7 @@
  * full process list is one request away (`GET /api/alerts/{id}/session`).
  */
 import { getField, num, str } from '../../services/detection/get-field';
-import { sessionBehaviorSchema, riskLevelSchema, type SessionBehaviorDto, type SessionRisk, type StoredSession } from '@execwatch/api';
+import { relatedSessionAlertSchema, sessionBehaviorSchema, riskLevelSchema, type RelatedSessionAlert, type SessionBehaviorDto, type SessionRisk, type StoredSession } from '@execwatch/api';
 import { riskLevel, type SessionBehavior, type SessionScore } from './score';
 
 /** Every stored field, as dotted paths (for list projections and index mappings). */
@@ -47,13 +47,14 @@ function isoOf(at: Date | string | number): string {
 }
 
 /** `execwatch.session` for a scored session. */
-export function storedSession(score: SessionScore, scoredAt: Date | string | number): StoredSession {
+export function storedSession(score: SessionScore, scoredAt: Date | string | number, relatedAlerts: RelatedSessionAlert[] = []): StoredSession {
   return {
     risk_score: score.risk_score,
     risk_level: riskLevel(score.risk_score),
     behaviors: score.behaviors.map(storedBehavior),
     scored_at: isoOf(scoredAt),
     process_count: score.process_count,
+    related_alerts: relatedAlerts,
   };
 }
 
@@ -94,5 +95,15 @@ export function presentSession(alertDoc: unknown): SessionRisk | null {
     risk_level: level.success ? level.data : riskLevel(riskScore),
     behaviors,
     scored_at: str(alertDoc, 'execwatch.session.scored_at'),
+    related_alerts: relatedAlertsOf(alertDoc),
   };
+}
+
+function relatedAlertsOf(alertDoc: unknown): RelatedSessionAlert[] {
+  const stored = getField(alertDoc, 'execwatch.session.related_alerts');
+  if (!Array.isArray(stored)) return [];
+  return stored.flatMap((r) => {
+    const parsed = relatedSessionAlertSchema.safeParse(r);
+    return parsed.success ? [parsed.data] : [];
+  });
 }

@@ -36,6 +36,11 @@ async function ingest(events: Record<string, unknown>[]): Promise<void> {
   expect(res.status).toBe(200);
 }
 
+/** Background passes until every live session is scored (a run scores what its time budget allows). */
+async function scoreAll(): Promise<void> {
+  while ((await server.services.sessionRisk.rescoreLive()) > 0);
+}
+
 async function alertsBy(query: string) {
   return (await server.json<ListAlertsResponse>('GET', `/api/alerts?size=100&from=now-1d&${query}`)).body.alerts;
 }
@@ -59,6 +64,9 @@ describe('session risk', () => {
     await ingest([...session('risk-attacker', at, attacker), ...session('risk-admin', at + 100, admin)]);
     server.clock.advance(1000);
     expect((await server.json('POST', `/api/rules/${seedRuleId}/_run`, { body: { from: 'now-1h' } })).status).toBe(200);
+    // a run scores at least its first alert; the rest within its time budget or in the next pass
+    expect((await alertsBy('')).some((a) => a.session !== null)).toBe(true);
+    await scoreAll();
 
     const ranked = await alertsBy('sort_field=session_risk&sort_order=desc');
     expect(ranked.map((a) => a.entity.pod)).toEqual(['risk-attacker', 'risk-admin']);
@@ -79,6 +87,7 @@ describe('session risk', () => {
     await ingest(session('risk-late', at, [['ls', '-la', '/app']]));
     server.clock.advance(1000);
     await server.json('POST', `/api/rules/${seedRuleId}/_run`, { body: { from: 'now-1h' } });
+    await scoreAll();
     const [before] = await alertsBy('field.orchestrator.resource.name=risk-late');
     expect(before?.session?.risk_score).toBeLessThan(25);
 
@@ -88,5 +97,29 @@ describe('session risk', () => {
     const [after] = await alertsBy('field.orchestrator.resource.name=risk-late');
     expect(after?.session?.risk_score).toBeGreaterThan(before?.session?.risk_score ?? 100);
     expect(after?.session?.behaviors.map((b) => b.technique_id)).toContain('T1611');
+  });
+
+  it('asks for a comment to close a risky session as a false positive, and for confirmation to bulk-close it', async () => {
+    const [risky] = await alertsBy('min_session_risk=50&field.orchestrator.resource.name=risk-attacker');
+    if (!risky) throw new Error('the attacker alert is missing');
+    const noComment = await server.json<{ error: string; message: string }>('PATCH', `/api/alerts/${risky.id}`, { user: 'analyst', body: { status: 'closed', reason: 'false_positive' } });
+    expect(noComment.status).toBe(400);
+    expect(noComment.body.error).toBe('high_risk_comment_required');
+    expect(noComment.body.message).toMatch(/scored \d+/);
+    // with a comment, the risk gate lets it through to the checklist gate
+    const commented = await server.json<{ error: string }>('PATCH', `/api/alerts/${risky.id}`, { user: 'analyst', body: { status: 'closed', reason: 'false_positive', reason_text: 'red team exercise RT-12' } });
+    expect(commented.body.error).toBe('required_steps_incomplete');
+
+    const query = { query: 'pod:risk-*', from: 'now-1d' };
+    const unconfirmed = await server.json<{ error: string; message: string; details: { high_risk: number } }>('POST', '/api/alerts/_bulk_update', { user: 'analyst', body: { query, status: 'closed', reason: 'true_positive' } });
+    expect(unconfirmed.status).toBe(409);
+    expect(unconfirmed.body).toMatchObject({ error: 'high_risk_confirmation_required', details: { high_risk: 1 } });
+    expect(unconfirmed.body.message).toMatch(/1 of these alerts are sessions of high risk/);
+    expect((await alertsBy('field.orchestrator.resource.name=risk-attacker'))[0]?.workflow_status).toBe('open');
+
+    const confirmed = await server.json<{ updated: number }>('POST', '/api/alerts/_bulk_update', { user: 'analyst', body: { query, status: 'closed', reason: 'true_positive', confirm_high_risk: true } });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.updated).toBeGreaterThanOrEqual(3);
+    expect((await alertsBy('field.orchestrator.resource.name=risk-attacker'))[0]?.workflow_status).toBe('closed');
   });
 });

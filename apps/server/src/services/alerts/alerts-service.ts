@@ -25,7 +25,9 @@ import type { AlertPatch, StoredAlert, Store } from '../../store/ports';
 import type { EffectiveRule } from '../rules/rule-definition';
 import type { RuleRegistry } from '../rules/rule-registry';
 import { resolveDate, resolveRange } from '../dates';
-import { str } from '../detection/get-field';
+import { num, str } from '../detection/get-field';
+import { presentSession } from '../../features/session-risk/alert-fields';
+import { HIGH_RISK_THRESHOLD } from '../../features/session-risk/score';
 import type { ChecklistService } from './checklist-service';
 
 /** Closing reasons that need the rule's required checklist steps done first. */
@@ -111,6 +113,11 @@ export class AlertsService {
   async update(id: string, body: UpdateAlert, user: string): Promise<{ before: AlertDetail; after: AlertDetail }> {
     const before = await this.get(id);
     const status = body.status ?? before.workflow_status;
+    const risk = before.session?.risk_score ?? 0;
+    if (status === 'closed' && body.reason && gatedReasons.has(body.reason) && risk >= HIGH_RISK_THRESHOLD && !body.reason_text?.trim()) {
+      const what = (before.session?.behaviors ?? []).slice(0, 3).map((b) => b.title).join('; ');
+      throw new HttpError(400, ErrorIds.highRiskCommentRequired, `reason_text: this session scored ${risk} (${what}): closing it as ${body.reason.replace('_', ' ')} needs a comment saying why`, { risk_score: risk });
+    }
     if (status === 'closed' && body.reason && gatedReasons.has(body.reason)) {
       const missing = await this.missingSteps(id, before.rule.rule_id);
       if (missing.length > 0) throw requiredStepsIncomplete(id, missing);
@@ -145,6 +152,7 @@ export class AlertsService {
       at: this.opts.now(),
     };
     const gated = body.status === 'closed' && body.reason !== undefined && gatedReasons.has(body.reason);
+    if (body.status === 'closed') await this.guardHighRisk(body);
     if (!gated) {
       const target = body.ids ? { ids: [...new Set(body.ids)] } : { filter: this.resolveFilter(body.query ?? {}) };
       const { updated } = await this.opts.store.alerts.updateMany(target, patch);
@@ -226,6 +234,38 @@ export class AlertsService {
   /** Parses an ISO or date-math bound (events routes share it). */
   resolveBound(text: string, what: string, roundUp = false): number {
     return resolveDate(text, this.opts.now(), what, roundUp);
+  }
+
+  /**
+   * A bulk close that takes in sessions of high risk needs `confirm_high_risk` (409 naming how many and why);
+   * closing them as false or benign positive needs a comment too.
+   */
+  private async guardHighRisk(body: BulkUpdateAlerts): Promise<void> {
+    let highRiskExtra = 0;
+    const highRisk: StoredAlert[] = [];
+    if (body.ids) {
+      const ids = [...new Set(body.ids)];
+      for (let i = 0; i < ids.length; i += bulkLookupChunk) {
+        for (const a of await Promise.all(ids.slice(i, i + bulkLookupChunk).map((id) => this.opts.store.alerts.get(id)))) {
+          if (a && str(a.doc, 'kibana.alert.workflow_status') !== 'closed' && (num(a.doc, 'execwatch.session.risk_score') ?? 0) >= HIGH_RISK_THRESHOLD) highRisk.push(a);
+        }
+      }
+    } else {
+      const filter: AlertFilter = { ...this.resolveFilter(body.query ?? {}), min_session_risk: HIGH_RISK_THRESHOLD, status: ['open', 'acknowledged'] };
+      const { total, alerts } = await this.opts.store.alerts.search({ filter, sort: { field: 'session_risk', order: 'desc' }, page: 1, size: 20 });
+      // the count is the filter's total; only the riskiest few are read for the reasons
+      highRisk.push(...alerts);
+      highRiskExtra = Math.max(total - alerts.length, 0);
+    }
+    const count = highRisk.length + highRiskExtra;
+    if (count === 0) return;
+    const sample = highRisk.slice(0, 20).map((a) => presentSession(a.doc));
+    const titles = [...new Set(sample.flatMap((s) => (s?.behaviors ?? []).slice(0, 2).map((b) => b.title)))].slice(0, 4);
+    const why = `${count} of these alerts are sessions of high risk (session risk ${HIGH_RISK_THRESHOLD} or more${titles.length > 0 ? `: ${titles.join('; ')}` : ''})`;
+    if (!body.confirm_high_risk) throw new HttpError(409, ErrorIds.highRiskConfirmationRequired, `${why}; send confirm_high_risk: true to close them`, { high_risk: count, behaviors: titles });
+    if (body.reason && gatedReasons.has(body.reason) && !body.reason_text?.trim()) {
+      throw new HttpError(400, ErrorIds.highRiskCommentRequired, `reason_text: ${why}: closing them as ${body.reason.replace('_', ' ')} needs a comment saying why`, { high_risk: count });
+    }
   }
 
   private async missingSteps(alertId: string, ruleId: string): Promise<string[]> {

@@ -28,7 +28,7 @@ export interface DetectionEngineOptions {
    * Adds to a run's alerts before they are stored (who ran the exec), so each is written once and whole.
    * A failure is logged and the alerts are stored as they are.
    */
-  enrichAlerts?: (alerts: StoredAlert[]) => Promise<StoredAlert[]>;
+  enrichAlerts?: (alerts: StoredAlert[], run: { searchMs: number }) => Promise<StoredAlert[]>;
 }
 
 /** A run another instance holds, or a rule the engine cannot run. */
@@ -153,9 +153,9 @@ export class DetectionEngine {
     return run;
   }
 
-  private async enrich(ruleId: string, alerts: StoredAlert[], enrich: (alerts: StoredAlert[]) => Promise<StoredAlert[]>): Promise<StoredAlert[]> {
+  private async enrich(ruleId: string, alerts: StoredAlert[], searchMs: number, enrich: NonNullable<DetectionEngineOptions['enrichAlerts']>): Promise<StoredAlert[]> {
     try {
-      return await enrich(alerts);
+      return await enrich(alerts, { searchMs });
     } catch (err) {
       this.opts.log.warn('alerts stored without enrichment', { rule_id: ruleId, error: err instanceof Error ? err.message : String(err) });
       return alerts;
@@ -189,6 +189,7 @@ export class DetectionEngine {
       this.opts.onRunStart?.(record);
       // items on who ran the exec are matched against the attributed alerts, the rest against events
       const { eventItems, alertItems } = splitExceptionItems(await this.opts.exceptions.activeItemsFor(rule, started));
+      const searchStarted = performance.now();
       const result = await store.events.searchRule({
         query: rule.query,
         index: rule.index,
@@ -202,7 +203,8 @@ export class DetectionEngine {
         ...result.events.map((e) => buildAlert([e], rule, ctx)),
         ...result.sequences.map((s) => buildAlert(s.events, rule, ctx)),
       ].slice(0, rule.max_signals);
-      const enriched = alerts.length > 0 && this.opts.enrichAlerts ? await this.enrich(rule.rule_id, alerts, this.opts.enrichAlerts) : alerts;
+      const searchMs = performance.now() - searchStarted;
+      const enriched = alerts.length > 0 && this.opts.enrichAlerts ? await this.enrich(rule.rule_id, alerts, searchMs, this.opts.enrichAlerts) : alerts;
       const excepted = matchAlertItems(alertItems, started);
       const suppressedByItem = { ...result.suppressedByItem };
       let suppressed = result.suppressed;

@@ -304,6 +304,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(ids((await store.kubeAudit.since(rest.cursor, 10)).events)).toEqual(['k5']);
       });
 
+      it('takes field names with a slash (annotation keys) in rules, exceptions and alert filters', async () => {
+        const doc = (decision: string) => ({ ...audit(`d-${decision}`, 'web-9', T0 + 1000), kubernetes: { audit: { verb: 'get', objectRef: { subresource: 'exec' }, annotations: { 'authorization_k8s_io/decision': decision } } } });
+        await store.events.bulk(createOps([doc('allow'), doc('forbid')], KUBE_AUDIT_INDEX), T0);
+        const query = 'any where kubernetes.audit.objectRef.subresource == "exec" and `kubernetes.audit.annotations.authorization_k8s_io/decision` == "allow"';
+        const field = 'kubernetes.audit.annotations.authorization_k8s_io/decision';
+        const run = (exceptions: RuleSearchRequest['exceptions']) => store.events.searchRule(seedRun({ query, index: [KUBE_AUDIT_INDEX_PATTERN], exceptions }));
+        expect((await run([])).total).toBe(1);
+        const excepted = await run([exceptionItem('slash', [{ field, operator: 'included', type: 'match', value: 'allow' }])]);
+        expect(excepted.total).toBe(0);
+        expect(excepted.suppressed).toBe(1);
+        await store.alerts.createMany([alertDoc('s1')]);
+        await store.alerts.setFields('s1', { 'kubernetes.audit': { annotations: { 'authorization_k8s_io/decision': 'allow' } } });
+        const found = await store.alerts.search({ filter: { query: `${field}:allow` }, sort: { field: '@timestamp', order: 'desc' }, page: 1, size: 10 });
+        expect(found.alerts.map((a) => a.id)).toEqual(['s1']);
+      });
+
       it('sessionSize counts the events of one session', async () => {
         await store.events.bulk(createOps([execEvent({ id: 'z1', entryLeader: 'LZ' }), execEvent({ id: 'z2', entryLeader: 'LZ' }), execEvent({ id: 'z3', entryLeader: 'LY' })]), T0);
         expect(await store.events.sessionSize('LZ')).toBe(2);

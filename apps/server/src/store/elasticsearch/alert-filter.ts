@@ -99,6 +99,8 @@ export function alertFilterQuery(filter: AlertFilter, opts: { withStatus: boolea
   anyOf(['kibana.alert.severity'], filter.severity);
   anyOf(['kibana.alert.rule.rule_id'], filter.rule_id);
   anyOf(['orchestrator.namespace'], filter.namespace);
+  anyOf(['orchestrator.resource.name'], filter.pod);
+  anyOf(['process.entry_leader.entity_id'], filter.session_id);
   anyOf(['container.image.name', ALERT_RUNTIME_FIELDS.image], filter.image);
   anyOf(['user.name', 'process.user.name'], filter.user);
   anyOf(['kubernetes.audit.user.username'], filter.requested_by);

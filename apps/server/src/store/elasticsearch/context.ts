@@ -1,3 +1,4 @@
+import { AlertQuerySyntaxError, isFieldName } from '@execwatch/api';
 import type { Client } from '@elastic/elasticsearch';
 import type { Logger } from '../../log';
 import type { CompatibilityVersion } from './client';
@@ -16,12 +17,9 @@ export interface EsContext {
   now: () => number;
 }
 
-/** Field names accepted from callers in queries: dotted ECS-style paths only. */
-export const FIELD_PATTERN = /^[A-Za-z0-9_@][A-Za-z0-9_@.-]{0,199}$/;
-
-/** Rejects field paths that are not plain dotted names before they reach a query. */
+/** Rejects field paths that are not plain dotted names (as the API defines them) before they reach a query. */
 export function assertFieldName(field: string): string {
-  if (!FIELD_PATTERN.test(field) || field.includes('..') || field.endsWith('.')) throw new Error(`invalid field name "${field}"`);
+  if (!isFieldName(field)) throw new AlertQuerySyntaxError(`invalid field name "${field.slice(0, 60)}"`, 0);
   return field;
 }
 

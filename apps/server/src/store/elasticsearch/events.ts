@@ -1,8 +1,8 @@
 import { errors, type estypes } from '@elastic/elasticsearch';
 import { buildExceptionFilter } from '@execwatch/exceptions';
-import type { BulkItemResult, BulkOperation, EventHit, EventStore, ExceptionItemForMatching, RuleSearchRequest, RuleSearchResult } from '../ports';
+import type { BulkItemResult, BulkOperation, EventHit, EventStore, ExceptionItemForMatching, RuleSearchRequest, RuleSearchResult, SessionProcessFacts } from '../ports';
 import { ndjsonHeaders } from './client';
-import { assertFieldName, type EsContext, type Source } from './context';
+import { assertFieldName, getPath, type EsContext, type Source } from './context';
 import { buildEqlSearchRequest, buildSuppressedSearchRequest } from './eql-request';
 import { backoffDelay, ClusterRequestError, describeEsError, isRetryableStatus, PartialResultsError, sleep, withRetry } from './retry';
 import { sourceText } from '../source-text';
@@ -240,6 +240,39 @@ export function createEventStore(ctx: EsContext): EventStore {
     return { events: hits.slice(0, limit), truncated: hits.length > limit };
   }
 
+  async function sessionProcesses(entryLeaderEntityId: string, limit: number): Promise<{ processes: SessionProcessFacts[]; truncated: boolean }> {
+    const res = await withRetry(
+      'session processes search',
+      () =>
+        client.search<Source>({
+          index: ctx.eventIndices,
+          allow_no_indices: true,
+          ignore_unavailable: true,
+          size: limit + 1,
+          _source: ['process.entity_id', 'process.parent.entity_id', 'process.name', 'process.executable', 'process.args', 'process.working_directory', 'process.start', '@timestamp'],
+          query: { bool: { filter: [{ term: { 'process.entry_leader.entity_id': entryLeaderEntityId } }, { term: { 'event.category': 'process' } }] } },
+          sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }, { 'process.start': { order: 'asc', unmapped_type: 'date' } }],
+        }),
+      retry,
+      log,
+    );
+    const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
+    const processes = res.hits.hits.slice(0, limit).map((h): SessionProcessFacts => {
+      const s = h._source ?? {};
+      const args = getPath(s, 'process.args');
+      return {
+        entity_id: text(getPath(s, 'process.entity_id')),
+        parent_entity_id: text(getPath(s, 'process.parent.entity_id')),
+        name: text(getPath(s, 'process.name')),
+        executable: text(getPath(s, 'process.executable')),
+        args: (Array.isArray(args) ? args : args === undefined ? [] : [args]).filter((a): a is string => typeof a === 'string'),
+        working_directory: text(getPath(s, 'process.working_directory')),
+        start: text(getPath(s, 'process.start')) ?? text(getPath(s, '@timestamp')),
+      };
+    });
+    return { processes, truncated: res.hits.hits.length > limit };
+  }
+
   async function sessionSize(entryLeaderEntityId: string): Promise<number> {
     const res = await withRetry(
       'session size',
@@ -294,5 +327,5 @@ export function createEventStore(ctx: EsContext): EventStore {
     }
   }
 
-  return { bulk, searchRule, sessionEvents, sessionSize, relatedEvents, count };
+  return { bulk, searchRule, sessionEvents, sessionProcesses, sessionSize, relatedEvents, count };
 }

@@ -4,6 +4,13 @@ import type { EsContext, Source } from './context';
 import { withRetry } from './retry';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** The terms aggregation's bucket for events that name no cluster. */
+const NO_CLUSTER = '__execwatch_no_cluster__';
+
+interface ClusterBucket {
+  key: string | number;
+  verbs: { buckets: { key: string | number; doc_count: number; last: { value: number | null } }[] };
+}
 const hitOf = (h: estypes.SearchHit<Source>): EventHit => ({ _index: h._index, _id: h._id ?? '', _source: h._source ?? {} });
 
 /**
@@ -41,6 +48,22 @@ export function createKubeAuditStore(ctx: EsContext): KubeAuditStore {
       });
       const last = res.hits.hits.at(-1);
       return { events: res.hits.hits.map(hitOf), cursor: last?.sort ? JSON.stringify(last.sort) : cursor };
+    },
+    async summary(sinceMs) {
+      const res = await search('kubernetes audit events by cluster and verb', {
+        size: 0,
+        query: { range: { '@timestamp': { gte: iso(sinceMs), format: 'strict_date_optional_time' } } },
+        aggs: {
+          clusters: {
+            terms: { field: 'orchestrator.cluster.name', size: 100, missing: NO_CLUSTER },
+            aggs: { verbs: { terms: { field: 'kubernetes.audit.verb', size: 20 }, aggs: { last: { max: { field: '@timestamp' } } } } },
+          },
+        },
+      });
+      const clusters = (res.aggregations?.clusters as { buckets?: ClusterBucket[] } | undefined)?.buckets ?? []; // the aggregation asked for above
+      return clusters.flatMap((c) =>
+        c.verbs.buckets.map((v) => ({ cluster: c.key === NO_CLUSTER ? null : String(c.key), verb: String(v.key), events: v.doc_count, lastAt: v.last.value ?? null })),
+      );
     },
     async any() {
       const res = await search('any kubernetes audit event', { size: 0, terminate_after: 1, track_total_hits: 1, query: { match_all: {} } });

@@ -24,6 +24,8 @@ export interface AlertColumns {
   attribution: string;
   /** The session's risk score (0-100), once scored. */
   session_risk: number | null;
+  /** The session's entry leader (`process.entry_leader.entity_id`): the alerts of one session. */
+  session_id: string | null;
   assignees: string;
   tags: string;
   search_text: string;
@@ -96,6 +98,7 @@ export function alertColumns(doc: Doc): AlertColumns {
     requested_by: alertRequestedBy(doc),
     attribution: first(doc, 'execwatch.attribution.match') ?? 'unknown',
     session_risk: toNumber(getField(doc, 'execwatch.session.risk_score')),
+    session_id: first(doc, 'process.entry_leader.entity_id'),
     assignees: JSON.stringify(strings(getField(doc, 'kibana.alert.workflow_assignee_ids'))),
     tags: JSON.stringify(strings(getField(doc, 'kibana.alert.workflow_tags'))),
     search_text: '',

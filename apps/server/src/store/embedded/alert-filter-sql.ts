@@ -113,6 +113,8 @@ export function alertFilterSql(filter: AlertFilter, opts: { ignoreStatus?: boole
   if (filter.severity?.length) parts.push(inList('severity', filter.severity));
   if (filter.rule_id?.length) parts.push(inList('rule_id', filter.rule_id));
   if (filter.namespace?.length) parts.push(inList('namespace', filter.namespace));
+  if (filter.pod?.length) parts.push(inList('pod', filter.pod));
+  if (filter.session_id?.length) parts.push(inList('session_id', filter.session_id));
   if (filter.image?.length) {
     const a = inList('image', filter.image);
     const b = inList(`(doc ->> '$.container.image.name')`, filter.image);

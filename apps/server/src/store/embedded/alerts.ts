@@ -53,7 +53,7 @@ const toAlert = (r: AlertRow): StoredAlert => ({ id: r.id, index: r.idx, doc: JS
 
 const COLUMN_NAMES: (keyof AlertColumns)[] = [
   'status', 'severity', 'severity_rank', 'risk', 'rule_id', 'rule_name', 'ts', 'original_time',
-  'namespace', 'pod', 'image', 'user', 'cluster', 'requested_by', 'attribution', 'session_risk', 'assignees', 'tags', 'search_text',
+  'namespace', 'pod', 'image', 'user', 'cluster', 'requested_by', 'attribution', 'session_risk', 'session_id', 'assignees', 'tags', 'search_text',
 ];
 
 /** The alert store over the `alerts` table. */

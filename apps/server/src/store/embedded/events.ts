@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { compile, search, type EqlEvent } from '@execwatch/eql';
 import type { ExceptionMatcher } from '@execwatch/exceptions';
-import type { BulkItemResult, BulkOperation, Doc, EventHit, EventStore, RuleSearchRequest, RuleSearchResult } from '../ports';
+import type { BulkItemResult, BulkOperation, Doc, EventHit, EventStore, RuleSearchRequest, RuleSearchResult, SessionProcessFacts } from '../ports';
 import { silentLogger } from '../../log';
 import type { Db } from './db';
 import { STORED_NAMES, STORED_WIDTH, TS_MISSING, TS_OK, preparedDoc, type PrepError, type PreparedDocs } from './doc-prep';
@@ -26,6 +26,27 @@ interface FullRow {
 }
 
 const toHit = (r: FullRow): EventHit => ({ _index: r.idx, _id: r.id, _source: parseDoc(r.doc) });
+
+interface FactsRow {
+  entity_id: string | null;
+  parent_entity_id: string | null;
+  name: string | null;
+  executable: string | null;
+  args: string | null;
+  working_directory: string | null;
+  start: string | null;
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
+
+function toFacts(r: FactsRow): SessionProcessFacts {
+  let args: string[] = [];
+  if (r.args !== null) {
+    const parsed: unknown = JSON.parse(r.args);
+    args = (Array.isArray(parsed) ? parsed : [parsed]).filter((a): a is string => typeof a === 'string');
+  }
+  return { entity_id: text(r.entity_id), parent_entity_id: text(r.parent_entity_id), name: text(r.name), executable: text(r.executable), args, working_directory: text(r.working_directory), start: text(r.start) };
+}
 
 /** 20-character random ids, like Elasticsearch's auto-generated ones. */
 function idGenerator(count: number): () => string {
@@ -315,6 +336,15 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
     SELECT seq, idx, id, json(doc) AS doc FROM events INDEXED BY events_entry_leader
     WHERE g_leader_id = ? ${sessionWhere}`);
 
+  const factsColumns = `doc ->> '$.process.entity_id' AS entity_id, doc ->> '$.process.parent.entity_id' AS parent_entity_id,
+    doc ->> '$.process.name' AS name, doc ->> '$.process.executable' AS executable, json(doc -> '$.process.args') AS args,
+    doc ->> '$.process.working_directory' AS working_directory, coalesce(doc ->> '$.process.start', doc ->> '$."@timestamp"') AS start`;
+  const factsByStart = db.prepare<[string | number, string, number], FactsRow>(`
+    SELECT ${factsColumns} FROM events
+    WHERE (g_leader_start = ? OR g_leader_start IS NULL) AND g_leader_id = ? ${sessionWhere}`);
+  const factsById = db.prepare<[string, number], FactsRow>(`
+    SELECT ${factsColumns} FROM events INDEXED BY events_entry_leader
+    WHERE g_leader_id = ? ${sessionWhere}`);
   const sizeByStart = db.prepare<[string | number, string], { n: number }>('SELECT count(*) AS n FROM events WHERE (g_leader_start = ? OR g_leader_start IS NULL) AND g_leader_id = ?');
   const sizeById = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM events INDEXED BY events_entry_leader WHERE g_leader_id = ?');
 
@@ -342,6 +372,11 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
         ? sessionById.all(entryLeaderEntityId, limit + 1)
         : sessionByStart.all(entryLeaderStart, entryLeaderEntityId, limit + 1);
       return { events: rows.slice(0, limit).map(toHit), truncated: rows.length > limit };
+    },
+
+    async sessionProcesses(entryLeaderEntityId, limit, entryLeaderStart) {
+      const rows = entryLeaderStart === undefined ? factsById.all(entryLeaderEntityId, limit + 1) : factsByStart.all(entryLeaderStart, entryLeaderEntityId, limit + 1);
+      return { processes: rows.slice(0, limit).map(toFacts), truncated: rows.length > limit };
     },
 
     async sessionSize(entryLeaderEntityId, entryLeaderStart) {

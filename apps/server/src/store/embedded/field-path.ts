@@ -1,5 +1,4 @@
-/** Field names accepted in filters and rule fields: dotted ECS-style names, nothing that could escape a JSON path. */
-const FIELD_RE = /^[A-Za-z0-9_@][A-Za-z0-9_@-]*(?:\.[A-Za-z0-9_@-]+)*$/;
+import { isFieldName } from '@execwatch/api';
 
 export class InvalidFieldError extends Error {
   constructor(field: string) {
@@ -8,9 +7,9 @@ export class InvalidFieldError extends Error {
   }
 }
 
-/** True when `field` is a dotted field name this store can address. */
+/** True when `field` is a dotted field name (as the API defines them: nothing that could escape a JSON path). */
 export function isValidField(field: string): boolean {
-  return field.length <= 300 && FIELD_RE.test(field);
+  return isFieldName(field);
 }
 
 /** `a.b.c` -> `$."a"."b"."c"` (a SQLite JSON path, always passed as a bound parameter). Throws on invalid names. */

@@ -23,6 +23,9 @@ export function createKubeAuditStore(db: Db): KubeAuditStore {
   const since = db.prepare<[number, number], AuditRow>(`
     SELECT seq, idx, id, json(doc) AS doc FROM events INDEXED BY events_kube_audit_seq
     WHERE ${AUDIT_ROWS} AND seq > ? ORDER BY seq LIMIT ?`);
+  const summary = db.prepare<[number], { cluster: string | null; verb: string | null; events: number; last_at: number | null }>(`
+    SELECT doc ->> '$.orchestrator.cluster.name' AS cluster, doc ->> '$.kubernetes.audit.verb' AS verb, count(*) AS events, max(ts) AS last_at
+    FROM events INDEXED BY events_kube_audit_ts WHERE ${AUDIT_ROWS} AND ts >= ? GROUP BY 1, 2`);
   const any = db.prepare<[], { one: number }>(`SELECT 1 AS one FROM events INDEXED BY events_kube_audit_seq WHERE ${AUDIT_ROWS} LIMIT 1`);
   return {
     async forPod(q) {
@@ -33,6 +36,9 @@ export function createKubeAuditStore(db: Db): KubeAuditStore {
       const rows = since.all(Number.isSafeInteger(after) ? after : 0, limit);
       const last = rows.at(-1);
       return { events: rows.map(toHit), cursor: last ? String(last.seq) : cursor };
+    },
+    async summary(sinceMs) {
+      return summary.all(sinceMs).map((r) => ({ cluster: r.cluster, verb: r.verb, events: r.events, lastAt: r.last_at }));
     },
     async any() {
       return any.get() !== undefined;

@@ -204,23 +204,53 @@ export const migrations: Migration[] = [
         doc ->> '$.kubernetes.audit.objectRef.namespace', doc ->> '$.kubernetes.audit.objectRef.name', ts
       ) WHERE idx GLOB 'logs-kubernetes.audit_logs-*';
       CREATE INDEX events_kube_audit_seq ON events (seq) WHERE idx GLOB 'logs-kubernetes.audit_logs-*';
+      CREATE INDEX events_kube_audit_ts ON events (ts) WHERE idx GLOB 'logs-kubernetes.audit_logs-*';
     `,
   },
   {
     version: 9,
-    name: 'alerts: who ran the exec (requested_by, attribution) and what the session did (session_risk)',
+    name: 'alerts: who ran the exec (requested_by, attribution), what the session did (session_risk) and which session (session_id)',
     // The Kubernetes user of an exact attribution, the attribution's verdict and the session's risk score, as
     // columns the list filters, sorts and groups on; the narrow index holds them too, so counts by them read no rows.
     sql: `
       ALTER TABLE alerts ADD COLUMN requested_by TEXT;
       ALTER TABLE alerts ADD COLUMN attribution TEXT NOT NULL DEFAULT 'unknown';
       ALTER TABLE alerts ADD COLUMN session_risk REAL;
+      ALTER TABLE alerts ADD COLUMN session_id TEXT;
+      UPDATE alerts SET session_id = doc ->> '$.process.entry_leader.entity_id';
+      CREATE INDEX alerts_session ON alerts (session_id);
       UPDATE alerts SET session_risk = doc ->> '$.execwatch.session.risk_score' WHERE doc ->> '$.execwatch.session.risk_score' IS NOT NULL;
       UPDATE alerts SET attribution = coalesce(doc ->> '$.execwatch.attribution.match', 'unknown'),
         requested_by = CASE WHEN doc ->> '$.execwatch.attribution.match' = 'exact' THEN doc ->> '$.kubernetes.audit.user.username' END
         WHERE doc ->> '$.execwatch.attribution.match' IS NOT NULL;
       DROP INDEX alerts_narrow;
       CREATE INDEX alerts_narrow ON alerts (status, ts, id, severity, severity_rank, risk, original_time, rule_id, rule_name, namespace, pod, image, user, cluster, search_text, requested_by, attribution, session_risk);
+    `,
+  },
+  {
+    version: 10,
+    name: 'audit log hash chain; sign-in throttle counters',
+    // Each audit record carries the hash of the one before it and its own (see auth/audit-chain.ts); the head
+    // (last seq and hash) is kept beside. SQLite has no sha256, so records written before this migration get
+    // their hashes at the store's next start (store/embedded/audit.ts): the update trigger allows exactly that,
+    // filling in both hashes of a record that has none, once, and nothing else.
+    sql: `
+      ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+      ALTER TABLE audit_log ADD COLUMN hash TEXT;
+      DROP TRIGGER audit_log_no_update;
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        WHEN NOT (OLD.hash IS NULL AND OLD.prev_hash IS NULL AND NEW.hash IS NOT NULL AND NEW.prev_hash IS NOT NULL
+          AND NEW.seq IS OLD.seq AND NEW.id IS OLD.id AND NEW.ts IS OLD.ts AND NEW.user IS OLD.user AND NEW.action IS OLD.action AND NEW.doc IS OLD.doc)
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+      CREATE TRIGGER audit_log_chained BEFORE INSERT ON audit_log WHEN NEW.hash IS NULL OR NEW.prev_hash IS NULL
+        BEGIN SELECT RAISE(ABORT, 'audit records are chained: prev_hash and hash are required'); END;
+      CREATE TABLE audit_chain_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
+      CREATE TRIGGER audit_chain_head_forward BEFORE UPDATE ON audit_chain_head WHEN NEW.seq <= OLD.seq
+        BEGIN SELECT RAISE(ABORT, 'the audit chain head only moves forward'); END;
+      CREATE TRIGGER audit_chain_head_no_delete BEFORE DELETE ON audit_chain_head
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+      CREATE TABLE auth_throttle (key TEXT PRIMARY KEY, count INTEGER NOT NULL, last_at INTEGER NOT NULL);
+      CREATE INDEX auth_throttle_last_at ON auth_throttle (last_at);
     `,
   },
 ];
