@@ -5,6 +5,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { SHEDDING_DEFAULTS, type SheddingPolicy } from './http/load-shedding';
+import { SERVER_LIMIT_DEFAULTS, type ServerLimits } from './http/server-limits';
+import { BULK_DEFAULTS, type BulkIngestOptions } from './ingest/bulk-limits';
+import { parseByteLimit } from './ingest/read-lines';
 
 /** The repository root (three levels above this file: apps/server/src). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -15,6 +19,35 @@ const optionalText = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
 const durationText = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as 30s, 5m or 1h');
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A duration setting in ms (unset: undefined, the module's default applies). */
+const durationMs = (opts: { min: number }) =>
+  optionalText.pipe(
+    durationText
+      .transform((t) => {
+        const m = /^(\d+)(ms|s|m|h|d)$/.exec(t);
+        return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : NaN; // the regex above matched
+      })
+      .pipe(z.number().min(opts.min, opts.min > 0 ? `must be at least ${opts.min}ms` : 'must not be negative').max(2 ** 31 - 1, 'too long'))
+      .optional(),
+  );
+/** A byte size setting (`100mb`, `64kb`, a byte count). */
+const byteSize = optionalText.pipe(
+  z
+    .string()
+    .refine((t) => {
+      try {
+        return parseByteLimit(t) > 0;
+      } catch {
+        return false;
+      }
+    }, 'expected a size such as 10mb, 512kb or a byte count')
+    .optional(),
+);
+/** A whole number setting from `min` to `max`. */
+const count = (min: number, max: number) =>
+  optionalText.pipe(z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().min(min).max(max)).optional());
 
 const envSchema = z
   .object({
@@ -39,6 +72,20 @@ const envSchema = z
     EXECWATCH_DEMO_INTERVAL: durationText.default('30s'),
     EXECWATCH_DEMO_EVENTS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(300),
     EXECWATCH_SECURE_COOKIES: z.enum(['true', 'false', 'auto']).default('auto'),
+    EXECWATCH_MAX_CONNECTIONS: count(1, 1_000_000),
+    EXECWATCH_MAX_CONNECTIONS_PER_ADDRESS: count(1, 1_000_000),
+    EXECWATCH_HEADERS_TIMEOUT: durationMs({ min: 1 }),
+    EXECWATCH_BODY_TIMEOUT: durationMs({ min: 1 }),
+    EXECWATCH_BULK_BODY_TIMEOUT: durationMs({ min: 1 }),
+    EXECWATCH_BULK_IDLE_TIMEOUT: durationMs({ min: 1 }),
+    EXECWATCH_BULK_TURN_TIMEOUT: durationMs({ min: 1 }),
+    EXECWATCH_BULK_CONCURRENCY: count(1, 64),
+    EXECWATCH_BULK_MAX_BODIES: count(1, 10_000),
+    EXECWATCH_BULK_BODY_LIMIT: byteSize,
+    EXECWATCH_BULK_BUFFER_LIMIT: byteSize,
+    EXECWATCH_BULK_DOCUMENT_LIMIT: byteSize,
+    EXECWATCH_SHED_LOOP_DELAY: durationMs({ min: 0 }),
+    EXECWATCH_SHED_MAX_BULK_IN_FLIGHT: count(0, 1_000_000),
   })
   .refine((e) => (e.EXECWATCH_TLS_CERT === undefined) === (e.EXECWATCH_TLS_KEY === undefined), {
     message: 'EXECWATCH_TLS_CERT and EXECWATCH_TLS_KEY must be set together',
@@ -47,6 +94,14 @@ const envSchema = z
   .refine((e) => e.EXECWATCH_STORE !== 'elasticsearch' || e.ES_URL !== undefined, {
     message: 'ES_URL is required when EXECWATCH_STORE=elasticsearch',
     path: ['ES_URL'],
+  })
+  .refine((e) => (e.EXECWATCH_BULK_MAX_BODIES ?? BULK_DEFAULTS.maxBodies) >= (e.EXECWATCH_BULK_CONCURRENCY ?? BULK_DEFAULTS.concurrency), {
+    message: 'must be at least EXECWATCH_BULK_CONCURRENCY (bodies are held while they are stored)',
+    path: ['EXECWATCH_BULK_MAX_BODIES'],
+  })
+  .refine((e) => parseByteLimit(e.EXECWATCH_BULK_DOCUMENT_LIMIT ?? BULK_DEFAULTS.documentLimit) <= parseByteLimit(e.EXECWATCH_BULK_BODY_LIMIT ?? BULK_DEFAULTS.bodyLimit), {
+    message: 'must not be larger than EXECWATCH_BULK_BODY_LIMIT',
+    path: ['EXECWATCH_BULK_DOCUMENT_LIMIT'],
   });
 
 export interface ServerConfig {
@@ -66,6 +121,12 @@ export interface ServerConfig {
   demoInterval: string;
   demoEventsPerSecond: number;
   secureCookies: boolean;
+  /** Connection caps and how long clients may take to send (http/server-limits.ts). */
+  serverLimits: ServerLimits;
+  /** The bulk API's limits (ingest/bulk-limits.ts). */
+  bulk: Required<BulkIngestOptions>;
+  /** When new bulk requests are refused for overload (http/load-shedding.ts). */
+  shedding: SheddingPolicy;
 }
 
 /** A configuration error: the message names the variable and what is wrong with it. */
@@ -102,5 +163,29 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { demo?: boolean } = {}
     demoInterval: e.EXECWATCH_DEMO_INTERVAL,
     demoEventsPerSecond: e.EXECWATCH_DEMO_EVENTS_PER_SECOND,
     secureCookies: e.EXECWATCH_SECURE_COOKIES === 'auto' ? tls !== undefined : e.EXECWATCH_SECURE_COOKIES === 'true',
+    serverLimits: {
+      ...SERVER_LIMIT_DEFAULTS,
+      maxConnections: e.EXECWATCH_MAX_CONNECTIONS ?? SERVER_LIMIT_DEFAULTS.maxConnections,
+      maxConnectionsPerAddress: e.EXECWATCH_MAX_CONNECTIONS_PER_ADDRESS ?? SERVER_LIMIT_DEFAULTS.maxConnectionsPerAddress,
+      headersTimeoutMs: e.EXECWATCH_HEADERS_TIMEOUT ?? SERVER_LIMIT_DEFAULTS.headersTimeoutMs,
+      bodyTimeoutMs: e.EXECWATCH_BODY_TIMEOUT ?? SERVER_LIMIT_DEFAULTS.bodyTimeoutMs,
+      longBodyTimeoutMs: e.EXECWATCH_BULK_BODY_TIMEOUT ?? SERVER_LIMIT_DEFAULTS.longBodyTimeoutMs,
+    },
+    bulk: {
+      ...BULK_DEFAULTS,
+      bodyLimit: e.EXECWATCH_BULK_BODY_LIMIT ?? BULK_DEFAULTS.bodyLimit,
+      concurrency: e.EXECWATCH_BULK_CONCURRENCY ?? BULK_DEFAULTS.concurrency,
+      maxBodies: e.EXECWATCH_BULK_MAX_BODIES ?? BULK_DEFAULTS.maxBodies,
+      bufferLimit: e.EXECWATCH_BULK_BUFFER_LIMIT ?? BULK_DEFAULTS.bufferLimit,
+      documentLimit: e.EXECWATCH_BULK_DOCUMENT_LIMIT ?? BULK_DEFAULTS.documentLimit,
+      bodyTimeoutMs: e.EXECWATCH_BULK_BODY_TIMEOUT ?? BULK_DEFAULTS.bodyTimeoutMs,
+      idleTimeoutMs: e.EXECWATCH_BULK_IDLE_TIMEOUT ?? BULK_DEFAULTS.idleTimeoutMs,
+      turnTimeoutMs: e.EXECWATCH_BULK_TURN_TIMEOUT ?? BULK_DEFAULTS.turnTimeoutMs,
+      turnHoldMs: e.EXECWATCH_BULK_TURN_TIMEOUT ?? BULK_DEFAULTS.turnHoldMs,
+    },
+    shedding: {
+      maxLoopDelayMs: e.EXECWATCH_SHED_LOOP_DELAY ?? SHEDDING_DEFAULTS.maxLoopDelayMs,
+      maxBulkInFlight: e.EXECWATCH_SHED_MAX_BULK_IN_FLIGHT ?? SHEDDING_DEFAULTS.maxBulkInFlight,
+    },
   };
 }

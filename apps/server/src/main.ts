@@ -2,12 +2,13 @@
  * Starts Execwatch: `node --import tsx apps/server/src/main.ts [--demo]`.
  * Configuration from the environment (see config.ts); `--demo` adds demo users, a short rule interval and the simulator.
  */
-import http from 'node:http';
-import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { createAuth, loadTlsOptions } from './auth/index';
 import { ConfigError, loadConfig, type ServerConfig } from './config';
+import { createLoadShedder, eventLoopDelaySource } from './http/load-shedding';
+import { createLimitedServer } from './http/server-limits';
+import { setBulkIngestDefaults } from './ingest/bulk-limits';
 import { createLogger, type Logger } from './log';
 import { createServices } from './services/index';
 import { createStore } from './store/index';
@@ -36,12 +37,12 @@ async function start(config: ServerConfig, log: Logger): Promise<void> {
     rulesDir: config.rulesDir,
     intervalOverride: config.demo ? config.demoInterval : undefined,
   });
+  setBulkIngestDefaults(config.bulk);
   const app = createApp({ store, log, now, auth, services, webDist: config.webDist, scheduling: true });
-  const server = config.tls ? https.createServer(loadTlsOptions(config.tls.certFile, config.tls.keyFile), app) : http.createServer(app);
-  server.requestTimeout = 10 * 60_000; // 100 MB bulk bodies over slow links
-  // longer than clients' idle pools, so a reused connection is not closed under a request (shippers keep them open)
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  // under overload new bulk requests are refused before anything else is done for them (see load-shedding.ts)
+  const shedder = createLoadShedder({ source: eventLoopDelaySource(), policy: config.shedding });
+  const tls = config.tls ? loadTlsOptions(config.tls.certFile, config.tls.keyFile) : undefined;
+  const server = createLimitedServer(shedder.wrap(app), config.serverLimits, { tls, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -87,6 +88,7 @@ async function start(config: ServerConfig, log: Logger): Promise<void> {
     await services.sessionRisk.stop();
     await closed;
     clearInterval(sweep);
+    shedder.close();
     await store.close();
     log.info('stopped');
     process.exit(0);

@@ -31,7 +31,7 @@ export function hasDottedKey(line: string): boolean {
   return false;
 }
 
-/** A document Elasticsearch would reject while mapping dotted fields. */
+/** A document Elasticsearch would reject while mapping it: dotted fields that conflict, or objects nested too deep. */
 export class DottedKeyConflict extends Error {
   constructor(message: string) {
     super(message);
@@ -87,31 +87,59 @@ function merge(target: JsonObject, path: string[], value: Json, full: string): v
   }
 }
 
-function expandValue(v: Json, prefix: string): Json {
-  if (Array.isArray(v)) return v.map((x) => expandValue(x, prefix));
+/** Elasticsearch's default `index.mapping.depth.limit`: the document is at depth 1, each object inside it one more. */
+export const DEFAULT_DEPTH_LIMIT = 20;
+
+/** The deepest nesting of arrays and objects SQLite's JSON reader takes (its JSON_MAX_DEPTH); deeper text is left for it to refuse. */
+const MAX_NESTING = 1000;
+
+/** Thrown inside the expansion when the text nests deeper than SQLite reads: the line is then left as it came. */
+const TOO_DEEP_FOR_SQLITE = new Error('nested too deep');
+
+/** Elasticsearch's reason for an object beyond the depth limit, naming its path (cut short when long). */
+export function depthLimitMessage(limit: number, path: string): string {
+  const shown = path.length > 256 ? `${path.slice(0, 256)}...` : path;
+  return `Limit of mapping depth [${limit}] has been exceeded due to object field [${shown}]`;
+}
+
+/**
+ * `v` with dotted keys expanded; `depth` is the depth an object `v` would have (arrays add none), `nesting`
+ * how many arrays and objects enclose it. Recursion stops at the depth limit or at SQLite's nesting limit, so
+ * no document can run the stack out.
+ */
+function expandValue(v: Json, prefix: string, depth: number, nesting: number, limit: number): Json {
+  if (nesting > MAX_NESTING) throw TOO_DEEP_FOR_SQLITE;
+  if (Array.isArray(v)) return v.map((x) => expandValue(x, prefix, depth, nesting + 1, limit));
   if (!isObject(v)) return v;
+  if (depth > limit) throw new DottedKeyConflict(depthLimitMessage(limit, prefix));
   const out = newObject();
   for (const [key, value] of Object.entries(v)) {
     const full = prefix ? `${prefix}.${key}` : key;
-    const expanded = expandValue(value, full);
     if (!key.includes('.')) {
-      merge(out, [key], expanded, full);
+      merge(out, [key], expandValue(value, full, depth + 1, nesting + 1, limit), full);
       continue;
     }
     const path = key.split('.');
     if (path.some((p) => p.trim() === '')) {
-      throw new DottedKeyConflict(`field name cannot contain only whitespace: ['${full}']`);
+      throw new DottedKeyConflict(`field name cannot contain only whitespace: ['${full.length > 256 ? `${full.slice(0, 256)}...` : full}']`);
     }
-    merge(out, path, expanded, full);
+    // `a.b.c` makes objects `a` and `a.b`, one level deeper each
+    const inner = path.length - 1;
+    if (depth + inner > limit) {
+      const over = path.slice(0, limit + 1 - depth).join('.');
+      throw new DottedKeyConflict(depthLimitMessage(limit, prefix ? `${prefix}.${over}` : over));
+    }
+    merge(out, path, expandValue(value, full, depth + inner + 1, nesting + 1, limit), full);
   }
   return out;
 }
 
 /**
- * Rewrites a source line with dotted keys expanded. Returns the line unchanged when it is not
- * valid JSON (the store reports that); throws DottedKeyConflict for documents Elasticsearch rejects.
+ * Rewrites a source line with dotted keys expanded. Returns the line unchanged when it is not valid JSON, or
+ * nests deeper than SQLite reads (the store reports either); throws DottedKeyConflict for documents
+ * Elasticsearch rejects, among them those with objects deeper than `depthLimit`.
  */
-export function expandDottedKeys(line: string): string {
+export function expandDottedKeys(line: string, depthLimit = DEFAULT_DEPTH_LIMIT): string {
   let parsed: Json;
   try {
     parsed = JSON.parse(line) as Json; // JSON.parse yields JSON values
@@ -119,5 +147,10 @@ export function expandDottedKeys(line: string): string {
     return line;
   }
   if (!isObject(parsed)) return line;
-  return JSON.stringify(expandValue(parsed, ''));
+  try {
+    return JSON.stringify(expandValue(parsed, '', 1, 0, depthLimit));
+  } catch (e) {
+    if (e === TOO_DEEP_FOR_SQLITE) return line;
+    throw e;
+  }
 }

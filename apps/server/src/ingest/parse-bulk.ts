@@ -79,11 +79,18 @@ export function parseBulkBody(body: Buffer | string, defaultIndex?: string): Par
   return parseBulkLines(lines, defaultIndex);
 }
 
+/** Limits on the items of a bulk body. */
+export interface BulkLineLimits {
+  /** A source line longer than this (in bytes, or UTF-16 units for text) fails its item. */
+  maxSourceBytes?: number;
+}
+
 /**
  * parseBulkBody over a body already split into lines (`\n`, trailing `\r` dropped). Lines given as bytes
  * stay bytes in the operations.
  */
-export function parseBulkLines(lines: readonly BodyLine[], defaultIndex?: string): ParsedBulkBody {
+export function parseBulkLines(lines: readonly BodyLine[], defaultIndex?: string, limits: BulkLineLimits = {}): ParsedBulkBody {
+  const maxSource = limits.maxSourceBytes ?? Infinity;
   const operations: BulkOperation[] = [];
   const errors: BulkParseError[] = [];
   let position = 0;
@@ -138,6 +145,11 @@ export function parseBulkLines(lines: readonly BodyLine[], defaultIndex?: string
     }
     if (action.id === '') {
       fail(actionLine, resultAction, index, '', 400, 'action_request_validation_exception', `[line ${actionLine}] if _id is specified it must not be empty`);
+      continue;
+    }
+    if (source.length > maxSource) {
+      fail(actionLine, resultAction, index, action.id ?? null, 400, 'document_parsing_exception',
+        `[${sourceLine}:1] failed to parse: the document is [${source.length}] bytes, more than the limit of [${maxSource}] bytes`);
       continue;
     }
     const op: BulkOperation = { action: resultAction, index, source, line: sourceLine };

@@ -2,10 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 
-/** Why a body could not be read: too large (413), an unknown encoding (415) or a broken stream (400). */
+/**
+ * Why a body could not be read: a broken or abandoned stream (400), too slow (408), too large (413), an unknown
+ * encoding (415), or more than the memory left for bodies (429).
+ */
 export class BodyReadError extends Error {
   constructor(
-    readonly status: 400 | 413 | 415,
+    readonly status: 400 | 408 | 413 | 415 | 429,
     message: string,
   ) {
     super(message);
@@ -39,14 +42,32 @@ export function parseByteLimit(limit: string): number {
   return Math.floor(Number(m[1]) * scale);
 }
 
+/** How long a body may take, and what may stop it early. */
+export interface ReadBodyOptions {
+  /** The whole body must arrive within this many ms of the call (408 otherwise). */
+  deadlineMs?: number;
+  /** At most this many ms may pass without a byte of the body (408 otherwise). */
+  idleTimeoutMs?: number;
+  /** Stops the read (400): the caller gave up on the request. */
+  signal?: AbortSignal;
+  /** Called with the bytes read so far (after decoding) whenever they grow; false stops the read (429). */
+  onGrow?(bytes: number): boolean;
+}
+
 /**
  * Reads a request body (identity, gzip or deflate), at most `limit` bytes after decoding, into one buffer
- * from `alloc` (by default a SharedArrayBuffer of its own; see BodySlabs). Rejects with BodyReadError; on an error the rest of the body is drained, not read into memory.
+ * from `alloc` (by default a SharedArrayBuffer of its own; see BodySlabs). Rejects with BodyReadError, at
+ * once when the client goes away; on a refused body the rest is drained, not read into memory.
  */
-export function readBody(req: IncomingMessage, limit: number, alloc: (size: number) => Buffer = sharedBuffer): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, alloc: (size: number) => Buffer = sharedBuffer, opts: ReadBodyOptions = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (req.readableEnded || req.destroyed) {
+      // nothing more will come: another reader took the body, or the client has gone
+      reject(new BodyReadError(400, 'the request body is no longer readable'));
+      return;
+    }
     let source: Readable = req;
     if (encoding === 'gzip') source = req.pipe(createGunzip());
     else if (encoding === 'deflate') source = req.pipe(createInflate());
@@ -65,18 +86,39 @@ export function readBody(req: IncomingMessage, limit: number, alloc: (size: numb
     // does not shrink). Otherwise they are kept until the end and copied once. Either way the body is one
     // buffer in shared memory: the store's preparation thread reads the lines from it without another copy.
     const known = encoding === 'identity' && Number.isFinite(declared) && declared >= 0 ? declared : -1;
+    if (known >= 0 && opts.onGrow && !opts.onGrow(known)) {
+      req.resume();
+      reject(new BodyReadError(429, 'no room for another request body now'));
+      return;
+    }
     const direct = known >= 0 ? alloc(known) : null;
     const chunks: Buffer[] = [];
     let received = 0;
     let done = false;
+    const timers: NodeJS.Timeout[] = [];
+    const idle = opts.idleTimeoutMs ? setTimeout(() => fail(new BodyReadError(408, `no part of the request body arrived for ${opts.idleTimeoutMs} ms`)), opts.idleTimeoutMs) : null;
+    if (idle) timers.push(idle);
+    if (opts.deadlineMs) timers.push(setTimeout(() => fail(new BodyReadError(408, `the request body did not arrive within ${opts.deadlineMs} ms`)), opts.deadlineMs));
+    const onAbort = () => fail(new BodyReadError(400, 'the request was abandoned'));
+    const finish = () => {
+      done = true;
+      for (const t of timers) clearTimeout(t);
+      opts.signal?.removeEventListener('abort', onAbort);
+    };
     const fail = (e: BodyReadError) => {
       if (done) return;
-      done = true;
+      finish();
       source.removeAllListeners('data');
       if (source !== req) source.destroy();
+      chunks.length = 0;
       req.resume();
       reject(e);
     };
+    if (opts.signal?.aborted) {
+      fail(new BodyReadError(400, 'the request was abandoned'));
+      return;
+    }
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     source.on('data', (chunk: Buffer) => {
       if (done) return;
       if (received + chunk.length > limit) {
@@ -89,12 +131,19 @@ export function readBody(req: IncomingMessage, limit: number, alloc: (size: numb
           return;
         }
         chunk.copy(direct, received);
-      } else chunks.push(chunk);
+      } else {
+        if (opts.onGrow && !opts.onGrow(received + chunk.length)) {
+          fail(new BodyReadError(429, 'no room for this request body now'));
+          return;
+        }
+        chunks.push(chunk);
+      }
       received += chunk.length;
+      idle?.refresh();
     });
     source.on('end', () => {
       if (done) return;
-      done = true;
+      finish();
       if (direct) {
         resolve(received === direct.length ? direct : direct.subarray(0, received));
         return;
@@ -109,13 +158,17 @@ export function readBody(req: IncomingMessage, limit: number, alloc: (size: numb
       resolve(body);
     });
     source.on('error', (e: Error) => fail(new BodyReadError(400, `the request body could not be read: ${e.message}`)));
-    req.on('aborted', () => fail(new BodyReadError(400, 'the request was aborted')));
+    req.on('aborted', onAbort);
+    // (a client that goes away mid-body closes the request before it is complete)
+    req.on('close', () => {
+      if (!req.complete) onAbort();
+    });
   });
 }
 
 const sharedBuffer = (size: number): Buffer => Buffer.from(new SharedArrayBuffer(size));
 
 /** readBody, split into lines (views of the body; see splitLines). */
-export async function readBodyLines(req: IncomingMessage, limit: number, alloc?: (size: number) => Buffer): Promise<Buffer[]> {
-  return splitLines(await readBody(req, limit, alloc));
+export async function readBodyLines(req: IncomingMessage, limit: number, alloc?: (size: number) => Buffer, opts?: ReadBodyOptions): Promise<Buffer[]> {
+  return splitLines(await readBody(req, limit, alloc, opts));
 }

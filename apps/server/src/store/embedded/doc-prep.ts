@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import type Database from 'better-sqlite3';
-import { DottedKeyConflict, expandDottedKeys, hasDottedKey } from '../../ingest/expand-dotted';
+import { DEFAULT_DEPTH_LIMIT, DottedKeyConflict, depthLimitMessage, expandDottedKeys, hasDottedKey } from '../../ingest/expand-dotted';
 import { NESTED_ARRAYS_COLUMN, STORED_COLUMNS, arrayParentsSql, someHotFieldMissing } from './hot-fields';
-import { JsonbFieldReader, UNDECIDED, elementEnd, fieldEpochMs, fieldJsonType, fieldValue } from './jsonb-fields';
+import { JsonbFieldReader, UNDECIDED, elementEnd, fieldEpochMs, fieldJsonType, fieldValue, objectTooDeep } from './jsonb-fields';
 import { TIMESTAMP_MS } from './time-sql';
 
 /** A source line: its UTF-8 bytes as received, or text. */
@@ -185,6 +185,12 @@ function allOnes(a: Uint8Array, from: number, count: number): boolean {
   return true;
 }
 
+/** Limits on each document. */
+export interface DocLimits {
+  /** Objects nested deeper than this fail their line (Elasticsearch's `index.mapping.depth.limit`, default 20). */
+  depthLimit?: number;
+}
+
 /** Room for documents: a buffer of at least `bytes` bytes. */
 export type DocsAlloc = (bytes: number) => Uint8Array<ArrayBufferLike>;
 
@@ -227,7 +233,9 @@ function sharedBody(sources: readonly SourceLine[]): Uint8Array<SharedArrayBuffe
 export function createDocPrep(
   db: Database.Database,
   alloc: DocsAlloc = plainAlloc,
+  limits: DocLimits = {},
 ): (sources: readonly SourceLine[], ingested: string, overwritten?: Int32Array) => PreparedDocs {
+  const depthLimit = limits.depthLimit ?? DEFAULT_DEPTH_LIMIT;
   const docOf = db.prepare<[SourceLine, string], Buffer>(DOC_SQL).pluck();
   const groupOf = db.prepare<unknown[], Buffer>(GROUP_SQL).pluck();
   const stmt = db.prepare<[string, SourceLine], unknown[]>(PREP_SQL).raw(true);
@@ -282,10 +290,10 @@ export function createDocPrep(
       const bytes = typeof src === 'string' ? null : Buffer.from(src.buffer, src.byteOffset, src.length);
       if (hasDottedKey(bytes ? bytes.toString('latin1') : (src as string))) {
         try {
-          src = expandDottedKeys(bytes ? bytes.toString('utf8') : (src as string));
+          src = expandDottedKeys(bytes ? bytes.toString('utf8') : (src as string), depthLimit);
         } catch (e) {
-          if (!(e instanceof DottedKeyConflict)) throw e;
-          errors[i] = { kind: 'mapping', message: e.message };
+          // whatever one line does to the expansion fails that line alone, never the batch
+          errors[i] = e instanceof DottedKeyConflict ? { kind: 'mapping', message: e.message } : { kind: 'malformed', message: e instanceof Error ? e.message : String(e) };
           continue;
         }
       } else if (bytes && bytes.length <= GROUP_LINE_MAX) groupable[i] = 1;
@@ -311,6 +319,12 @@ export function createDocPrep(
           errors[i] = { kind: 'malformed', message: e instanceof Error ? e.message : String(e) };
           continue;
         }
+      }
+      // Elasticsearch's index.mapping.depth.limit, on every document (dotted ones were held to it as they were expanded)
+      const tooDeep = objectTooDeep(doc, depthLimit);
+      if (tooDeep !== null) {
+        errors[i] = { kind: 'mapping', message: depthLimitMessage(depthLimit, tooDeep.join('.')) };
+        continue;
       }
       const base = i * STORED_WIDTH;
       if (doc[0] === undefined || (doc[0] & 15) !== JSONB_OBJECT || !readFields(reader, doc, columns, base, ts, tsState, i)) {

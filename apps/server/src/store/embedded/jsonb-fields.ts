@@ -56,6 +56,101 @@ export function elementEnd(b: Uint8Array, i: number): number {
   return payloadStart + n;
 }
 
+/**
+ * Levels objectTooDeep keeps track of: where each open container ends and whether it is an object. SQLite nests
+ * JSON at most 1000 deep, and expanded dotted keys add at most the depth limit, so this is never outgrown; if it
+ * were, the exact walk decides.
+ */
+const MAX_LEVELS = 2048;
+const levelEnds = new Float64Array(MAX_LEVELS);
+const levelIsObject = new Uint8Array(MAX_LEVELS);
+
+/**
+ * The keys leading to the first object of the JSONB document `doc` that lies deeper than `limit`, or null when
+ * none does. Depth as Elasticsearch's `index.mapping.depth.limit` counts it: the document is at depth 1, each
+ * object inside one more, arrays add none. A document that is not an object has no depth to exceed.
+ * One pass over the element headers without recursion, scalars (keys among them) skipped by their size: about
+ * as much as reading the stored columns out with JsonbFieldReader (a 3.5 kB event has some 300 elements).
+ */
+export function objectTooDeep(doc: Uint8Array, limit: number): string[] | null {
+  const n = doc.length;
+  if (n === 0 || ((doc[0] as number) & 15) !== OBJECT) return null;
+  if (limit < 1) return [];
+  let top = 0;
+  let objects = 1;
+  levelEnds[0] = Math.min(elementEnd(doc, 0), n);
+  levelIsObject[0] = 1;
+  let i = payloadStart;
+  for (;;) {
+    while (i >= (levelEnds[top] as number)) {
+      if (top === 0) return null;
+      objects -= levelIsObject[top] as number;
+      top--;
+    }
+    const x = doc[i] as number; // i < levelEnds[0] <= n
+    const type = x & 15;
+    const size = x >> 4;
+    let header: number;
+    let payload: number;
+    if (size <= 11) {
+      header = 1;
+      payload = size;
+    } else if (size === 12) {
+      header = 2;
+      payload = doc[i + 1] ?? 0;
+    } else if (size === 13) {
+      header = 3;
+      payload = ((doc[i + 1] ?? 0) << 8) | (doc[i + 2] ?? 0);
+    } else {
+      // a 4- or 8-byte size: rare, read by elementEnd
+      const end = elementEnd(doc, i);
+      header = payloadStart - i;
+      payload = end - payloadStart;
+    }
+    if (type !== OBJECT && type !== ARRAY) {
+      i += header + payload;
+      continue;
+    }
+    if (type === OBJECT && objects === limit) return keysToDeepObject(doc, limit);
+    if (top + 1 === MAX_LEVELS) return keysToDeepObject(doc, limit);
+    top++;
+    levelEnds[top] = i + header + payload;
+    levelIsObject[top] = type === OBJECT ? 1 : 0;
+    objects += type === OBJECT ? 1 : 0;
+    i += header;
+  }
+}
+
+/** objectTooDeep's answer, walked again keeping the keys (only for a document found too deep). */
+function keysToDeepObject(doc: Uint8Array, limit: number): string[] | null {
+  const keys: string[] = [];
+  const visit = (start: number, end: number, isObject: boolean, depth: number): boolean => {
+    let i = start;
+    while (i < end) {
+      let key: string | null = null;
+      if (isObject) {
+        const keyEnd = elementEnd(doc, i);
+        key = text(doc, payloadStart, Math.min(keyEnd, end));
+        i = keyEnd;
+        if (!(i < end)) return false;
+      }
+      const type = (doc[i] as number) & 15;
+      const valueEnd = Math.min(elementEnd(doc, i), end);
+      const valueStart = payloadStart;
+      if (type === OBJECT || type === ARRAY) {
+        if (key !== null) keys.push(key);
+        if (type === OBJECT && depth === limit) return true;
+        if (visit(valueStart, valueEnd, type === OBJECT, type === OBJECT ? depth + 1 : depth)) return true;
+        if (key !== null) keys.pop();
+      }
+      i = valueEnd;
+    }
+    return false;
+  };
+  const end = Math.min(elementEnd(doc, 0), doc.length);
+  return visit(payloadStart, end, true, 1) ? keys : null;
+}
+
 /** A node of the path tree: the keys wanted inside an object, and which field a key ends at. */
 interface PathNode {
   keys: Uint8Array[];
