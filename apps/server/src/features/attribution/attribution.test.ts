@@ -117,6 +117,19 @@ describe('the audit webhook', () => {
     expect(body.errors[0]?.reason).toMatch(/auditID/);
   });
 
+  it('fails an event nested too deeply on its own, and stores the others', async () => {
+    const good = auditEvent({ id: 'w-deep-ok', pod: 'hook-pod', at: server.clock.now() - 20_000, user: 'bob' });
+    const bad = JSON.stringify({ ...auditEvent({ id: 'w-deep', pod: 'hook-pod', at: server.clock.now() - 20_000, user: 'bob' }), level: 'RequestResponse' });
+    // written as text: JSON.stringify itself cannot go 20,000 levels deep
+    const deep = `${'{"d":'.repeat(20_000)}{"leaf":1}${'}'.repeat(20_000)}`;
+    const rawBody = `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[${JSON.stringify(good)},${bad.slice(0, -1)},"requestObject":${deep}}]}`;
+    const { status, body } = await server.json<{ stored: number; errors: { item: unknown; reason: string }[] }>('POST', '/api/k8s/audit', { rawBody, headers: { 'content-type': 'application/json' } });
+    expect(status).toBe(200);
+    expect(body.stored).toBe(1);
+    expect(body.errors).toEqual([{ item: 'w-deep', reason: 'the event is nested too deeply to store' }]);
+    expect((await server.json('GET', '/api/health', { user: null })).status).toBe(200);
+  });
+
   it('answers 400 to a body that is not an EventList, and needs the ingest ability', async () => {
     for (const bad of [[], { kind: 'Event' }, { kind: 'EventList', apiVersion: 'audit.k8s.io/v1beta1', items: [] }, { kind: 'EventList', items: {} }]) {
       const { status, body } = await server.json<{ message: string }>('POST', '/api/k8s/audit', { body: bad });

@@ -28,14 +28,19 @@ export interface KubeAuditRouteDeps {
  * Bulk operations for webhook events. Each event is stored once per request and stage: the id is the
  * audit ID and stage, so a batch the apiserver sends again (it retries on any error) is not stored twice.
  */
-export function auditEventOperations(events: readonly RawAuditEvent[], ingestedAt: string, cluster?: string): BulkOperation[] {
-  return events.map((event, i) => ({
-    action: 'create',
-    index: KUBE_AUDIT_DATA_STREAM,
-    id: `${event.auditID}:${event.stage}`,
-    source: JSON.stringify({ ...toIntegrationDoc(event, ingestedAt, { cluster }), data_stream: { type: 'logs', dataset: 'kubernetes.audit_logs', namespace: 'default' } }),
-    line: i + 1,
-  }));
+export function auditEventOperations(events: readonly RawAuditEvent[], ingestedAt: string, cluster?: string): { ops: BulkOperation[]; errors: { auditID: string; reason: string }[] } {
+  const ops: BulkOperation[] = [];
+  const errors: { auditID: string; reason: string }[] = [];
+  events.forEach((event, i) => {
+    try {
+      const doc = { ...toIntegrationDoc(event, ingestedAt, { cluster }), data_stream: { type: 'logs', dataset: 'kubernetes.audit_logs', namespace: 'default' } };
+      ops.push({ action: 'create', index: KUBE_AUDIT_DATA_STREAM, id: `${event.auditID}:${event.stage}`, source: JSON.stringify(doc), line: i + 1 });
+    } catch (err) {
+      // an event too deeply nested to copy (a request or response object at RequestResponse level, say) fails alone
+      errors.push({ auditID: event.auditID, reason: err instanceof RangeError ? 'the event is nested too deeply to store' : 'the event could not be stored' });
+    }
+  });
+  return { ops, errors };
 }
 
 const route = routes<KubeAuditRouteDeps>();
@@ -60,7 +65,8 @@ export const kubeAuditRoutes: Route<KubeAuditRouteDeps>[] = [
         throw err;
       }
       const at = now();
-      const results = parsed.events.length > 0 ? await store.events.bulk(auditEventOperations(parsed.events, new Date(at).toISOString(), query.cluster), at) : [];
+      const mapped = auditEventOperations(parsed.events, new Date(at).toISOString(), query.cluster);
+      const results = mapped.ops.length > 0 ? await store.events.bulk(mapped.ops, at) : [];
       const stored = results.filter((r) => r.status < 300).length;
       // the same request and stage sent again: already stored
       const duplicates = results.filter((r) => r.status === 409).length;
@@ -71,6 +77,7 @@ export const kubeAuditRoutes: Route<KubeAuditRouteDeps>[] = [
         duplicates,
         errors: [
           ...parsed.errors.map((e) => ({ item: e.index, reason: e.reason })),
+          ...mapped.errors.map((e) => ({ item: e.auditID, reason: e.reason })),
           ...failed.map((r) => ({ item: r._id, reason: r.error?.reason ?? `status ${r.status}` })),
         ],
       };
@@ -111,6 +118,11 @@ export function mapRawAuditOperations(ops: BulkOperation[], ingestedAt: string):
     if (!isRawAuditEvent(doc)) return op;
     const parsed = auditEventSchema.safeParse(doc);
     if (!parsed.success) return op;
-    return { ...op, source: JSON.stringify(toIntegrationDoc(parsed.data, ingestedAt)) };
+    try {
+      return { ...op, source: JSON.stringify(toIntegrationDoc(parsed.data, ingestedAt)) };
+    } catch {
+      // too deeply nested to copy: left as it came, for the store's own depth limit to refuse
+      return op;
+    }
   });
 }
