@@ -16,7 +16,9 @@ describe('parseAuthorization', () => {
     [`Basic ${b64('nocolon')}`, { kind: 'invalid', reason: 'malformed basic credentials' }],
     ['Basic !!!notbase64', { kind: 'invalid', reason: 'malformed basic credentials' }],
     [`ApiKey ${b64('idonly:')}`, { kind: 'invalid', reason: 'malformed api key' }],
-    ['Bearer abc', { kind: 'invalid', reason: 'unsupported authorization scheme' }],
+    [`Bearer ${b64('keyid:secret')}`, { kind: 'api_key', id: 'keyid', key: 'secret' }],
+    ['Bearer abc', { kind: 'invalid', reason: 'malformed api key' }],
+    ['Negotiate abc', { kind: 'invalid', reason: 'unsupported authorization scheme' }],
     ['Basic', { kind: 'invalid', reason: 'malformed authorization header' }],
     [`Basic ${'A'.repeat(5000)}`, { kind: 'invalid', reason: 'authorization header too long' }],
   ])('%j -> %j', (header, expected) => {

@@ -16,7 +16,8 @@ function decodeBase64Pair(encoded: string): [string, string] | null {
 }
 
 /**
- * Parses `Authorization: Basic base64(user:pass)` or `Authorization: ApiKey base64(id:key)` (Elasticsearch's forms).
+ * Parses `Authorization: Basic base64(user:pass)` or `Authorization: ApiKey base64(id:key)` (Elasticsearch's forms),
+ * or `Authorization: Bearer base64(id:key)` (an API key as a bearer token).
  * Returns undefined when there is no header, `invalid` for anything malformed or unsupported.
  */
 export function parseAuthorization(header: string | undefined): HeaderCredentials | undefined {
@@ -30,7 +31,8 @@ export function parseAuthorization(header: string | undefined): HeaderCredential
     if (!pair || pair[0] === '') return { kind: 'invalid', reason: 'malformed basic credentials' };
     return { kind: 'basic', username: pair[0], password: pair[1] };
   }
-  if (scheme === 'apikey') {
+  // A bearer token is an API key's `encoded` form: what a kube-apiserver audit webhook kubeconfig can send (`token:`).
+  if (scheme === 'apikey' || scheme === 'bearer') {
     if (!pair || pair[0] === '' || pair[1] === '') return { kind: 'invalid', reason: 'malformed api key' };
     return { kind: 'api_key', id: pair[0], key: pair[1] };
   }

@@ -130,6 +130,15 @@ describe('the audit webhook', () => {
     expect((await server.json('GET', '/api/health', { user: null })).status).toBe(200);
   });
 
+  it('takes an ingest API key as the bearer token a webhook kubeconfig sends', async () => {
+    await server.auth.ensureUser({ username: 'apiserver', password: 'apiserver-password-1', roles: ['ingest'] });
+    const key = await server.auth.createApiKey('apiserver', 'audit webhook');
+    const batch = eventList([auditEvent({ id: 'w-bearer', pod: 'hook-pod', at: server.clock.now() - 10_000, user: 'bob' })]);
+    const ok = await server.json<{ stored: number }>('POST', '/api/k8s/audit', { user: null, body: batch, headers: { authorization: `Bearer ${key.encoded}` } });
+    expect(ok).toMatchObject({ status: 200, body: { stored: 1 } });
+    expect((await server.json('POST', '/api/k8s/audit', { user: null, body: batch, headers: { authorization: 'Bearer not-a-key' } })).status).toBe(401);
+  });
+
   it('answers 400 to a body that is not an EventList, and needs the ingest ability', async () => {
     for (const bad of [[], { kind: 'Event' }, { kind: 'EventList', apiVersion: 'audit.k8s.io/v1beta1', items: [] }, { kind: 'EventList', items: {} }]) {
       const { status, body } = await server.json<{ message: string }>('POST', '/api/k8s/audit', { body: bad });
