@@ -5,6 +5,7 @@
 import { authRoutes } from './auth/routes/index';
 import { exceptionRoutes } from './exceptions/routes';
 import { kubeAuditRoutes } from './features/attribution/routes';
+import { esCompatRoutes } from './features/es-compat/routes';
 import { policiesOf, type RoutePolicy, type RouteShape } from './http/route';
 import { bulkIngestRoutes } from './ingest/routes';
 import { alertRoutes } from './routes/alerts-routes';
@@ -17,6 +18,7 @@ export const declaredRoutes = [
   { title: 'Health', routes: healthRoutes },
   { title: 'Sign-in, users, API keys, audit', routes: authRoutes },
   { title: 'Ingest', routes: [...bulkIngestRoutes, ...kubeAuditRoutes] },
+  { title: 'Elasticsearch handshake and shipper setup (Elasticsearch-shaped answers and errors)', routes: esCompatRoutes },
   { title: 'Alerts and triage', routes: [...alertRoutes, ...eventRoutes] },
   { title: 'Rules', routes: ruleRoutes },
   { title: "Exceptions (Kibana's exception-list API)", routes: exceptionRoutes },

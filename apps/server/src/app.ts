@@ -10,6 +10,7 @@ import type { RouteContext } from './http/context';
 import { HttpError } from './http/errors';
 import { mountRoutes } from './http/route';
 import { kubeAuditRouter } from './features/attribution/routes';
+import { esCompat } from './features/es-compat/routes';
 import { bulkRoutes } from './ingest/routes';
 import type { Logger } from './log';
 import { alertsRoutes } from './routes/alerts-routes';
@@ -83,6 +84,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(auth.routes(ctx));
   if (deps.webDist) app.use(staticWeb(deps.webDist));
+  // every path outside /api the web app did not answer is Elasticsearch's API from here on
+  const elasticsearch = esCompat(ctx, { authenticate: auth.authenticate, serverVersion });
+  app.use(elasticsearch.router);
   app.use(auth.authenticate);
 
   app.use(bulkRoutes(ctx));
@@ -99,6 +103,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  app.use(elasticsearch.notFound);
   app.use((req, res) => {
     res.status(404).json(new HttpError(404, ErrorIds.notFound, `no route for ${req.method} ${req.path}`).toBody());
   });

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routePolicies } from '../api-routes';
+import { isElasticsearchErrorBody } from '../features/es-compat/es-errors';
 import { startTestServer, type TestServer } from '../testing/test-server';
 
 let server: TestServer;
@@ -41,9 +42,15 @@ describe('every route with hostile input', () => {
         expect(res.status, `${r.method} ${url} -> ${text.slice(0, 300)}`).toBeLessThan(500);
         if (res.status >= 400 && (res.headers.get('content-type') ?? '').includes('json')) {
           const parsed = JSON.parse(text) as { error?: unknown; message?: unknown; status?: unknown }; // the error shape under test
-          expect(typeof parsed.error).toBe('string');
+          if (typeof parsed.error === 'string') {
+            expect(String(parsed.message)).not.toMatch(/\n\s+at /); // no stack traces
+          } else {
+            // the Elasticsearch-compatible routes (outside /api) answer in Elasticsearch's error shape
+            expect(r.path.startsWith('/api'), `${r.method} ${url} -> ${text.slice(0, 300)}`).toBe(false);
+            expect(isElasticsearchErrorBody(parsed), text.slice(0, 300)).toBe(true);
+            expect(text).not.toMatch(/\n\s+at /);
+          }
           expect(parsed.status).toBe(res.status);
-          expect(String(parsed.message)).not.toMatch(/\n\s+at /); // no stack traces
         }
       }),
       { numRuns: 300 },

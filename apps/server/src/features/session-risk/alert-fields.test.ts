@@ -71,6 +71,7 @@ describe('presentSession', () => {
       risk_level: 'critical',
       behaviors: doc.execwatch.session.behaviors,
       scored_at: SCORED_AT,
+      related_alerts: [],
     });
   });
 
@@ -89,7 +90,7 @@ describe('presentSession', () => {
   it('drops malformed behaviours, derives a missing level and bounds the score', () => {
     const good = doc.execwatch.session.behaviors[0];
     const presented = presentSession({ execwatch: { session: { risk_score: 130.4, behaviors: [good, { id: 'x' }, 'junk', { ...good, weight: 'heavy' }] } } });
-    expect(presented).toEqual({ risk_score: 100, risk_level: 'critical', behaviors: [good], scored_at: null });
-    expect(presentSession({ execwatch: { session: { risk_score: '42', risk_level: 'severe' } } })).toEqual({ risk_score: 42, risk_level: 'medium', behaviors: [], scored_at: null });
+    expect(presented).toEqual({ risk_score: 100, risk_level: 'critical', behaviors: [good], scored_at: null, related_alerts: [] });
+    expect(presentSession({ execwatch: { session: { risk_score: '42', risk_level: 'severe' } } })).toEqual({ risk_score: 42, risk_level: 'medium', behaviors: [], scored_at: null, related_alerts: [] });
   });
 });

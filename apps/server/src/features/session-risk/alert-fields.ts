@@ -14,6 +14,7 @@ export const SESSION_ALERT_FIELDS = [
   'execwatch.session.behaviors',
   'execwatch.session.scored_at',
   'execwatch.session.process_count',
+  'execwatch.session.related_alerts',
 ] as const;
 
 /** Evidence items stored per behaviour. */
