@@ -114,7 +114,8 @@ interface BodyParserError {
   type: string;
   status: number;
 }
-const isBodyParserError = (err: unknown): err is BodyParserError =>
+/** Whether an error is body-parser's (`type` such as `entity.too.large`, and a status). */
+export const isBodyParserError = (err: unknown): err is BodyParserError =>
   typeof err === 'object' && err !== null && 'type' in err && typeof err.type === 'string' && 'status' in err && typeof err.status === 'number';
 
 /** body-parser's failures as the API's errors: 413 naming the route's limit, 400 for anything unreadable. */

@@ -1,4 +1,5 @@
 /** Inputs of the Elasticsearch-compatible endpoints: path parameters, query strings, and the setup bodies shippers PUT. */
+import { isBodyParserError } from '../../http/route';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ElasticsearchError } from './es-errors';
@@ -58,13 +59,6 @@ export const summarizePipeline = (b: z.infer<typeof pipelineBodySchema>): Pipeli
   processors: b.processors.length,
   version: b.version ?? null,
 });
-
-interface BodyParserError {
-  type: string;
-  status: number;
-}
-const isBodyParserError = (err: unknown): err is BodyParserError =>
-  typeof err === 'object' && err !== null && 'type' in err && typeof err.type === 'string' && 'status' in err && typeof err.status === 'number';
 
 function bodyError(err: unknown, limit: string): unknown {
   if (!isBodyParserError(err)) return err;

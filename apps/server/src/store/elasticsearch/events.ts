@@ -221,41 +221,35 @@ export function createEventStore(ctx: EsContext): EventStore {
     };
   }
 
-  async function sessionEvents(entryLeaderEntityId: string, limit: number): Promise<{ events: EventHit[]; truncated: boolean }> {
-    const res = await withRetry(
-      'session search',
+  /** The events of one session, oldest first (`limit + 1` asked for, to tell whether it was cut). */
+  const searchSession = (what: string, entryLeaderEntityId: string, limit: number, opts: { processOnly?: boolean; source?: string[] } = {}) =>
+    withRetry(
+      what,
       () =>
         client.search<Source>({
           index: ctx.eventIndices,
           allow_no_indices: true,
           ignore_unavailable: true,
           size: limit + 1,
-          query: { bool: { filter: [{ term: { 'process.entry_leader.entity_id': entryLeaderEntityId } }] } },
+          ...(opts.source ? { _source: opts.source } : {}),
+          query: { bool: { filter: [{ term: { 'process.entry_leader.entity_id': entryLeaderEntityId } }, ...(opts.processOnly ? [{ term: { 'event.category': 'process' } }] : [])] } },
           sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }, { 'process.start': { order: 'asc', unmapped_type: 'date' } }],
         }),
       retry,
       log,
     );
+
+  async function sessionEvents(entryLeaderEntityId: string, limit: number): Promise<{ events: EventHit[]; truncated: boolean }> {
+    const res = await searchSession('session search', entryLeaderEntityId, limit);
     const hits = res.hits.hits.map((h) => ({ _index: h._index, _id: h._id ?? '', _source: h._source ?? {} }));
     return { events: hits.slice(0, limit), truncated: hits.length > limit };
   }
 
   async function sessionProcesses(entryLeaderEntityId: string, limit: number): Promise<{ processes: SessionProcessFacts[]; truncated: boolean }> {
-    const res = await withRetry(
-      'session processes search',
-      () =>
-        client.search<Source>({
-          index: ctx.eventIndices,
-          allow_no_indices: true,
-          ignore_unavailable: true,
-          size: limit + 1,
-          _source: ['process.entity_id', 'process.parent.entity_id', 'process.name', 'process.executable', 'process.args', 'process.working_directory', 'process.start', '@timestamp'],
-          query: { bool: { filter: [{ term: { 'process.entry_leader.entity_id': entryLeaderEntityId } }, { term: { 'event.category': 'process' } }] } },
-          sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }, { 'process.start': { order: 'asc', unmapped_type: 'date' } }],
-        }),
-      retry,
-      log,
-    );
+    const res = await searchSession('session processes search', entryLeaderEntityId, limit, {
+      processOnly: true,
+      source: ['process.entity_id', 'process.parent.entity_id', 'process.name', 'process.executable', 'process.args', 'process.working_directory', 'process.start', '@timestamp'],
+    });
     const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
     const processes = res.hits.hits.slice(0, limit).map((h): SessionProcessFacts => {
       const s = h._source ?? {};
