@@ -31,18 +31,19 @@ async function openFirstAlert(): Promise<string> {
 }
 
 test('filters by a query term and the URL reproduces the view', async () => {
-  const firstNamespace = (await page.getByTestId('alert-row').first().locator('td').nth(7).innerText()).split('\n')[0]?.trim() ?? '';
+  // Namespace / pod is the 9th cell: checkbox, actions, time, rule, severity, risk, session risk, reason.
+  const firstNamespace = (await page.getByTestId('alert-row').first().locator('td').nth(8).innerText()).split('\n')[0]?.trim() ?? '';
   expect(firstNamespace.length).toBeGreaterThan(0);
   await page.getByTestId('alerts-query').fill(`namespace:${firstNamespace}`);
   await page.getByTestId('alerts-query').press('Enter');
   await expect(page).toHaveURL(/query=namespace/);
   await waitForRows(page);
-  const namespaces = await page.getByTestId('alert-row').locator('td:nth-child(8)').allInnerTexts();
+  const namespaces = await page.getByTestId('alert-row').locator('td:nth-child(9)').allInnerTexts();
   expect(namespaces.length).toBeGreaterThan(0);
   for (const cell of namespaces) expect(cell.split('\n')[0]?.trim()).toBe(firstNamespace);
 
   // Sort by risk ascending, then reload: the same query, sort and rows come back.
-  await page.getByRole('button', { name: 'Risk' }).click();
+  await page.getByRole('button', { name: 'Risk', exact: true }).click();
   await expect(page).toHaveURL(/sort=risk_score/);
   const before = await page.getByTestId('alert-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-alert-id')));
   await page.reload();
@@ -100,6 +101,8 @@ test('refuses to close as false positive before the required steps, then allows 
   await page.getByTestId('alert-status').click();
   await page.getByTestId('alert-status-closed').click();
   await page.getByRole('radio', { name: 'False positive' }).check();
+  // The queue opens on the riskiest session: calling it a false positive takes a comment before anything else.
+  await page.getByTestId('close-reason-text').fill('looks like the payments team debugging');
   await page.getByTestId('close-confirm').click();
   await expect(page.getByTestId('close-error')).toBeVisible();
   await snap(page, '07-close-refused');

@@ -36,9 +36,12 @@ test.beforeAll(async () => {
 });
 
 test('an admin adds an exception from an alert with a template, previews it and closes the matching alerts', async ({ page }) => {
-  await loginAs(page, adminUser, `/alerts?status=open&user=${adminUserName}`);
+  // an alert whose exec is attributed exactly: the template takes the Kubernetes user from it
+  await loginAs(page, adminUser, `/alerts?status=open&user=${adminUserName}&attribution=exact`);
   await waitForRows(page);
   await page.getByTestId('alert-row').first().getByTestId('alert-open').click();
+  const kubernetesUser = (await page.getByTestId('alert-flyout').getByTestId('attribution-user').innerText()).trim().split('\n')[0]?.trim() ?? '';
+  expect(kubernetesUser.length).toBeGreaterThan(0);
   await page.getByTestId('alert-flyout').getByTestId('add-exception').click();
   const flyout = page.getByTestId('exception-flyout');
   await expect(flyout).toBeVisible();
@@ -48,14 +51,16 @@ test('an admin adds an exception from an alert with a template, previews it and 
   await expect(flyout.getByTestId('exception-condition')).toHaveCount(3);
   await flyout.getByTestId('exception-template').selectOption('admin_account');
   await expect(flyout.getByTestId('exception-condition')).toHaveCount(2);
-  await expect(flyout.getByTestId('exception-condition-field').first()).toHaveValue('user.name');
-  await expect(flyout.getByTestId('exception-condition-value').first()).toHaveValue(adminUserName);
+  // the person behind the exec, not the Linux user in the container
+  await expect(flyout.getByTestId('exception-condition-field').first()).toHaveValue('kubernetes.audit.user.username');
+  await expect(flyout.getByTestId('exception-condition-value').first()).toHaveValue(kubernetesUser);
   await expect(flyout.getByTestId('exception-expiry-days')).toHaveValue('90');
   await snap(page, '20-exception-flyout');
 
   await expect(flyout.getByTestId('preview-open-alerts')).toContainText(/[1-9]/);
   await expect(flyout.getByTestId('preview-all-alerts')).toContainText(/[1-9]/);
-  await expect(flyout.getByTestId('preview-events')).toContainText(/[1-9]/);
+  // exceptions on who ran the exec are matched against attributed alerts, never against events
+  await expect(flyout.getByTestId('preview-events')).toContainText('not used');
   await expect(flyout.getByTestId('preview-sample')).toBeVisible();
   const openMatches = Number((await flyout.getByTestId('preview-open-alerts').locator('.euiStat__title').innerText()).replace(/\D/g, ''));
   await flyout.getByTestId('exception-preview').scrollIntoViewIfNeeded();
@@ -74,7 +79,7 @@ test('an admin adds an exception from an alert with a template, previews it and 
   expect(closed).toBeGreaterThan(0);
   expect(closed + skipped).toBe(openMatches);
   await snap(page, '23-exception-saved');
-  const closedNow = (await (await page.request.get(`/api/alerts?user=${adminUserName}&status=closed&size=100`)).json()) as { total: number };
+  const closedNow = (await (await page.request.get(`/api/alerts?requested_by=${encodeURIComponent(kubernetesUser)}&status=closed&size=100`)).json()) as { total: number };
   expect(closedNow.total).toBeGreaterThanOrEqual(closed);
   await flyout.getByTestId('exception-done').click();
 

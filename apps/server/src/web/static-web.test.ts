@@ -34,6 +34,7 @@ describe('staticWeb: the page goes to browser navigations only', () => {
     mkdirSync(path.join(dir, 'assets'));
     writeFileSync(path.join(dir, 'index.html'), '<html><head></head><body>PAGE</body></html>');
     writeFileSync(path.join(dir, 'assets', 'a.js'), 'ASSET');
+    writeFileSync(path.join(dir, 'assets', '_typography-c0ffee.js'), 'CHUNK');
     const app = express();
     app.use(staticWeb(dir));
     app.use((_req, res) => void res.status(404).send('NEXT'));
@@ -90,6 +91,8 @@ describe('staticWeb: the page goes to browser navigations only', () => {
   it('serves built assets to anyone', async () => {
     expect((await get('/assets/a.js', {})).text).toBe('ASSET');
     expect((await get('/assets/a.js', { authorization: 'Basic YTpi' })).text).toBe('ASSET');
+    // Vite names some chunks with a leading underscore: they are assets, not Elasticsearch paths
+    expect((await get('/assets/_typography-c0ffee.js', {})).text).toBe('CHUNK');
   });
 
   it('knows every top-level route of the web app', () => {

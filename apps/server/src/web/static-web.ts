@@ -40,7 +40,8 @@ export function staticWeb(distDir: string): Router {
     if (indexHtml === null && existsSync(indexFile)) indexHtml = readFileSync(indexFile, 'utf8');
     return indexHtml;
   };
-  const wantsFile = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && !isServerPath(req.path) && req.path !== '/index.html';
+  // built assets are files whatever their names (Vite names some chunks `_name-hash.js`)
+  const wantsFile = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && (req.path.startsWith('/assets/') || !isServerPath(req.path)) && req.path !== '/index.html';
 
   const serveFiles = express.static(distDir, {
     index: false,

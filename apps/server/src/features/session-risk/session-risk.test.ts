@@ -114,7 +114,7 @@ describe('session risk', () => {
     const unconfirmed = await server.json<{ error: string; message: string; details: { high_risk: number } }>('POST', '/api/alerts/_bulk_update', { user: 'analyst', body: { query, status: 'closed', reason: 'true_positive' } });
     expect(unconfirmed.status).toBe(409);
     expect(unconfirmed.body).toMatchObject({ error: 'high_risk_confirmation_required', details: { high_risk: 1 } });
-    expect(unconfirmed.body.message).toMatch(/1 of these alerts are sessions of high risk/);
+    expect(unconfirmed.body.message).toMatch(/1 of these alerts is a session of high risk/);
     expect((await alertsBy('field.orchestrator.resource.name=risk-attacker'))[0]?.workflow_status).toBe('open');
 
     const confirmed = await server.json<{ updated: number }>('POST', '/api/alerts/_bulk_update', { user: 'analyst', body: { query, status: 'closed', reason: 'true_positive', confirm_high_risk: true } });

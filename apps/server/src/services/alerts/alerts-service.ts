@@ -261,7 +261,7 @@ export class AlertsService {
     if (count === 0) return;
     const sample = highRisk.slice(0, 20).map((a) => presentSession(a.doc));
     const titles = [...new Set(sample.flatMap((s) => (s?.behaviors ?? []).slice(0, 2).map((b) => b.title)))].slice(0, 4);
-    const why = `${count} of these alerts are sessions of high risk (session risk ${HIGH_RISK_THRESHOLD} or more${titles.length > 0 ? `: ${titles.join('; ')}` : ''})`;
+    const why = `${count} of these alerts ${count === 1 ? 'is a session' : 'are sessions'} of high risk (session risk ${HIGH_RISK_THRESHOLD} or more${titles.length > 0 ? `: ${titles.join('; ')}` : ''})`;
     if (!body.confirm_high_risk) throw new HttpError(409, ErrorIds.highRiskConfirmationRequired, `${why}; send confirm_high_risk: true to close them`, { high_risk: count, behaviors: titles });
     if (body.reason && gatedReasons.has(body.reason) && !body.reason_text?.trim()) {
       throw new HttpError(400, ErrorIds.highRiskCommentRequired, `reason_text: ${why}: closing them as ${body.reason.replace('_', ' ')} needs a comment saying why`, { high_risk: count });

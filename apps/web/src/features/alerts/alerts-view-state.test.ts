@@ -11,10 +11,33 @@ import {
 } from './alerts-view-state';
 
 describe('alerts view state in the URL', () => {
-  it('defaults to open alerts of the last 24 hours, newest first', () => {
+  it('defaults to open alerts of the last 24 hours, riskiest sessions first', () => {
     const state = parseAlertsViewState(new URLSearchParams(''));
     expect(state).toEqual(defaultAlertsViewState);
+    expect(state).toMatchObject({ status: ['open'], sortField: 'session_risk', sortOrder: 'desc', minSessionRisk: null });
     expect(serializeAlertsViewState(state).toString()).toBe('');
+  });
+
+  it('asks the API for the riskiest sessions first when the URL names no sort', () => {
+    const state = parseAlertsViewState(new URLSearchParams('query=namespace%3Ashop'));
+    expect([state.sortField, state.sortOrder]).toEqual(['session_risk', 'desc']);
+  });
+
+  it.each([
+    ['sort=%40timestamp', '@timestamp', 'desc'],
+    ['sort=%40timestamp&order=asc', '@timestamp', 'asc'],
+    ['sort=risk_score&order=asc', 'risk_score', 'asc'],
+    ['sort=requested_by', 'requested_by', 'desc'],
+    ['order=asc', 'session_risk', 'asc'],
+  ] as const)('keeps a link that names its sort: %s', (query, field, order) => {
+    const state = parseAlertsViewState(new URLSearchParams(query));
+    expect([state.sortField, state.sortOrder]).toEqual([field, order]);
+    expect(parseAlertsViewState(serializeAlertsViewState(state))).toEqual(state);
+  });
+
+  it('writes the newest-first sort to the URL now that it is not the default', () => {
+    expect(serializeAlertsViewState({ ...defaultAlertsViewState, sortField: '@timestamp' }).get('sort')).toBe('@timestamp');
+    expect(serializeAlertsViewState({ ...defaultAlertsViewState, sortField: 'session_risk' }).has('sort')).toBe(false);
   });
 
   it('round-trips a full view', () => {
@@ -30,6 +53,7 @@ describe('alerts view state in the URL', () => {
       user: ['0'],
       requestedBy: ['alice@example.com', 'system:serviceaccount:ci:gitlab-runner'],
       attribution: ['exact', 'ambiguous'],
+      minSessionRisk: 50,
       fields: { 'container.id': 'abc123' },
       sortField: 'risk_score',
       sortOrder: 'asc',
@@ -52,7 +76,7 @@ describe('alerts view state in the URL', () => {
     const state = parseAlertsViewState(new URLSearchParams('page=-2&size=7&sort=bogus&severity=high,nope&group=x&refresh=5'));
     expect(state.page).toBe(1);
     expect(state.size).toBe(50);
-    expect(state.sortField).toBe('@timestamp');
+    expect(state.sortField).toBe('session_risk');
     expect(state.severity).toEqual(['high']);
     expect(state.groupBy).toBeNull();
     expect(state.refresh).toBe(0);
@@ -99,6 +123,22 @@ describe('alerts view state in the URL', () => {
     expect(toAlertFilter(view)).toMatchObject({ requested_by: ['alice@example.com'], attribution: ['exact'] });
     expect(toAlertFilter(defaultAlertsViewState)).not.toHaveProperty('requested_by');
     expect(toAlertFilter(defaultAlertsViewState)).not.toHaveProperty('attribution');
+  });
+
+  it('keeps "high risk only" in the URL under the API\'s name and sends it to the list, the stats and bulk updates', () => {
+    const view: AlertsViewState = { ...defaultAlertsViewState, minSessionRisk: 50 };
+    const params = serializeAlertsViewState(view);
+    expect(params.get('min_session_risk')).toBe('50');
+    expect(parseAlertsViewState(params)).toEqual(view);
+    expect(toFilterQueryParams(view).min_session_risk).toBe('50');
+    expect(toAlertFilter(view).min_session_risk).toBe(50);
+    expect(toFilterQueryParams(defaultAlertsViewState).min_session_risk).toBeUndefined();
+    expect(toAlertFilter(defaultAlertsViewState)).not.toHaveProperty('min_session_risk');
+    expect(sameSelection(defaultAlertsViewState, view)).toBe(false);
+  });
+
+  it.each(['-1', '101', '50.5', 'high', ''])('drops a minimum session risk it cannot use: %s', (raw) => {
+    expect(parseAlertsViewState(new URLSearchParams({ min_session_risk: raw })).minSessionRisk).toBeNull();
   });
 
   it('counts a verdict filter as a different selection', () => {

@@ -27,6 +27,8 @@ export interface AlertsViewState {
   requestedBy: string[];
   /** Attribution verdicts to show (exact, ambiguous, none, unknown); all when empty. */
   attribution: AttributionMatch[];
+  /** Only sessions whose risk score is at least this (`min_session_risk`); null for every session. */
+  minSessionRisk: number | null;
   /** Exact field filters added from the flyout ("filter alerts by this value"). */
   fields: Record<string, string>;
   sortField: AlertSortField;
@@ -51,8 +53,10 @@ export const defaultAlertsViewState: AlertsViewState = {
   user: [],
   requestedBy: [],
   attribution: [],
+  minSessionRisk: null,
   fields: {},
-  sortField: '@timestamp',
+  // The open queue puts the riskiest sessions first: every alert of the exec rule has the same severity.
+  sortField: 'session_risk',
   sortOrder: 'desc',
   page: 1,
   size: 50,
@@ -74,6 +78,13 @@ function list(params: URLSearchParams, key: string): string[] {
 
 function enumList<T extends string>(values: string[], allowed: readonly T[]): T[] {
   return values.filter((v): v is T => (allowed as readonly string[]).includes(v));
+}
+
+/** A score of 0-100 from the URL, or null. */
+function riskScore(raw: string | null): number | null {
+  if (raw === null || raw.trim() === '') return null;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 0 && n <= 100 ? n : null;
 }
 
 function positiveInt(raw: string | null, fallback: number, max: number): number {
@@ -106,6 +117,7 @@ export function parseAlertsViewState(params: URLSearchParams): AlertsViewState {
     user: list(params, 'user'),
     requestedBy: list(params, 'requested_by'),
     attribution: enumList(list(params, 'attribution'), attributionMatchSchema.options),
+    minSessionRisk: riskScore(params.get('min_session_risk')),
     fields,
     sortField: sortField.success ? sortField.data : d.sortField,
     sortOrder: params.get('order') === 'asc' ? 'asc' : 'desc',
@@ -131,6 +143,7 @@ export function serializeAlertsViewState(state: AlertsViewState): URLSearchParam
   }
   if (state.requestedBy.length > 0) params.set('requested_by', state.requestedBy.join(','));
   if (state.attribution.length > 0) params.set('attribution', state.attribution.join(','));
+  if (state.minSessionRisk !== null) params.set('min_session_risk', String(state.minSessionRisk));
   for (const [field, value] of Object.entries(state.fields)) params.set(`${FIELD_PREFIX}${field}`, value);
   if (state.sortField !== d.sortField) params.set('sort', state.sortField);
   if (state.sortOrder !== d.sortOrder) params.set('order', state.sortOrder);
@@ -153,6 +166,7 @@ export function toAlertFilter(state: AlertsViewState): AlertFilter {
   if (state.user.length > 0) filter.user = state.user;
   if (state.requestedBy.length > 0) filter.requested_by = state.requestedBy;
   if (state.attribution.length > 0) filter.attribution = state.attribution;
+  if (state.minSessionRisk !== null) filter.min_session_risk = state.minSessionRisk;
   if (Object.keys(state.fields).length > 0) filter.fields = { ...state.fields };
   return filter;
 }
@@ -170,6 +184,7 @@ export function toFilterQueryParams(state: AlertsViewState): Record<string, stri
     user: state.user,
     requested_by: state.requestedBy,
     attribution: state.attribution,
+    min_session_risk: state.minSessionRisk === null ? undefined : String(state.minSessionRisk),
   };
   for (const [field, value] of Object.entries(state.fields)) params[`field.${field}`] = value;
   return params;

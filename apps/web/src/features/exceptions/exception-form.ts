@@ -9,6 +9,7 @@ import {
   exceptionTemplates,
   expiryAfterDays,
   templateConditions,
+  templateName,
   type Condition,
   type TemplateId,
 } from './exception-conditions';
@@ -52,7 +53,7 @@ export function initialFormState(opts: { alert?: AlertDetail; item?: ExceptionLi
   const base = { description: '', comment: '', owner: '', noExpiry: false, expiryDays: String(defaultExpiryDays), expiryTouched: false };
   if (alert) {
     const template = exceptionTemplates[0];
-    return { ...base, template: template.id, name: `${template.name}: ${alert.entity.user_name ?? 'unknown user'} in ${alert.entity.namespace ?? 'unknown namespace'}`, conditions: templateConditions(template, alert.document) };
+    return { ...base, template: template.id, name: `${template.name}: ${alert.entity.user_name ?? 'unknown user'} in ${alert.entity.namespace ?? 'unknown namespace'}`, conditions: templateConditions(template, alert) };
   }
   return { ...base, template: null, name: '', conditions: [{ field: '', operator: 'is', values: [] }] };
 }
@@ -64,8 +65,8 @@ export function applyTemplate(state: ExceptionFormState, id: TemplateId, default
   return {
     ...state,
     template: id,
-    name: template.name,
-    conditions: templateConditions(template, alert?.document),
+    name: templateName(template, alert),
+    conditions: templateConditions(template, alert),
     noExpiry: false,
     expiryDays: String(template.expiryDays ?? defaultExpiryDays),
     expiryTouched: true,

@@ -24,6 +24,8 @@ import { AddExceptionButton } from '../../exceptions/components/add-exception-bu
 import { RelatedEventsFlyout } from '../../related-events/components/related-events-flyout';
 import { useRuleQuery } from '../../rules/api/use-rule-query';
 import { SessionView } from '../../session/components/session-view';
+import { SessionRiskBadge } from '../../session-risk/components/session-risk-badge';
+import { WhatHappened } from '../../session-risk/components/what-happened';
 import { useAlertQuery } from '../api/use-alert-query';
 import { FieldsTable, JsonView } from './document-tabs';
 import { NotesPanel } from './notes-panel';
@@ -78,7 +80,12 @@ export default function AlertFlyout({ alertId, onClose, onFilter }: Props) {
               <SeverityBadge severity={alert.data.severity} />
             </EuiFlexItem>
             <EuiFlexItem grow={false}>
-              <EuiBadge color="hollow">Risk {alert.data.risk_score}</EuiBadge>
+              <EuiBadge color="hollow" title="The rule's own risk score: the same for every alert of the rule">
+                Risk {alert.data.risk_score}
+              </EuiBadge>
+            </EuiFlexItem>
+            <EuiFlexItem grow={false} data-test-subj="alert-flyout-session-risk">
+              <SessionRiskBadge session={alert.data.session} prefix="Session risk" />
             </EuiFlexItem>
             <EuiFlexItem grow={false}>
               <EuiText size="xs" color="subdued">
@@ -109,7 +116,7 @@ export default function AlertFlyout({ alertId, onClose, onFilter }: Props) {
           <QueryError error={alert.error} title="This alert could not be loaded" onRetry={() => void alert.refetch()} />
         ) : (
           <>
-            {tab === 'overview' && <OverviewTab alert={alert.data} onFilter={onFilter} />}
+            {tab === 'overview' && <OverviewTab alert={alert.data} onFilter={onFilter} onShowSession={() => setTab('session')} />}
             {tab === 'checklist' && (
               <ChecklistPanel
                 alertId={alertId}
@@ -118,7 +125,13 @@ export default function AlertFlyout({ alertId, onClose, onFilter }: Props) {
                 onShowRelated={(field, value) => setRelated({ field, value })}
               />
             )}
-            {tab === 'session' && <SessionView alertId={alertId} />}
+            {tab === 'session' && (
+              <>
+                <WhatHappened session={alert.data.session} />
+                <EuiSpacer size="m" />
+                <SessionView alertId={alertId} risk={alert.data.session} />
+              </>
+            )}
             {tab === 'attack' &&
               (rule.data ? <AttackPanel threat={rule.data.threat} /> : rule.isError ? <QueryError error={rule.error} title="The rule could not be loaded" /> : <EuiSkeletonText lines={4} />)}
             {tab === 'notes' && <NotesPanel alertId={alertId} />}

@@ -6,12 +6,15 @@ import { Deferred } from '../../../components/deferred';
 import { SeverityBadge } from '../../../components/severity-badge';
 import { StatusBadge } from '../../../components/status-badge';
 import { AttributionPanel } from '../../attribution/components/attribution-panel';
+import { WhatHappened } from '../../session-risk/components/what-happened';
 import { closingReasonLabels, formatArgs, formatTime } from '../../../lib/format';
 import { AssigneesTags } from './assignees-tags';
 
 interface Props {
   alert: AlertDetail;
   onFilter: (field: string, value: string) => void;
+  /** Opens the Session tab (the process tree and every behaviour's evidence). */
+  onShowSession?: () => void;
 }
 
 function Value({ children, field, value, onFilter }: { children?: ReactNode; field?: string; value: string | null; onFilter: Props['onFilter'] }) {
@@ -35,7 +38,7 @@ function Value({ children, field, value, onFilter }: { children?: ReactNode; fie
 }
 
 /** Reason, rule, severity, status history and the who/what/where of the exec. */
-export function OverviewTab({ alert, onFilter }: Props) {
+export function OverviewTab({ alert, onFilter, onShowSession }: Props) {
   const e = alert.entity;
   const statusLine =
     alert.workflow_user && alert.workflow_status_updated_at
@@ -44,6 +47,8 @@ export function OverviewTab({ alert, onFilter }: Props) {
   return (
     <div data-test-subj="alert-overview">
       <AttributionPanel attribution={alert.attribution} entity={e} onFilter={onFilter} />
+      <EuiSpacer size="m" />
+      <WhatHappened session={alert.session} compact onShowSession={onShowSession} />
       <EuiSpacer size="m" />
       <EuiPanel color="subdued" paddingSize="s" hasBorder={false}>
         <EuiText size="s">
@@ -63,7 +68,7 @@ export function OverviewTab({ alert, onFilter }: Props) {
             ),
           },
           { title: 'Severity', description: <SeverityBadge severity={alert.severity} /> },
-          { title: 'Risk score', description: String(alert.risk_score) },
+          { title: 'Rule risk score', description: String(alert.risk_score) },
           {
             title: 'Status',
             description: (

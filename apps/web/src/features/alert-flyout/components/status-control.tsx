@@ -7,6 +7,7 @@ import { statusLabels } from '../../../lib/format';
 import { useAbility } from '../../auth/components/abilities-context';
 import { AbilityTooltip } from '../../auth/components/ability-tooltip';
 import { CloseReasonModal } from '../../alerts/components/close-reason-modal';
+import { refusalText } from '../../session-risk/close-guard';
 import { useUpdateAlertMutation } from '../api/use-update-alert-mutation';
 
 /** The alert's status with a menu to change it; closing asks for a reason. */
@@ -32,6 +33,8 @@ export function StatusControl({ alert, onRequiredStepsMissing }: { alert: AlertD
           if (err instanceof ApiError && err.id === ErrorIds.requiredStepsIncomplete) {
             setCloseError(`${err.message} Finish the required checklist steps first.`);
             onRequiredStepsMissing();
+          } else if (err instanceof ApiError && err.id === ErrorIds.highRiskCommentRequired) {
+            setCloseError(refusalText(err.message));
           } else if (status === 'closed') {
             setCloseError(errorMessage(err));
           } else {
@@ -86,6 +89,7 @@ export function StatusControl({ alert, onRequiredStepsMissing }: { alert: AlertD
           isLoading={mutation.isPending}
           error={closeError}
           requiredRemaining={alert.checklist.required_remaining}
+          session={alert.session}
           onCancel={() => {
             setClosing(false);
             setCloseError(null);

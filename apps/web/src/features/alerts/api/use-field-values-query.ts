@@ -6,7 +6,7 @@ import { alertsKeys } from './keys';
 
 /** Values of one field among the alerts in range (for a filter's options), fetched when the control is opened. */
 export function useFieldValuesQuery(field: AlertGroupField, view: AlertsViewState, enabled: boolean) {
-  const scope: AlertsViewState = { ...view, namespace: [], image: [], user: [], requestedBy: [], attribution: [], query: '', fields: {}, groupBy: field };
+  const scope: AlertsViewState = { ...view, namespace: [], image: [], user: [], requestedBy: [], attribution: [], minSessionRisk: null, query: '', fields: {}, groupBy: field };
   return useQuery({
     queryKey: [...alertsKeys.all, 'values', field, scope.from, scope.to, scope.status] as const,
     queryFn: async ({ signal }) => {

@@ -5,6 +5,7 @@ import { formatArgs, formatTime } from '../../../lib/format';
 import { SeverityDot } from '../../../components/severity-badge';
 import { StatusBadge } from '../../../components/status-badge';
 import { RequestedByCell } from '../../attribution/components/requested-by-cell';
+import { SessionRiskCell } from '../../session-risk/components/session-risk-cell';
 import type { AlertsViewState } from '../alerts-view-state';
 
 /** What a cell may do to the page besides showing its value. */
@@ -40,6 +41,7 @@ export const alertColumns: AlertColumn[] = [
   { id: 'rule', name: 'Rule', sortField: 'rule.name', width: '180px', render: (a) => <Clamp text={a.rule.name} /> },
   { id: 'severity', name: 'Severity', sortField: 'severity', width: '100px', render: (a) => <SeverityDot severity={a.severity} /> },
   { id: 'risk', name: 'Risk', sortField: 'risk_score', width: '60px', render: (a) => a.risk_score },
+  { id: 'session_risk', name: 'Session risk', sortField: 'session_risk', width: '170px', render: (a) => <SessionRiskCell session={a.session} /> },
   {
     id: 'reason',
     name: 'Reason',
@@ -109,4 +111,4 @@ export const alertColumns: AlertColumn[] = [
   },
 ];
 
-export const defaultVisibleColumns = ['time', 'rule', 'severity', 'risk', 'reason', 'namespace', 'image', 'user', 'requested_by', 'args', 'status', 'assignees', 'checklist'];
+export const defaultVisibleColumns = ['time', 'rule', 'severity', 'risk', 'session_risk', 'reason', 'namespace', 'image', 'user', 'requested_by', 'args', 'status', 'assignees', 'checklist'];

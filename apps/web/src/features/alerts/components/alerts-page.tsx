@@ -15,6 +15,7 @@ import { alertKeys } from '../../alert-flyout/api/keys';
 import { fetchAlert } from '../../alert-flyout/api/use-alert-query';
 import { Deferred } from '../../../components/deferred';
 import { QueryError } from '../../../components/query-error';
+import { AuditFeedBanner } from '../../attribution/components/audit-feed-banner';
 import { RuleHealthBanner } from '../../rules/components/rule-health-banner';
 import { sameSelection, serializeAlertsViewState, toAlertFilter, type AlertsViewState } from '../alerts-view-state';
 import { useAlertStatsQuery } from '../api/use-alert-stats-query';
@@ -30,6 +31,7 @@ import { FieldFilterBadges } from './field-filter-badges';
 import { LazyTimeRangePicker } from './lazy-time-range-picker';
 import { QueryBar } from './query-bar';
 import { SelectionBar } from './selection-bar';
+import { SessionRiskFilter } from './session-risk-filter';
 import { SeverityFilter } from './severity-filter';
 import { StatusFilter } from './status-filter';
 import { useVisibleColumns } from './use-visible-columns';
@@ -151,11 +153,15 @@ const AlertsWorkspace = memo(function AlertsWorkspace({ view, update }: { view: 
       <EuiPageTemplate.Section paddingSize="m">
         <Deferred placeholder={<div style={{ height: 290 }} />}>
           <RuleHealthBanner from={view.from} to={view.to} />
+          <AuditFeedBanner />
           <QueryBar value={view.query} onSubmit={(query) => update({ query })} />
           <EuiSpacer size="s" />
           <EuiFlexGroup gutterSize="s" wrap responsive={false} alignItems="center">
             <EuiFlexItem grow={false}>
               <StatusFilter value={view.status} counts={stats.data?.by_status} onChange={(status) => update({ status })} />
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <SessionRiskFilter value={view.minSessionRisk} onChange={(minSessionRisk) => update({ minSessionRisk })} />
             </EuiFlexItem>
             <EuiFlexItem grow={false}>
               <SeverityFilter value={view.severity} onChange={(severity) => update({ severity })} />

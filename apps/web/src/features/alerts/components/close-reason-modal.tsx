@@ -10,10 +10,12 @@ import {
   EuiModalHeader,
   EuiModalHeaderTitle,
   EuiRadioGroup,
+  EuiSpacer,
   EuiTextArea,
 } from '@elastic/eui';
-import type { ClosingReason } from '@execwatch/api';
+import type { ClosingReason, SessionRisk } from '@execwatch/api';
 import { closingReasonLabels } from '../../../lib/format';
+import { canConfirmClose, closeCommentRule } from '../../session-risk/close-guard';
 
 const reasonOptions = (Object.keys(closingReasonLabels) as ClosingReason[]).map((id) => ({
   id,
@@ -30,12 +32,15 @@ interface Props {
   error?: string | null;
   /** Warns before submitting that false positive / benign need the required steps. */
   requiredRemaining?: number;
+  /** The session of the one alert being closed: a high-risk one needs a comment to be closed as false or benign positive. */
+  session?: SessionRisk | null;
 }
 
 /** Asks why alerts are being closed (as Kibana's closing reasons) before closing them. */
-export function CloseReasonModal({ count, onCancel, onConfirm, isLoading, error, requiredRemaining = 0 }: Props) {
+export function CloseReasonModal({ count, onCancel, onConfirm, isLoading, error, requiredRemaining = 0, session = null }: Props) {
   const [reason, setReason] = useState<ClosingReason>('true_positive');
   const [text, setText] = useState('');
+  const comment = closeCommentRule(reason, session);
   const needsSteps = (reason === 'false_positive' || reason === 'benign_positive') && requiredRemaining > 0;
   return (
     <EuiModal onClose={onCancel} data-test-subj="close-reason-modal" aria-labelledby="close-reason-title">
@@ -46,7 +51,16 @@ export function CloseReasonModal({ count, onCancel, onConfirm, isLoading, error,
         <EuiFormRow label="Reason" fullWidth>
           <EuiRadioGroup options={reasonOptions} idSelected={reason} onChange={(id) => setReason(id as ClosingReason) /* ids come from reasonOptions */} name="closing-reason" />
         </EuiFormRow>
-        <EuiFormRow label={reason === 'other' ? 'Explain (required for other)' : 'Comment (optional)'} fullWidth>
+        {comment.warning && (
+          <>
+            <EuiSpacer size="s" />
+            <EuiCallOut color="danger" iconType="warning" size="s" title="This session is high risk" data-test-subj="close-high-risk">
+              <p>{comment.warning}</p>
+            </EuiCallOut>
+            <EuiSpacer size="s" />
+          </>
+        )}
+        <EuiFormRow label={comment.label} fullWidth>
           <EuiTextArea fullWidth rows={3} value={text} onChange={(e) => setText(e.target.value)} data-test-subj="close-reason-text" />
         </EuiFormRow>
         {needsSteps && (
@@ -62,7 +76,7 @@ export function CloseReasonModal({ count, onCancel, onConfirm, isLoading, error,
           fill
           color="primary"
           isLoading={isLoading}
-          isDisabled={reason === 'other' && text.trim().length === 0}
+          isDisabled={!canConfirmClose(comment, text)}
           onClick={() => onConfirm(reason, text.trim())}
           data-test-subj="close-confirm"
         >

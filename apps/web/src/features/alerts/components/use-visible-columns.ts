@@ -1,16 +1,27 @@
 import { useCallback, useState } from 'react';
+import { mergeStoredColumns } from '../visible-columns';
 import { alertColumns, defaultVisibleColumns } from './alert-columns';
 
 const STORAGE_KEY = 'execwatch.alerts.columns';
+/** The columns the table offered when the choice was saved, so columns added later show up once. */
+const SEEN_KEY = 'execwatch.alerts.columns.seen';
+/** Columns added after the first release, which did not remember what it had offered. */
+const ADDED_SINCE_FIRST_RELEASE = ['session_risk'];
+
+function readJson(key: string): unknown {
+  const raw = window.localStorage.getItem(key);
+  return raw ? (JSON.parse(raw) as unknown) : null;
+}
 
 function readStored(): string[] {
   try {
-    const raw = window.localStorage.getItem(STORAGE_KEY);
-    if (!raw) return defaultVisibleColumns;
-    const parsed: unknown = JSON.parse(raw);
-    if (!Array.isArray(parsed)) return defaultVisibleColumns;
-    const known = parsed.filter((id): id is string => typeof id === 'string' && alertColumns.some((c) => c.id === id));
-    return known.length > 0 ? known : defaultVisibleColumns;
+    return mergeStoredColumns({
+      stored: readJson(STORAGE_KEY),
+      seen: readJson(SEEN_KEY),
+      known: alertColumns.map((c) => c.id),
+      defaults: defaultVisibleColumns,
+      addedSinceFirstRelease: ADDED_SINCE_FIRST_RELEASE,
+    });
   } catch {
     return defaultVisibleColumns;
   }
@@ -23,6 +34,7 @@ export function useVisibleColumns(): [string[], (ids: string[]) => void] {
     setVisible(ids);
     try {
       window.localStorage.setItem(STORAGE_KEY, JSON.stringify(ids));
+      window.localStorage.setItem(SEEN_KEY, JSON.stringify(alertColumns.map((c) => c.id)));
     } catch {
       // Storage may be unavailable (private mode); the choice then lasts for this page only.
     }

@@ -1,10 +1,7 @@
 import { EuiDescriptionList, EuiLink, EuiSkeletonText, EuiPanel, EuiSpacer, EuiText, EuiTitle } from '@elastic/eui';
 import type { Threat } from '@execwatch/api';
 import { useAttackTechniqueQuery } from '../api/use-attack-technique-query';
-
-function techniqueUrl(id: string): string {
-  return `https://attack.mitre.org/techniques/${id.replace('.', '/')}/`;
-}
+import { techniqueUrl } from '../technique-url';
 
 function TechniqueFacts({ id, name, reference, tactic }: { id: string; name: string; reference: string; tactic: Threat['tactic'] }) {
   const facts = useAttackTechniqueQuery(id);

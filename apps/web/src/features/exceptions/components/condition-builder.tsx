@@ -15,6 +15,10 @@ const operatorOptions = conditionOperators.map((op) => ({ value: op, text: opera
 
 /** Fields offered as suggestions (any ECS field may be typed). */
 const suggestedFields = [
+  'kubernetes.audit.user.username',
+  'kubernetes.audit.user.groups',
+  'kubernetes.audit.impersonatedUser.username',
+  'kubernetes.audit.sourceIPs',
   'user.name',
   'user.id',
   'orchestrator.namespace',

@@ -19,6 +19,7 @@ import {
 } from '@elastic/eui';
 import type { AlertDetail, ExceptionListItem, ExceptionSettings, Rule } from '@execwatch/api';
 import { errorMessage } from '../../../lib/http';
+import { readHighRiskConfirmation } from '../../session-risk/close-guard';
 import { formatTime } from '../../../lib/format';
 import { useAbility, useMe } from '../../auth/components/abilities-context';
 import { AbilityTooltip } from '../../auth/components/ability-tooltip';
@@ -26,7 +27,7 @@ import { useCloseMatchingAlertsMutation } from '../api/use-close-matching-alerts
 import { useCreateExceptionItemMutation } from '../api/use-create-exception-item-mutation';
 import { useExceptionPreviewQuery } from '../api/use-exception-preview-query';
 import { useUpdateExceptionItemMutation } from '../api/use-update-exception-item-mutation';
-import { exceptionTemplates, expiryAfterDays, isSequenceRule, type TemplateId } from '../exception-conditions';
+import { exceptionTemplates, expiryAfterDays, isSequenceRule, namesAlertOnlyField, templateHint, type TemplateId } from '../exception-conditions';
 import { applyTemplate, completeEntries, formProblems, hasUneditableEntries, initialFormState, toCreateBody, toUpdateBody } from '../exception-form';
 import { ConditionBuilder } from './condition-builder';
 import { ExceptionPreview } from './exception-preview';
@@ -67,6 +68,8 @@ export function ExceptionEditor({ rule, alert, item, settings, onClose }: Props)
   const disabled = !write.allowed || saving;
   const openMatches = preview.data?.open_alert_ids ?? [];
   const days = Number(form.expiryDays);
+  const template = exceptionTemplates.find((t) => t.id === form.template);
+  const hint = isNew && template ? templateHint(template, alert) : null;
 
   if (outcome) return <SaveResult outcome={outcome} onClose={onClose} />;
 
@@ -78,13 +81,22 @@ export function ExceptionEditor({ rule, alert, item, settings, onClose }: Props)
       const ids = new Set<string>();
       if (isNew && closeAllMatching) for (const id of openMatches) ids.add(id);
       if (isNew && closeThisAlert && alert) ids.add(alert.id);
-      const closed = ids.size > 0 ? await closeAlerts.mutateAsync([...ids]) : null;
-      setOutcome({ item: saved.data, warnings: saved.warnings, closed, isNew });
+      let closed = null;
+      let closeError: string | null = null;
+      if (ids.size > 0) {
+        // The item is saved by now: a refused close is reported with the outcome, not as "not saved".
+        try {
+          closed = await closeAlerts.mutateAsync([...ids]);
+        } catch (err) {
+          closeError = readHighRiskConfirmation(err)?.message ?? errorMessage(err);
+        }
+      }
+      setOutcome({ item: saved.data, warnings: saved.warnings, closed, closeError, isNew });
     } catch {
       // the mutation's error is shown below the form
     }
   };
-  const saveError = create.error ?? update.error ?? closeAlerts.error;
+  const saveError = create.error ?? update.error;
 
   return (
     <>
@@ -115,6 +127,15 @@ export function ExceptionEditor({ rule, alert, item, settings, onClose }: Props)
             />
           </EuiFormRow>
         )}
+        {hint && (
+          <>
+            <EuiSpacer size="s" />
+            <EuiCallOut color="warning" iconType="logoKubernetes" size="s" title="Check the Kubernetes identity" data-test-subj="exception-template-hint">
+              <p>{hint}</p>
+            </EuiCallOut>
+            <EuiSpacer size="m" />
+          </>
+        )}
         <EuiFormRow label="Name" fullWidth isInvalid={showProblems && form.name.trim() === ''}>
           <EuiFieldText value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} disabled={disabled} fullWidth data-test-subj="exception-name" />
         </EuiFormRow>
@@ -125,7 +146,7 @@ export function ExceptionEditor({ rule, alert, item, settings, onClose }: Props)
         <EuiSpacer size="s" />
         <ConditionBuilder conditions={form.conditions} onChange={(conditions) => setForm({ ...form, conditions })} disabled={disabled} showProblems={showProblems} />
         <EuiSpacer size="m" />
-        <ExceptionPreview preview={preview.data} isFetching={preview.isFetching} error={preview.error} incomplete={entries === null} />
+        <ExceptionPreview preview={preview.data} isFetching={preview.isFetching} error={preview.error} incomplete={entries === null} alertsOnly={namesAlertOnlyField(form.conditions)} />
         <EuiSpacer size="m" />
         <EuiFlexGroup gutterSize="m">
           <EuiFlexItem>

@@ -10,7 +10,8 @@ const first = (doc: Record<string, unknown>, field: string) => documentValues(do
 
 const sampleColumns = [
   { name: 'Time', width: '170px', render: (s: Sample) => formatTime(first(s.document, '@timestamp')) },
-  { name: 'User', render: (s: Sample) => first(s.document, 'user.name') },
+  { name: 'Kubernetes user', render: (s: Sample) => first(s.document, 'kubernetes.audit.user.username') },
+  { name: 'Linux user', render: (s: Sample) => first(s.document, 'user.name') },
   { name: 'Namespace', render: (s: Sample) => first(s.document, 'orchestrator.namespace') },
   { name: 'Image', render: (s: Sample) => <code style={{ fontSize: 12 }}>{first(s.document, 'container.image.name')}</code> },
   { name: 'Process', render: (s: Sample) => first(s.document, 'process.name') },
@@ -21,10 +22,12 @@ interface Props {
   isFetching: boolean;
   error: unknown;
   incomplete: boolean;
+  /** The conditions name fields only alerts hold (who ran the exec): events cannot match them. */
+  alertsOnly?: boolean;
 }
 
 /** What the exception would have matched: open alerts, all alerts, events of the last 7 days, with a sample. */
-export function ExceptionPreview({ preview, isFetching, error, incomplete }: Props) {
+export function ExceptionPreview({ preview, isFetching, error, incomplete, alertsOnly = false }: Props) {
   const count = (b: PreviewExceptionResponse['all_alerts'] | undefined) => (b ? `${b.count}${b.capped ? '+' : ''}` : '—');
   const sample = preview ? (preview.all_alerts.sample.length > 0 ? preview.all_alerts.sample : preview.events_7d.sample) : [];
   return (
@@ -54,7 +57,13 @@ export function ExceptionPreview({ preview, isFetching, error, incomplete }: Pro
               <EuiStat title={count(preview?.all_alerts)} description="All alerts" titleSize="s" isLoading={!preview} data-test-subj="preview-all-alerts" />
             </EuiFlexItem>
             <EuiFlexItem>
-              <EuiStat title={count(preview?.events_7d)} description="Events, last 7 days" titleSize="s" isLoading={!preview} data-test-subj="preview-events" />
+              <EuiStat
+                title={alertsOnly ? '—' : count(preview?.events_7d)}
+                description={alertsOnly ? 'Events: not used, matched on attributed alerts' : 'Events, last 7 days'}
+                titleSize="s"
+                isLoading={!preview}
+                data-test-subj="preview-events"
+              />
             </EuiFlexItem>
           </EuiFlexGroup>
           {preview && preview.warnings.length > 0 && (

@@ -7,12 +7,14 @@ export interface SaveOutcome {
   warnings: string[];
   /** The bulk close's answer, when alerts were closed. */
   closed: BulkUpdateAlertsResponse | null;
+  /** Why closing the matching alerts was refused (e.g. high-risk sessions among them), when it was. */
+  closeError?: string | null;
   isNew: boolean;
 }
 
 /** What saving did: the item, the server's warnings, and how many alerts were closed or skipped. */
 export function SaveResult({ outcome, onClose }: { outcome: SaveOutcome; onClose: () => void }) {
-  const { item, warnings, closed, isNew } = outcome;
+  const { item, warnings, closed, closeError, isNew } = outcome;
   return (
     <>
       <EuiFlyoutBody>
@@ -28,6 +30,15 @@ export function SaveResult({ outcome, onClose }: { outcome: SaveOutcome; onClose
             New alerts matching it are suppressed from the next rule run{item.expire_time ? ' until it expires' : ''}.
           </p>
         </EuiCallOut>
+        {closeError && (
+          <>
+            <EuiSpacer size="m" />
+            <EuiCallOut color="warning" iconType="warning" title="The matching alerts were not closed" data-test-subj="exception-close-refused">
+              <p>{closeError}</p>
+              <p>Close them from the alerts page, where closing high-risk sessions asks for a confirmation and a comment.</p>
+            </EuiCallOut>
+          </>
+        )}
         {warnings.length > 0 && (
           <>
             <EuiSpacer size="m" />

@@ -1,7 +1,9 @@
-import { EuiBasicTable, EuiHealth, EuiPageTemplate, type EuiBasicTableColumn } from '@elastic/eui';
+import { EuiBasicTable, EuiHealth, EuiPageTemplate, EuiSpacer, type EuiBasicTableColumn } from '@elastic/eui';
 import { RouterLink } from '../../../components/router-link';
 import type { Rule } from '@execwatch/api';
 import { QueryError } from '../../../components/query-error';
+import { AuditFeedBanner } from '../../attribution/components/audit-feed-banner';
+import { AuditFeedPanel } from '../../attribution/components/audit-feed-panel';
 import { SeverityBadge } from '../../../components/severity-badge';
 import { formatTime } from '../../../lib/format';
 import { useRulesQuery } from '../api/use-rules-query';
@@ -46,6 +48,7 @@ export default function RulesPage() {
     <EuiPageTemplate panelled={false} grow>
       <EuiPageTemplate.Header pageTitle="Rules" description="Detection rules and their runs." bottomBorder={false} />
       <EuiPageTemplate.Section paddingSize="m">
+        <AuditFeedBanner />
         {rules.isError ? (
           <QueryError error={rules.error} title="Rules could not be loaded" onRetry={() => void rules.refetch()} />
         ) : (
@@ -58,6 +61,8 @@ export default function RulesPage() {
             data-test-subj="rules-table"
           />
         )}
+        <EuiSpacer size="l" />
+        <AuditFeedPanel />
       </EuiPageTemplate.Section>
     </EuiPageTemplate>
   );
