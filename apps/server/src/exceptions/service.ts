@@ -72,8 +72,21 @@ function throwIfInvalid(errors: ValidationIssue[]): void {
   throw badRequest(`${first.path ? `${first.path}: ` : ''}${first.message}`, errors);
 }
 
-/** Fields an exception entry can name without a warning: the ECS fields of the rule's events. */
-export const KNOWN_EVENT_FIELDS: ReadonlySet<string> = new Set(Object.keys(ECS_FIELD_TYPES));
+/**
+ * Fields an exception entry can name without a warning: the ECS fields of the rule's events, and what attribution
+ * writes on an alert (matched against alerts: see features/attribution/identity-exceptions.ts).
+ */
+export const KNOWN_EVENT_FIELDS: ReadonlySet<string> = new Set([
+  ...Object.keys(ECS_FIELD_TYPES),
+  ...['user.username', 'user.groups', 'impersonatedUser.username', 'impersonatedUser.groups', 'sourceIPs', 'userAgent', 'auditID', 'verb']
+    .map((f) => `kubernetes.audit.${f}`),
+  'kubernetes.audit.objectRef.namespace',
+  'kubernetes.audit.objectRef.name',
+  'kubernetes.audit.annotations.authorization_k8s_io/decision',
+  'execwatch.attribution.match',
+  'execwatch.session.risk_score',
+  'execwatch.session.risk_level',
+]);
 
 /** Validates entries and expiry of an item body; throws a 400 on errors, returns warnings. */
 export function checkItem(body: unknown, now: number, knownFields: ReadonlySet<string> = KNOWN_EVENT_FIELDS): string[] {
