@@ -12,7 +12,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['json']],
-  outputDir: '../test-results/playwright',
+  outputDir: process.env.EXECWATCH_E2E_OUTPUT_DIR ?? '../test-results/playwright',
   use: {
     baseURL,
     browserName: 'chromium',
@@ -35,7 +35,7 @@ export default defineConfig({
       HOST: '127.0.0.1',
       EXECWATCH_DATA_DIR: dataDir,
       EXECWATCH_ADMIN_PASSWORD: adminUser.password,
-      EXECWATCH_WEB_DIST: `${repoRoot}apps/web/dist`,
+      EXECWATCH_WEB_DIST: process.env.EXECWATCH_WEB_DIST ?? `${repoRoot}apps/web/dist`,
     },
   },
 });

@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 
-const modules = ['eql', 'store', 'exceptions', 'enrichment', 'server', 'load', 'web'] as const;
+const modules = ['eql', 'store', 'storage', 'retention', 'exceptions', 'enrichment', 'server', 'load', 'web', 'first-screen'] as const;
 type Figures = Record<string, number | string | boolean>;
 
 async function main(): Promise<void> {

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { generateEvents, toBulkBody } from '@execwatch/simulator';
+import { baselineIngest } from './support/baseline-ingest';
 import { prepareStore, seedRuleId, startServerProcess, type ServerProcess } from './support/server-process';
 const eventsPerRequest = 5160;
 const ingestConnections = 4;
@@ -28,6 +29,15 @@ const smallWindow = Number(process.env.BENCH_SMALL_WINDOW ?? 200_000);
 const largeWindow = Number(process.env.BENCH_LARGE_WINDOW ?? 1_000_000);
 
 const compactEvents = Number(process.env.BENCH_COMPACT_EVENTS ?? 300_000);
+/** Rounds of one-connection and three-connection ingest (medians), each of this many requests. */
+const connectionRounds = Number(process.env.BENCH_CONNECTION_ROUNDS ?? 3);
+const connectionRoundRequests = Number(process.env.BENCH_CONNECTION_REQUESTS ?? 12);
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
 
 /**
  * A simulator event without the fields few rules read (agent and cloud metadata, the session and group
@@ -184,14 +194,14 @@ function combined(parts: IngestResult[]): IngestResult {
  * generator shares the machine's two cores with the server, so it uses node:http (about 1 µs of CPU per
  * event sent) rather than fetch (4-6 µs: its body streams copy the 18 MB bodies chunk by chunk).
  */
-async function ingest(server: ServerProcess, apiKey: string, live: LiveBodies, firstRequest: number, requests: number): Promise<IngestResult> {
+async function ingest(server: ServerProcess, apiKey: string, live: LiveBodies, firstRequest: number, requests: number, connections = ingestConnections): Promise<IngestResult> {
   const url = server.url;
   const pid = server.child.pid ?? 0; // a started server has a pid
   let next = firstRequest;
   const end = firstRequest + requests;
   let events = 0;
   let failed = 0;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: ingestConnections });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const serverCpu0 = processCpuUs(pid);
   const clientCpu0 = process.cpuUsage();
   const [idle0, total0] = machineTicks();
@@ -209,7 +219,7 @@ async function ingest(server: ServerProcess, apiKey: string, live: LiveBodies, f
     }
   };
   try {
-    await Promise.all(Array.from({ length: ingestConnections }, worker));
+    await Promise.all(Array.from({ length: connections }, worker));
   } finally {
     agent.destroy();
   }
@@ -262,7 +272,8 @@ export async function run(): Promise<Record<string, number>> {
     const smallRequests = Math.ceil(smallWindow / eventsPerRequest);
     const largeRequests = Math.ceil(largeWindow / eventsPerRequest) - smallRequests;
     const compactRequests = Math.ceil(compactEvents / eventsPerRequest);
-    const cycles = Math.ceil((smallRequests + largeRequests + compactRequests) / distinctBodies);
+    // (and the one-against-three rounds and the ingest beside GET /api/alerts after them: about 40 requests)
+    const cycles = Math.ceil((smallRequests + largeRequests + compactRequests + 2 * connectionRounds * connectionRoundRequests + 40) / distinctBodies);
     const full = liveBodies((e) => e, cycles);
     const avgEventBytes = full.avgEventBytes;
     const windowStart = Date.now() - 1;
@@ -282,6 +293,42 @@ export async function run(): Promise<Record<string, number>> {
     const compact = liveBodies(compactEvent, cycles);
     const third = await ingest(server, apiKey, compact, smallRequests + largeRequests, compactRequests);
     const peakRss = server.peakRssMb();
+
+    // One connection sending one request at a time (as a shipper with one worker does) against three, in
+    // alternating rounds of the same full events, and the in-process baseline loop on the same bodies.
+    let at = smallRequests + largeRequests + compactRequests;
+    const single: number[] = [];
+    const three: number[] = [];
+    const baseline: number[] = [];
+    for (let r = 0; r < connectionRounds; r++) {
+      progress(`one connection against three, round ${r + 1}/${connectionRounds}`);
+      single.push((await ingest(server, apiKey, full, at, connectionRoundRequests, 1)).eventsPerSecond);
+      at += connectionRoundRequests;
+      three.push((await ingest(server, apiKey, full, at, connectionRoundRequests, 3)).eventsPerSecond);
+      at += connectionRoundRequests;
+      baseline.push(baselineIngest(full.bodies));
+    }
+    const singleRate = median(single);
+    const threeRate = median(three);
+    const baselineRate = median(baseline);
+
+    // GET /api/alerts while one connection ingests
+    progress('GET /api/alerts, 10 connections, while ingesting');
+    let ingesting = true;
+    const background = (async () => {
+      let requests = 0;
+      while (ingesting) {
+        // a refused request (429: no turn in time, or the disk guard) is sent again a little later
+        const ok = await ingest(server, apiKey, full, at, 1, 1).then(() => true, () => false);
+        if (!ok) await new Promise((r) => setTimeout(r, 200));
+        at++;
+        if (ok) requests++;
+      }
+      return requests;
+    })();
+    const busy = await autocannon({ url: `${server.url}/api/alerts?size=50`, connections: 10, duration: 10, headers: { authorization: `ApiKey ${apiKey}` } });
+    ingesting = false;
+    const duringRequests = await background;
 
     const fullSize = combined([first, second]);
     const ingestRate = fullSize.eventsPerSecond;
@@ -311,6 +358,16 @@ export async function run(): Promise<Record<string, number>> {
       server_alerts_list_p50_ms: cannon.latency.p50,
       server_alerts_list_rps: Math.round(cannon.requests.average),
       server_alerts_list_errors: cannon.errors + cannon.non2xx,
+      server_alerts_list_p99_during_ingest_ms: busy.latency.p99,
+      server_alerts_list_p50_during_ingest_ms: busy.latency.p50,
+      server_alerts_list_errors_during_ingest: busy.errors + busy.non2xx,
+      server_alerts_list_during_ingest_bulk_requests: duringRequests,
+      server_ingest_one_connection_events_per_s: Math.round(singleRate),
+      server_ingest_three_connections_events_per_s: Math.round(threeRate),
+      server_ingest_in_process_baseline_events_per_s: Math.round(baselineRate),
+      server_ingest_one_over_three_connections: round(singleRate / threeRate, 3),
+      server_ingest_one_connection_over_baseline: round(singleRate / baselineRate, 3),
+      server_ingest_three_connections_over_baseline: round(threeRate / baselineRate, 3),
       // the machine is shared: the 1-minute load average around the run says how much CPU was left
       server_load_avg_1m_start: round(loadAtStart, 2),
       server_load_avg_1m_end: round(os.loadavg()[0] ?? 0, 2),

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SeedClient } from '../support/api-client';
-import { adminUser, baseURL, repoRoot, viewerUser } from '../support/env';
+import { ruleId, adminUser, baseURL, repoRoot, viewerUser } from '../support/env';
 import { loginAs, snap, waitForRows } from '../support/session';
 
 test.describe.configure({ mode: 'serial' });
@@ -12,7 +12,8 @@ const sharedExample = '/work/shared/domain/exceptions_example.ndjson';
 const fixtureExample = join(repoRoot, 'e2e/support/exceptions-example.ndjson');
 
 interface AlertList {
-  alerts: Array<{ id: string; entity: { namespace: string | null }; attribution: { user: { username: string | null } | null } }>;
+  total: number;
+  alerts: Array<{ id: string; entity: { namespace: string | null }; attribution: { user: { username: string | null } | null }; workflow_reason: string | null; workflow_reason_text: string | null }>;
 }
 interface Checklist {
   groups: Array<{ steps: Array<{ id: string; required: boolean; done: boolean }> }>;
@@ -37,20 +38,13 @@ test.beforeAll(async () => {
 
 test('an admin adds an exception from an alert with a template, previews it and closes the matching alerts', async ({ page }) => {
   // An alert whose exec is attributed exactly (the first row: the queue's default order is the riskiest first): the
-  // template takes the Kubernetes user from it. Reopen that person's alerts in that namespace and finish the
-  // required steps of all but that one, so closing "all matching" closes some and skips it.
+  // template takes the Kubernetes user from it. That person's alerts in that namespace are reopened, their checklist
+  // steps left undone: closing by exception does not wait for them.
   const api = new SeedClient(baseURL, adminUser.username, adminUser.password);
   const firstRow = (await api.request('GET', `/api/alerts?status=open&user=${adminUserName}&attribution=exact&sort_field=session_risk&sort_order=desc&size=1`)) as AlertList;
   const person = firstRow.alerts[0]?.attribution.user?.username ?? '';
   const namespace = firstRow.alerts[0]?.entity.namespace ?? '';
   await api.request('POST', '/api/alerts/_bulk_update', { query: { requested_by: [person], namespace: [namespace] }, status: 'open' });
-  const theirs = (await api.request('GET', `/api/alerts?requested_by=${encodeURIComponent(person)}&namespace=${encodeURIComponent(namespace)}&status=open&size=100`)) as AlertList;
-  for (const alert of theirs.alerts.length > 1 ? theirs.alerts.filter((a) => a.id !== firstRow.alerts[0]?.id) : theirs.alerts) {
-    const checklist = (await api.request('GET', `/api/alerts/${alert.id}/checklist`)) as Checklist;
-    for (const step of checklist.groups.flatMap((g) => g.steps)) {
-      if (step.required && !step.done) await api.request('PUT', `/api/alerts/${alert.id}/checklist/${encodeURIComponent(step.id)}`, { done: true });
-    }
-  }
   await loginAs(page, adminUser, `/alerts?status=open&user=${adminUserName}&attribution=exact`);
   await waitForRows(page);
   await page.getByTestId('alert-row').first().getByTestId('alert-open').click();
@@ -63,6 +57,12 @@ test('an admin adds an exception from an alert with a template, previews it and 
   await expect(flyout.getByTestId('exception-condition')).toHaveCount(4);
   await flyout.getByTestId('exception-condition-remove').last().click();
   await expect(flyout.getByTestId('exception-condition')).toHaveCount(3);
+  // the preview of the template's conditions (one of the removed condition's may still be in flight)
+  const isTemplatePreview = (body: string | null) => {
+    const entries = (JSON.parse(body ?? '{}') as { entries?: Array<{ field: string }> }).entries ?? [];
+    return entries.length === 2 && entries[0]?.field === 'kubernetes.audit.user.username';
+  };
+  const previewed = page.waitForResponse((r) => r.url().includes('/api/exception_lists/items/_preview') && isTemplatePreview(r.request().postData()));
   await flyout.getByTestId('exception-template').selectOption('admin_account');
   await expect(flyout.getByTestId('exception-condition')).toHaveCount(2);
   // the person behind the exec, not the Linux user in the container
@@ -76,7 +76,8 @@ test('an admin adds an exception from an alert with a template, previews it and 
   // exceptions on who ran the exec are matched against attributed alerts, never against events
   await expect(flyout.getByTestId('preview-events')).toContainText('not used');
   await expect(flyout.getByTestId('preview-sample')).toBeVisible();
-  const openMatches = Number((await flyout.getByTestId('preview-open-alerts').locator('.euiStat__title').innerText()).replace(/\D/g, ''));
+  const openMatches = ((await (await previewed).json()) as { open_alerts: { count: number } }).open_alerts.count;
+  await expect(flyout.getByTestId('preview-open-alerts').locator('.euiStat__title')).toHaveText(String(openMatches));
   await flyout.getByTestId('exception-preview').scrollIntoViewIfNeeded();
   await snap(page, '21-exception-preview');
 
@@ -88,23 +89,35 @@ test('an admin adds an exception from an alert with a template, previews it and 
   await flyout.getByTestId('exception-save').click();
   await expect(flyout.getByTestId('exception-save-result')).toBeVisible();
   const closedText = await flyout.getByTestId('exception-closed-count').innerText();
-  const closed = Number(/(\d+) alert\(s\) closed/.exec(closedText)?.[1] ?? -1);
-  const skipped = Number(/(\d+) alert\(s\) were skipped/.exec(closedText)?.[1] ?? 0);
+  const closed = Number(/(\d+) alerts? closed of/.exec(closedText)?.[1] ?? -1);
+  const matched = Number(/of (\d+) matching/.exec(closedText)?.[1] ?? -1);
+  const highRisk = Number(/(\d+) matching alerts? (?:is a session|are sessions) of high risk/.exec(closedText)?.[1] ?? 0);
+  // Closing by exception is the admin's decision: the analysts' checklist gate does not hold it back (the person's
+  // alerts whose steps were not done are closed too); only sessions of high risk stay open for a look.
   expect(closed).toBeGreaterThan(0);
-  // Known discrepancy (issue 17, item 1): with the Kubernetes-identity template one run closed 1 of 6 previewed
-  // alerts with none skipped. Until that is found, the run may act on fewer alerts than the preview counted.
-  expect(closed + skipped).toBeLessThanOrEqual(openMatches + 1);
+  expect(matched).toBe(openMatches);
+  expect(closed + highRisk).toBe(matched);
+  expect(closedText).not.toContain('checklist');
   await snap(page, '23-exception-saved');
-  const closedNow = (await (await page.request.get(`/api/alerts?requested_by=${encodeURIComponent(kubernetesUser)}&status=closed&size=100`)).json()) as { total: number };
+  const closedNow = (await (await page.request.get(`/api/alerts?requested_by=${encodeURIComponent(kubernetesUser)}&status=closed&size=100`)).json()) as AlertList;
   expect(closedNow.total).toBeGreaterThanOrEqual(closed);
+  const byException = closedNow.alerts.filter((a) => a.workflow_reason === 'matched_exception');
+  expect(byException.length).toBe(closed);
+  expect(byException[0]?.workflow_reason_text).toContain('Matched exception');
   await flyout.getByTestId('exception-done').click();
 
-  // The API refuses a new item without a justification too.
-  const refused = await page.request.post('/api/exception_lists/items', {
-    headers: { 'execwatch-xsrf': 'true' },
-    data: { list_id: 'x', name: 'n', description: '', type: 'simple', entries: [{ field: 'user.name', operator: 'included', type: 'match', value: 'a' }] },
-  });
+  // A script written for Kibana creates items without comments: the API takes it and marks it as missing a
+  // justification (the form above never does); refused once an admin makes justifications mandatory.
+  const rule = (await (await page.request.get(`/api/rules/${ruleId}`)).json()) as { exceptions_list: Array<{ list_id: string }> };
+  const scripted = { list_id: rule.exceptions_list[0]?.list_id, name: 'scripted', description: '', type: 'simple', entries: [{ field: 'user.name', operator: 'included', type: 'match', value: 'no-such-user' }] };
+  const taken = await page.request.post('/api/exception_lists/items', { headers: { 'kbn-xsrf': 'true' }, data: scripted });
+  expect(taken.status()).toBe(200);
+  const takenItem = (await taken.json()) as { id: string; warnings?: string[] };
+  await page.request.put('/api/exception_lists/_settings', { headers: { 'kbn-xsrf': 'true' }, data: { justification_mandatory: true } });
+  const refused = await page.request.post('/api/exception_lists/items', { headers: { 'kbn-xsrf': 'true' }, data: { ...scripted, item_id: 'scripted-2' } });
   expect(refused.status()).toBe(400);
+  await page.request.put('/api/exception_lists/_settings', { headers: { 'kbn-xsrf': 'true' }, data: { justification_mandatory: false } });
+  expect((await page.request.delete(`/api/exception_lists/items?id=${takenItem.id}`, { headers: { 'kbn-xsrf': 'true' } })).ok()).toBeTruthy();
 
   await page.getByTestId('nav-exceptions').click();
   const row = page.getByTestId('exception-row').filter({ hasText: 'Known admin account' });

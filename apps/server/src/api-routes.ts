@@ -5,8 +5,12 @@
 import { authRoutes } from './auth/routes/index';
 import { exceptionRoutes } from './exceptions/routes';
 import { kubeAuditRoutes } from './features/attribution/routes';
+import { detectionEngineRoutes } from './features/detection-engine/routes';
 import { esCompatRoutes } from './features/es-compat/routes';
+import { notificationRoutes } from './features/notifications/routes';
+import { storageRoutes } from './features/storage/routes';
 import { policiesOf, type RoutePolicy, type RouteShape } from './http/route';
+import { documentWriteRoutes } from './ingest/doc-routes';
 import { bulkIngestRoutes } from './ingest/routes';
 import { alertRoutes } from './routes/alerts-routes';
 import { eventRoutes } from './routes/events-routes';
@@ -17,11 +21,14 @@ import { ruleRoutes } from './routes/rules-routes';
 export const declaredRoutes = [
   { title: 'Health', routes: healthRoutes },
   { title: 'Sign-in, users, API keys, audit', routes: authRoutes },
-  { title: 'Ingest', routes: [...bulkIngestRoutes, ...kubeAuditRoutes] },
+  { title: 'Ingest', routes: [...bulkIngestRoutes, ...documentWriteRoutes, ...kubeAuditRoutes] },
   { title: 'Elasticsearch handshake and shipper setup (Elasticsearch-shaped answers and errors)', routes: esCompatRoutes },
   { title: 'Alerts and triage', routes: [...alertRoutes, ...eventRoutes] },
+  { title: "Kibana's detection-engine signals API (SOAR connectors)", routes: detectionEngineRoutes },
+  { title: 'Team: assignee suggestions, inbox', routes: notificationRoutes },
   { title: 'Rules', routes: ruleRoutes },
   { title: "Exceptions (Kibana's exception-list API)", routes: exceptionRoutes },
+  { title: 'Store: size, retention, disk guard', routes: storageRoutes },
 ] as const;
 
 /** Which requirement each route has: the server's policy table. */

@@ -7,10 +7,16 @@ import type { AuthService } from './auth/index';
 import { repoRoot } from './config';
 import { exceptionsRoutes } from './exceptions/routes';
 import type { RouteContext } from './http/context';
+import { compressResponses } from './http/compress-responses';
 import { HttpError } from './http/errors';
 import { mountRoutes } from './http/route';
 import { kubeAuditRouter } from './features/attribution/routes';
+import { detectionEngineRouter } from './features/detection-engine/routes';
 import { esCompat } from './features/es-compat/routes';
+import { notificationsRouter } from './features/notifications/routes';
+import { diskFullAnswer, isDiskFullError } from './features/storage/disk-guard';
+import { storageRouter } from './features/storage/routes';
+import { documentWriteRouter } from './ingest/doc-routes';
 import { bulkRoutes } from './ingest/routes';
 import type { Logger } from './log';
 import { alertsRoutes } from './routes/alerts-routes';
@@ -43,14 +49,19 @@ export interface AppDeps {
   scheduling: boolean;
 }
 
-function errorHandler(log: Logger): ErrorRequestHandler {
+function errorHandler(log: Logger, store: Store): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
       next(err);
       return;
     }
     let httpError: HttpError;
-    if (err instanceof HttpError) httpError = err;
+    if (isDiskFullError(err)) {
+      // nothing of the failed write was committed: the client is told to send it again later
+      log.warn('write refused: the disk is full', { method: req.method, path: req.path, error: err instanceof Error ? err.message : String(err) });
+      if (diskFullAnswer(store, req, res)) return;
+      httpError = new HttpError(507, ErrorIds.insufficientStorage, 'the disk is full; try again once space has been freed', undefined, { 'Retry-After': '30' });
+    } else if (err instanceof HttpError) httpError = err;
     else if (err instanceof Error && err.name === 'AlertQuerySyntaxError') httpError = new HttpError(400, ErrorIds.validation, `query: ${err.message}`);
     else if (err instanceof Error && err.name === 'ClusterUnavailableError') {
       // the cluster adapter's own message says what failed after its retries; the cluster's raw answer stays in the log
@@ -79,7 +90,8 @@ export function createApp(deps: AppDeps): Express {
   const ctx: RouteContext = { store, log, now, authorize: auth.authorize, audit: auth.audit };
 
   app.use(auth.securityHeaders());
-  const health = () => ({ status: 'ok', store: store.kind, version: serverVersion, rules: services.registry.size, uptime_s: Math.round((now() - startedAt) / 1000) });
+  app.use(compressResponses());
+  const health = () => ({ status: 'ok', store: store.kind, version: serverVersion, rules: services.registry.size, uptime_s: Math.round((now() - startedAt) / 1000), ...(services.storage.diskGuard ? { disk: services.storage.disk() } : {}) });
   app.use(mountRoutes(healthRoutes, { health }, ctx));
 
   app.use(auth.routes(ctx));
@@ -89,10 +101,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(elasticsearch.router);
   app.use(auth.authenticate);
 
-  app.use(bulkRoutes(ctx));
+  app.use(bulkRoutes(ctx, {}, services.ingestLane));
+  app.use(documentWriteRouter(ctx, services.ingestLane));
   app.use(kubeAuditRouter(ctx));
   app.use(alertsRoutes(ctx, services.alerts));
+  app.use(detectionEngineRouter(ctx, services));
+  app.use(notificationsRouter(ctx, services.notifications));
   app.use(eventsRoutes(ctx));
+  app.use(storageRouter(ctx, services.storage));
   app.use(rulesRoutes(ctx, { registry: services.registry, engine: services.engine, scheduler: deps.scheduling ? services.scheduler : null, exceptionLists: services.exceptionLists }));
   app.use(
     exceptionsRoutes(ctx, {
@@ -107,6 +123,6 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, res) => {
     res.status(404).json(new HttpError(404, ErrorIds.notFound, `no route for ${req.method} ${req.path}`).toBody());
   });
-  app.use(errorHandler(log));
+  app.use(errorHandler(log, store));
   return app;
 }

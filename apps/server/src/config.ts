@@ -8,7 +8,11 @@ import { z } from 'zod';
 import { SHEDDING_DEFAULTS, type SheddingPolicy } from './http/load-shedding';
 import { SERVER_LIMIT_DEFAULTS, type ServerLimits } from './http/server-limits';
 import { BULK_DEFAULTS, type BulkIngestOptions } from './ingest/bulk-limits';
+import { DEFAULT_INGEST_INDICES } from './ingest/lane';
 import { parseByteLimit } from './ingest/read-lines';
+import { MAX_RETENTION_MS, MIN_RETENTION_MS, retentionMs } from '@execwatch/api';
+import { DEFAULT_MIN_FREE, parseMinFreeSpace, type MinFreeSpace } from './features/storage/disk-guard';
+import { RETENTION_DEFAULTS, type RetentionDefaults } from './features/storage/storage-service';
 
 /** The repository root (three levels above this file: apps/server/src). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -45,6 +49,34 @@ const byteSize = optionalText.pipe(
     }, 'expected a size such as 10mb, 512kb or a byte count')
     .optional(),
 );
+/** A retention (`7d`, `36h`, `90m`) in ms, from an hour to a century. */
+const retention = optionalText.pipe(
+  z
+    .string()
+    .transform((t, c) => {
+      const ms = retentionMs(t);
+      if (ms === null || ms < MIN_RETENTION_MS || ms > MAX_RETENTION_MS) {
+        c.addIssue({ code: 'custom', message: 'expected a duration from 1h to 36500d such as 7d or 36h' });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .optional(),
+);
+/** Free space to keep: a percentage (`5%`), a size (`2gb`) or `0` (no guard). */
+const minFree = optionalText.pipe(
+  z
+    .string()
+    .transform((t, c) => {
+      try {
+        return parseMinFreeSpace(t);
+      } catch {
+        c.addIssue({ code: 'custom', message: 'expected a size such as 2gb, a percentage such as 5%, or 0' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+);
 /** A whole number setting from `min` to `max`. */
 const count = (min: number, max: number) =>
   optionalText.pipe(z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().min(min).max(max)).optional());
@@ -66,6 +98,12 @@ const envSchema = z
     EXECWATCH_INSTANCE_ID: optionalText,
     EXECWATCH_ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
     EXECWATCH_RULES_DIR: optionalText,
+    EXECWATCH_INGEST_INDICES: optionalText.pipe(
+      z
+        .string()
+        .refine((t) => t.split(',').every((p) => /^[a-z0-9*][a-z0-9._*+-]*$/.test(p.trim()) && !p.trim().startsWith('.') && !p.trim().startsWith('execwatch-')), "expected comma-separated lower-case index patterns such as logs-*,auditbeat-* (none starting with '.' or 'execwatch-')")
+        .optional(),
+    ),
     EXECWATCH_TLS_CERT: optionalText,
     EXECWATCH_TLS_KEY: optionalText,
     EXECWATCH_WEB_DIST: optionalText,
@@ -86,6 +124,9 @@ const envSchema = z
     EXECWATCH_BULK_DOCUMENT_LIMIT: byteSize,
     EXECWATCH_SHED_LOOP_DELAY: durationMs({ min: 0 }),
     EXECWATCH_SHED_MAX_BULK_IN_FLIGHT: count(0, 1_000_000),
+    EXECWATCH_EVENTS_RETENTION: retention,
+    EXECWATCH_ALERTS_RETENTION: retention,
+    EXECWATCH_DISK_MIN_FREE: minFree,
   })
   .refine((e) => (e.EXECWATCH_TLS_CERT === undefined) === (e.EXECWATCH_TLS_KEY === undefined), {
     message: 'EXECWATCH_TLS_CERT and EXECWATCH_TLS_KEY must be set together',
@@ -114,6 +155,8 @@ export interface ServerConfig {
   instanceId: string;
   adminPassword?: string;
   rulesDir?: string;
+  /** Index patterns ingest may write to besides the rules' own (EXECWATCH_INGEST_INDICES; `logs-*` by default). */
+  ingestIndices: string[];
   tls?: { certFile: string; keyFile: string };
   webDist: string;
   demo: boolean;
@@ -127,6 +170,8 @@ export interface ServerConfig {
   bulk: Required<BulkIngestOptions>;
   /** When new bulk requests are refused for overload (http/load-shedding.ts). */
   shedding: SheddingPolicy;
+  /** Retention defaults (an admin's setting overrides them) and the disk guard's minimum free space. */
+  storage: RetentionDefaults & { diskMinFree: MinFreeSpace };
 }
 
 /** A configuration error: the message names the variable and what is wrong with it. */
@@ -157,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { demo?: boolean } = {}
     instanceId: e.EXECWATCH_INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 10)}`,
     adminPassword: e.EXECWATCH_ADMIN_PASSWORD,
     rulesDir: e.EXECWATCH_RULES_DIR ? path.resolve(e.EXECWATCH_RULES_DIR) : undefined,
+    ingestIndices: e.EXECWATCH_INGEST_INDICES ? e.EXECWATCH_INGEST_INDICES.split(',').map((p) => p.trim()) : [...DEFAULT_INGEST_INDICES],
     tls,
     webDist: path.resolve(repoRoot, e.EXECWATCH_WEB_DIST ?? 'apps/web/dist'),
     demo,
@@ -186,6 +232,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { demo?: boolean } = {}
     shedding: {
       maxLoopDelayMs: e.EXECWATCH_SHED_LOOP_DELAY ?? SHEDDING_DEFAULTS.maxLoopDelayMs,
       maxBulkInFlight: e.EXECWATCH_SHED_MAX_BULK_IN_FLIGHT ?? SHEDDING_DEFAULTS.maxBulkInFlight,
+    },
+    storage: {
+      eventsRetentionMs: e.EXECWATCH_EVENTS_RETENTION ?? RETENTION_DEFAULTS.eventsRetentionMs,
+      alertsRetentionMs: e.EXECWATCH_ALERTS_RETENTION ?? RETENTION_DEFAULTS.alertsRetentionMs,
+      diskMinFree: e.EXECWATCH_DISK_MIN_FREE ?? DEFAULT_MIN_FREE,
     },
   };
 }

@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { createAuth, loadTlsOptions } from './auth/index';
+import { trustedProxiesFromEnv } from './auth/source-ip';
 import { ConfigError, loadConfig, type ServerConfig } from './config';
 import { createLoadShedder, eventLoopDelaySource } from './http/load-shedding';
 import { createLimitedServer } from './http/server-limits';
@@ -35,14 +36,16 @@ async function start(config: ServerConfig, log: Logger): Promise<void> {
     instanceId: config.instanceId,
     space: config.space,
     rulesDir: config.rulesDir,
+    ingestIndices: config.ingestIndices,
     intervalOverride: config.demo ? config.demoInterval : undefined,
+    storage: { ...config.storage, dataDir: config.dataDir },
   });
   setBulkIngestDefaults(config.bulk);
   const app = createApp({ store, log, now, auth, services, webDist: config.webDist, scheduling: true });
   // under overload new bulk requests are refused before anything else is done for them (see load-shedding.ts)
   const shedder = createLoadShedder({ source: eventLoopDelaySource(), policy: config.shedding });
   const tls = config.tls ? loadTlsOptions(config.tls.certFile, config.tls.keyFile) : undefined;
-  const server = createLimitedServer(shedder.wrap(app), config.serverLimits, { tls, log });
+  const server = createLimitedServer(shedder.wrap(app), config.serverLimits, { tls, log, trustedProxies: trustedProxiesFromEnv(process.env) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -54,6 +57,8 @@ async function start(config: ServerConfig, log: Logger): Promise<void> {
   services.attribution.start(2000);
   // sessions go on after their alert: their scores follow within a few seconds
   services.sessionRisk.start(5000);
+  // free space checked every 5 s; what outlived its retention deleted once a minute, a batch at a time
+  services.storage.start(60_000);
   log.info('execwatch listening', { url, store: store.kind, rules: services.registry.size, demo: config.demo });
 
   let demo: DemoHandle | null = null;
@@ -86,6 +91,7 @@ async function start(config: ServerConfig, log: Logger): Promise<void> {
     await services.scheduler.stop();
     await services.attribution.stop();
     await services.sessionRisk.stop();
+    await services.storage.stop();
     await closed;
     clearInterval(sweep);
     shedder.close();

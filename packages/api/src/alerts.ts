@@ -7,8 +7,15 @@ export const workflowStatusSchema = z.enum(['open', 'acknowledged', 'closed']);
 export type WorkflowStatus = z.infer<typeof workflowStatusSchema>;
 
 /** Closing reasons, as Kibana's (`kibana.alert.workflow_reason`). */
-export const closingReasonSchema = z.enum(['true_positive', 'false_positive', 'benign_positive', 'duplicate', 'other']);
+/**
+ * Why an alert was closed. `matched_exception` is set only by the server, when an exception on the rule matched the
+ * alert (with the exception's name and id in the reason text); analysts choose among the others.
+ */
+export const closingReasonSchema = z.enum(['true_positive', 'false_positive', 'benign_positive', 'duplicate', 'other', 'matched_exception']);
 export type ClosingReason = z.infer<typeof closingReasonSchema>;
+/** The closing reasons a person may give (everything but `matched_exception`). */
+export const triageClosingReasonSchema = closingReasonSchema.exclude(['matched_exception']);
+export type TriageClosingReason = z.infer<typeof triageClosingReasonSchema>;
 
 /** Fields the alert list can be sorted by. */
 export const alertSortFieldSchema = z.enum([
@@ -192,7 +199,7 @@ export type AlertStatsResponse = z.infer<typeof alertStatsResponseSchema>;
 export const updateAlertSchema = z
   .object({
     status: workflowStatusSchema.optional(),
-    reason: closingReasonSchema.optional(),
+    reason: triageClosingReasonSchema.optional(),
     reason_text: z.string().max(2000).optional(),
     assignees: z.array(z.string().min(1).max(200)).max(50).optional(),
     tags: z.array(z.string().min(1).max(200)).max(100).optional(),
@@ -205,8 +212,13 @@ export const bulkUpdateAlertsSchema = z
   .object({
     ids: z.array(z.string().min(1).max(200)).max(100_000).optional(),
     query: alertFilterSchema.optional(),
+    /**
+     * With `query`: how many alerts the analyst saw selected. When the query selects another number now, nothing is
+     * changed and the answer is 409 `selection_changed` with the new count, so the analyst is asked again.
+     */
+    expected_total: z.number().int().min(0).optional(),
     status: workflowStatusSchema.optional(),
-    reason: closingReasonSchema.optional(),
+    reason: triageClosingReasonSchema.optional(),
     reason_text: z.string().max(2000).optional(),
     add_tags: z.array(z.string().min(1).max(200)).max(100).optional(),
     remove_tags: z.array(z.string().min(1).max(200)).max(100).optional(),
@@ -214,6 +226,8 @@ export const bulkUpdateAlertsSchema = z
     remove_assignees: z.array(z.string().min(1).max(200)).max(50).optional(),
     /** Closing sessions of high risk needs this, once the analyst was told how many and why (409 otherwise). */
     confirm_high_risk: z.boolean().optional(),
+    /** Says what the update would do (`updated`, `skipped`, `errors`) without changing anything or asking to confirm. */
+    dry_run: z.boolean().optional(),
   })
   .strict()
   .refine((b) => (b.ids === undefined) !== (b.query === undefined), {
@@ -226,8 +240,46 @@ export const bulkUpdateAlertsResponseSchema = z.object({
   /** Alerts skipped, e.g. closing without the required checklist steps. */
   skipped: z.number().int(),
   errors: z.array(z.object({ id: z.string(), error: z.string(), message: z.string() })),
+  /** Why alerts were skipped, one entry a reason. */
+  skip_reasons: z.array(z.object({ reason: z.string(), message: z.string(), count: z.number().int() })).optional(),
+  /** True when nothing was changed (`dry_run`). */
+  dry_run: z.boolean().optional(),
 });
 export type BulkUpdateAlertsResponse = z.infer<typeof bulkUpdateAlertsResponseSchema>;
+
+/**
+ * `POST /api/alerts/_close_by_exception`: closes the open and acknowledged alerts a saved exception item matches now,
+ * with the closing reason `matched_exception` (not subject to the analysts' checklist gate). Sessions of high risk
+ * stay open unless `confirm_high_risk` is set.
+ */
+export const closeByExceptionSchema = z
+  .object({
+    /** The exception item's `id` (or give `item_id`). */
+    id: z.string().min(1).max(512).optional(),
+    item_id: z.string().min(1).max(512).optional(),
+    /** Only this rule's alerts (default: every rule whose exception list holds the item). */
+    rule_id: z.string().min(1).max(200).optional(),
+    /** Only these alerts (e.g. the one the exception was made from). */
+    alert_ids: z.array(z.string().min(1).max(200)).max(100_000).optional(),
+    confirm_high_risk: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => (b.id === undefined) !== (b.item_id === undefined), { message: 'give exactly one of id or item_id' });
+export type CloseByException = z.infer<typeof closeByExceptionSchema>;
+
+export const closeByExceptionSkipReasonSchema = z.enum(['high_risk', 'not_matching', 'already_closed', 'not_found']);
+export type CloseByExceptionSkipReason = z.infer<typeof closeByExceptionSkipReasonSchema>;
+
+export const closeByExceptionResponseSchema = z.object({
+  exception: z.object({ id: z.string(), item_id: z.string(), list_id: z.string(), name: z.string() }),
+  /** Alerts the exception matched among those looked at (open, acknowledged and, for `alert_ids`, closed). */
+  matched: z.number().int(),
+  closed: z.number().int(),
+  closed_ids: z.array(z.string()),
+  /** What was left as it was, and why, one entry a reason (ids: the first 100). */
+  skipped: z.array(z.object({ reason: closeByExceptionSkipReasonSchema, message: z.string(), count: z.number().int(), ids: z.array(z.string()) })),
+});
+export type CloseByExceptionResponse = z.infer<typeof closeByExceptionResponseSchema>;
 
 /** One process of the alert's session (same `process.entry_leader.entity_id`). */
 export const sessionProcessSchema = z.object({

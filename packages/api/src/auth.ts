@@ -61,6 +61,7 @@ export type UpdateUser = z.infer<typeof updateUserSchema>;
 export const createApiKeySchema = z
   .object({ name: z.string().min(1).max(200), expiration: z.string().regex(/^\d+[smhd]$/).optional() })
   .strict();
+export type CreateApiKey = z.infer<typeof createApiKeySchema>;
 export const createApiKeyResponseSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -82,3 +83,33 @@ export const auditEventSchema = z.object({
   after: z.unknown().nullable(),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+/** `GET /api/users`. */
+export const listUsersResponseSchema = z.object({ total: z.number(), users: z.array(userSchema) });
+export type ListUsersResponse = z.infer<typeof listUsersResponseSchema>;
+
+/** One key of `GET /api/security/api_key`, Elasticsearch's shape (times in epoch ms; no secret). */
+export const apiKeyInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  username: z.string(),
+  realm: z.string(),
+  creation: z.number(),
+  expiration: z.number().optional(),
+  invalidated: z.boolean(),
+});
+export type ApiKeyInfoDto = z.infer<typeof apiKeyInfoSchema>;
+export const listApiKeysResponseSchema = z.object({ api_keys: z.array(apiKeyInfoSchema) });
+
+/** `DELETE /api/security/api_key`, Elasticsearch's invalidate response. */
+export const invalidateApiKeysResponseSchema = z.object({
+  invalidated_api_keys: z.array(z.string()),
+  previously_invalidated_api_keys: z.array(z.string()),
+  error_count: z.number(),
+  error_details: z.array(z.object({ type: z.string(), reason: z.string() })).optional(),
+});
+export type InvalidateApiKeysResponse = z.infer<typeof invalidateApiKeysResponseSchema>;
+
+/** `GET /api/audit`: one page of events, newest first. */
+export const auditSearchResponseSchema = z.object({ total: z.number(), page: z.number(), size: z.number(), events: z.array(auditEventSchema) });
+export type AuditSearchResponse = z.infer<typeof auditSearchResponseSchema>;

@@ -13,6 +13,10 @@ export const checklistStepSchema = z.object({
   done_by: z.string().nullable(),
   done_at: z.string().nullable(),
   note: z.string().nullable(),
+  /** The step only restates the rule's own match conditions and the alert's fields meet them: done without a tick. */
+  auto_checked: z.boolean(),
+  /** For such a step, each condition the rule requires and the alert's values that meet it. */
+  evidence: z.array(z.object({ field: z.string(), condition: z.string(), values: z.array(z.string()) })),
 });
 export type ChecklistStep = z.infer<typeof checklistStepSchema>;
 

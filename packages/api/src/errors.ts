@@ -21,9 +21,12 @@ export const ErrorIds = {
   rateLimited: 'rate_limited',
   xsrfMissing: 'xsrf_header_missing',
   unavailable: 'unavailable',
+  insufficientStorage: 'insufficient_storage',
   internal: 'internal_error',
   requiredStepsIncomplete: 'required_steps_incomplete',
   highRiskConfirmationRequired: 'high_risk_confirmation_required',
   highRiskCommentRequired: 'high_risk_comment_required',
+  selectionChanged: 'selection_changed',
+  exceptionExpired: 'exception_expired',
 } as const;
 export type ErrorId = (typeof ErrorIds)[keyof typeof ErrorIds];

@@ -27,6 +27,8 @@ export type RelatedEvent = z.infer<typeof relatedEventSchema>;
 
 export const relatedEventsResponseSchema = z.object({
   total: z.number().int(),
+  /** `gte`: the search stopped at its bound (the newest events of the range), so `total` is a lower bound. */
+  total_relation: z.enum(['eq', 'gte']).optional(),
   /** Newest first, at most `size`. */
   events: z.array(relatedEventSchema),
   /** The time range searched, ISO. */

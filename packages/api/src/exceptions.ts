@@ -6,7 +6,8 @@
 import { z } from 'zod';
 
 const nonEmptyString = z.string().trim().min(1).max(10_000);
-const fieldName = z.string().trim().min(1).max(1024);
+// kept as sent: a name with spaces around it is an error, never silently changed into another field
+const fieldName = z.string().min(1).max(1024).refine((f) => f === f.trim(), 'a field name cannot start or end with a space');
 
 export const exceptionOperatorSchema = z.enum(['included', 'excluded']);
 export type ExceptionOperator = z.infer<typeof exceptionOperatorSchema>;
@@ -305,7 +306,7 @@ export const previewExceptionResponseSchema = z.object({
   events_7d: previewBucketSchema,
   window: z.object({ from: z.string(), to: z.string() }),
   warnings: z.array(z.string()),
-  /** Ids of the open alerts it matches (for "close all open alerts this exception matches"). */
+  /** Ids of the open or acknowledged alerts it matches (`open_alerts` counts them). */
   open_alert_ids: z.array(z.string()),
 });
 export type PreviewExceptionResponse = z.infer<typeof previewExceptionResponseSchema>;
@@ -337,5 +338,15 @@ export type ExceptionItemStatsResponse = z.infer<typeof exceptionItemStatsRespon
 export const exceptionSettingsSchema = z.object({
   expiry_mandatory: z.boolean().default(false),
   default_expiry_days: z.number().int().min(1).max(3650).default(90),
+  /** Items created through the API without a justification are refused (otherwise taken and marked as missing one). */
+  justification_mandatory: z.boolean().default(false),
 });
 export type ExceptionSettings = z.infer<typeof exceptionSettingsSchema>;
+/** `PUT /api/exception_lists/_settings`: the settings to change; the others keep their values (no defaults here). */
+export const exceptionSettingsPatchSchema = z
+  .object({
+    expiry_mandatory: z.boolean().optional(),
+    default_expiry_days: z.number().int().min(1).max(3650).optional(),
+    justification_mandatory: z.boolean().optional(),
+  })
+  .strict();

@@ -10,3 +10,5 @@ export * from './auth';
 export * from './exceptions';
 export * from './events';
 export * from './alert-query';
+export * from './storage';
+export * from './notifications';

@@ -81,6 +81,16 @@ export const ruleSchema = z.object({
   /** Checklist step ids (or group kinds) that must be done before closing as false positive / benign. */
   required_steps: z.array(z.string()),
   source_file: z.string().nullable(),
+  /** Where the rule came from: shipped with Execwatch, EXECWATCH_RULES_DIR, or a Kibana rules import. */
+  origin: z.enum(['built-in', 'rules_dir', 'imported']).optional(),
+  /**
+   * Set when this copy replaced an older one with the same rule_id (a rule pack's newer version of a built-in rule,
+   * as Kibana's prebuilt-rule upgrade takes it): the version replaced, where it came from and why. `version` is the one running.
+   */
+  upgraded_from: z
+    .object({ version: z.number().int(), source: z.enum(['built-in', 'rules_dir', 'imported']), source_file: z.string().nullable(), reason: z.string() })
+    .nullable()
+    .optional(),
   last_execution: executionSchema.nullable(),
 });
 export type Rule = z.infer<typeof ruleSchema>;

@@ -15,6 +15,26 @@ describe('HitBuffer', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('gives the same for input already in order, in reverse, or in order with a few out of place', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 300 }),
+        fc.nat({ max: 30 }),
+        fc.constantFrom<'head' | 'tail'>('head', 'tail'),
+        fc.constantFrom('asc', 'desc', 'nearly'),
+        (raw, limit, keep, shape) => {
+          const xs = [...raw].sort((a, b) => (shape === 'desc' ? b - a : a - b));
+          if (shape === 'nearly' && xs.length > 3) [xs[1], xs[xs.length - 2]] = [xs[xs.length - 2] as number, xs[1] as number];
+          const buffer = new HitBuffer<number>((a, b) => a - b, limit, keep);
+          for (const x of xs) buffer.push(x);
+          const all = [...xs].sort((a, b) => a - b);
+          expect(buffer.sorted()).toEqual(keep === 'head' ? all.slice(0, limit) : limit === 0 ? [] : all.slice(-limit));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
 });
 
 describe('event search with a bounded buffer', () => {

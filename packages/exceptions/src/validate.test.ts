@@ -12,6 +12,7 @@ const entry = (e: Record<string, unknown>) => ({ entries: [e] });
 
 describe('validateExceptionItem', () => {
   it.each([
+    ['a field name with a leading space', entry({ field: ' host.name', operator: 'included', type: 'match', value: 'a' }), 'field " host.name" starts or ends with a space; no field has that name'],
     ['empty match_any', entry({ field: 'user.name', operator: 'included', type: 'match_any', value: [] }), 'match_any needs at least one value'],
     ['unknown operator', entry({ field: 'user.name', operator: 'is', type: 'match', value: 'a' }), 'unknown operator "is" (included or excluded)'],
     ['wildcard on a boolean', entry({ field: 'process.interactive', operator: 'included', type: 'wildcard', value: 't*' }), 'wildcard needs a string field; process.interactive is boolean'],

@@ -67,6 +67,10 @@ export function validateExceptionItem(item: unknown, opts: ValidateOptions): Exc
       errors.push({ path: `${path}.field`, message: 'field must be a non-empty string' });
       return null;
     }
+    if (field !== field.trim()) {
+      errors.push({ path: `${path}.field`, message: `field ${JSON.stringify(field)} starts or ends with a space; no field has that name` });
+      return null;
+    }
     if (opts.knownFields && !isKnownField(field, opts.knownFields, types)) {
       warnings.push({ path: `${path}.field`, message: `no index of the rule has the field ${field}; the entry will never match` });
     }

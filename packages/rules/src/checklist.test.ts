@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildChecklist, DEFAULT_REQUIRED_KINDS } from './checklist';
+import { buildChecklist, DEFAULT_REQUIRED_KINDS, restatesConditions } from './checklist';
 import { loadBuiltinRules } from './loader';
 import { lookbackMs, parseInterval, DurationError } from './durations';
 import { attackTechnique, attackTechniques } from './attack';
@@ -71,6 +71,20 @@ describe('buildChecklist', () => {
     const named = buildChecklist(await seedNote()).groups.flatMap((g) => g.steps.flatMap((s) => s.fields));
     expect(named.length).toBeGreaterThan(5);
     expect(named.filter((f) => !known.has(f))).toEqual([]);
+  });
+});
+
+describe('restatesConditions', () => {
+  it('picks the seed steps that only name fields the rule query requires', async () => {
+    const [investigation] = buildChecklist(await seedNote()).groups;
+    const conditions = new Set(['container.id', 'event.type', 'process.entry_leader.entry_meta.type', 'process.entry_leader.same_as_process', 'process.interactive']);
+    expect(investigation.steps.map((s) => restatesConditions(s, conditions))).toEqual([true, true, true, true, false, false, false]);
+  });
+
+  it('never picks a step that names no field, or one field outside the conditions', () => {
+    expect(restatesConditions({ fields: [] }, new Set(['a.b']))).toBe(false);
+    expect(restatesConditions({ fields: ['a.b', 'c.d'] }, new Set(['a.b']))).toBe(false);
+    expect(restatesConditions({ fields: ['a.b'] }, new Set(['a.b']))).toBe(true);
   });
 });
 

@@ -102,3 +102,11 @@ export function stepFields(text: string): string[] {
   }
   return [...fields];
 }
+
+/**
+ * Whether a step only restates the rule's own match conditions: it names at least one field, and every field it
+ * names is one the rule's query requires a value of. Such a step is answered by the alert's own fields.
+ */
+export function restatesConditions(step: Pick<GuideStep, 'fields'>, conditionFields: ReadonlySet<string>): boolean {
+  return step.fields.length > 0 && step.fields.every((f) => conditionFields.has(f));
+}

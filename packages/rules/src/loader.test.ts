@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,7 +78,8 @@ describe('parseRuleToml', () => {
 
   it.each([
     ['not TOML', 'rule = [', /invalid TOML/],
-    ['no [rule]', '[metadata]\nmaturity = "x"', /^rule: /],
+    ['no [rule]', '[metadata]\nmaturity = "x"', /^not a detection rule file: it has no \[rule\] table/],
+    ['a machine learning rule', MINIMAL.replace('type = "eql"', 'type = "machine_learning"\nmachine_learning_job_id = ["v3_linux_rare_metadata_process"]').replace('query = "process where true"', ''), /^machine learning rule: .*anomaly detection job v3_linux_rare_metadata_process, which Execwatch does not run/],
     ['bad severity', MINIMAL.replace('"low"', '"urgent"'), /^rule\.severity: /],
     ['bad interval', `${MINIMAL}interval = "5 minutes"`, /rule\.interval: invalid interval "5 minutes"/],
     ['bad from', `${MINIMAL}from = "yesterday"`, /rule\.from: invalid from "yesterday"/],
@@ -149,9 +150,17 @@ describe('loadRulesDir', () => {
     for (const r of rules) expect(r.index.length).toBeGreaterThan(0);
     const kql = rules.find((r) => r.language === 'kuery');
     expect(kql?.runnable_language).toBe(false);
-    // The pack also holds the seed rule: next to the built-in copy it is reported, not loaded twice.
+    // The pack holds Elastic's newer copy of the seed rule (renamed, retuned, updated later, no version stated):
+    // it replaces the built-in copy, as Kibana's prebuilt-rule upgrade does, and runs as the next version.
     const merged = await loadRules(rulePackDir);
-    expect(merged.errors.filter((e) => e.reason.startsWith('duplicate rule_id 420e5bb4'))).toHaveLength(1);
+    const seed = merged.rules.filter((r) => r.rule_id === '420e5bb4-93bf-40a3-8f4a-4cc1af90eca1');
+    expect(seed).toHaveLength(1);
+    expect(seed[0]?.source_file).toBe(path.join(rulePackDir, 'execution_interactive_exec_to_container.toml'));
+    expect(seed[0]?.version).toBe(4);
+    expect(merged.replacements).toEqual([
+      { rule_id: '420e5bb4-93bf-40a3-8f4a-4cc1af90eca1', replaced: { version: 3, source_file: seedFile }, reason: expect.stringMatching(/updated 2026\/07\/29, after the built-in copy \(2025\/01\/15\)/) },
+    ]);
+    expect(merged.errors).toEqual([]);
   });
 
   it('loads the Kubernetes audit exec rule and records its language', async (ctx) => {
@@ -166,5 +175,72 @@ describe('loadRulesDir', () => {
     expect(r.language).toBe(declared);
     expect(r.runnable_language).toBe(declared === 'eql' && r.type === 'eql');
     if (!r.runnable_language) expect(r.not_runnable_reason).toMatch(new RegExp(`${declared} language`));
+  });
+});
+
+describe('rule packs as Elastic ships them', () => {
+  const withVersion = (v: number, extra = '') => MINIMAL.replace('rule_id = "r1"', `rule_id = "r1"\nversion = ${v}`) + extra;
+  const ruleIdOf = (text: string) => /rule_id = "([^"]+)"/.exec(text)?.[1];
+
+  it('reads subfolders, reports non-rule files and deprecated rules in plain words', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'execwatch-rules-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    for (const sub of ['rules/linux', 'rules/_deprecated', 'rules_building_block', '.git', 'etc']) mkdirSync(path.join(dir, sub), { recursive: true });
+    writeFileSync(path.join(dir, 'rules/linux/a.toml'), MINIMAL);
+    writeFileSync(path.join(dir, 'rules_building_block/b.toml'), MINIMAL.replace('"r1"', '"r2"'));
+    writeFileSync(path.join(dir, 'rules/_deprecated/old.toml'), MINIMAL.replace('"r1"', '"r3"'));
+    writeFileSync(path.join(dir, '.git/ignored.toml'), 'not = [a rule');
+    writeFileSync(path.join(dir, 'etc/packages.toml'), '[registry]\nname = "x"\n');
+    const { rules, errors } = await loadRulesDir(dir);
+    expect(rules.map((r) => r.rule_id)).toEqual(['r1', 'r2']);
+    expect(errors.map((e) => [path.relative(dir, e.file), e.reason.split(':')[0]])).toEqual([
+      ['etc/packages.toml', 'not a detection rule file'],
+      ['rules/_deprecated/old.toml', 'deprecated rule'],
+    ]);
+  });
+
+  it.each([
+    ['query', 'kuery', /^KQL query rule \(kuery language\): Execwatch runs EQL rules only/],
+    ['esql', 'esql', /^ES\|QL rule/],
+    ['threshold', 'kuery', /^threshold rule/],
+    ['new_terms', 'kuery', /^new terms rule/],
+    ['threat_match', 'kuery', /^indicator match rule/],
+  ])('says in plain words why a %s rule does not run', (type, language, reason) => {
+    const r = parseRuleToml(MINIMAL.replace('type = "eql"', `type = "${type}"\nlanguage = "${language}"`), 'x.toml');
+    expect(r.runnable_language).toBe(false);
+    expect(r.not_runnable_reason).toMatch(reason);
+  });
+
+  it('replaces a built-in rule by a higher version, and keeps it against the same or a lower one', async () => {
+    const seed = readFileSync(seedFile, 'utf8');
+    const seedId = ruleIdOf(seed) ?? '';
+    const builtinVersion = Number(/^version = (\d+)/m.exec(seed)?.[1]);
+    for (const [version, replaced] of [[builtinVersion + 2, true], [builtinVersion, false], [1, false]] as const) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'execwatch-rules-'));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      writeFileSync(path.join(dir, 'seed.toml'), seed.replace(/^version = \d+/m, `version = ${version}`).replace(/^name = "Interactive[^"]*"/m, 'name = "Retuned"'));
+      const merged = await loadRules(dir);
+      const running = merged.rules.find((r) => r.rule_id === seedId);
+      expect(running?.name === 'Retuned').toBe(replaced);
+      expect(merged.replacements.length).toBe(replaced ? 1 : 0);
+      if (replaced) expect(running?.version).toBe(version);
+      else expect(merged.errors[0]?.reason).toMatch(/duplicate rule_id .*the built-in copy \(version \d+, updated [^)]+\) is as new or newer/);
+    }
+  });
+
+  it("takes a checkout's version lock for files that state no version", async () => {
+    const seed = readFileSync(seedFile, 'utf8');
+    const seedId = ruleIdOf(seed) ?? '';
+    const dir = mkdtempSync(path.join(tmpdir(), 'execwatch-rules-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(path.join(dir, 'rules'));
+    mkdirSync(path.join(dir, 'detection_rules/etc'), { recursive: true });
+    writeFileSync(path.join(dir, 'rules/seed.toml'), seed.replace(/^version = \d+\n/m, '').replace(/^updated_date = .*$/m, 'updated_date = "2020/01/01"'));
+    writeFileSync(path.join(dir, 'rules/other.toml'), withVersion(1).replace(/^version = 1\n/m, ''));
+    writeFileSync(path.join(dir, 'detection_rules/etc/version.lock.json'), JSON.stringify({ [seedId]: { rule_name: 'x', version: 9 }, r1: { version: 5 } }));
+    const merged = await loadRules(path.join(dir, 'rules'));
+    expect(merged.rules.find((r) => r.rule_id === seedId)?.version).toBe(9);
+    expect(merged.rules.find((r) => r.rule_id === 'r1')?.version).toBe(5);
+    expect(merged.replacements[0]?.reason).toMatch(/version 9 is newer than the built-in version/);
   });
 });

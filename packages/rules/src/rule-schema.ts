@@ -96,4 +96,6 @@ export interface LoadedRule {
   metadata: RuleMetadata;
   /** Path of the file the rule came from. */
   source_file: string;
+  /** Whether the file states `version` (detection-rules checkouts keep versions in a lock file instead). */
+  version_stated: boolean;
 }

@@ -16,6 +16,13 @@ import type { SourceIp } from './source-ip';
 
 /** Header a cookie-authenticated state-changing request must carry (as Kibana's `kbn-xsrf`). */
 export const XSRF_HEADER = 'execwatch-xsrf';
+/** Kibana's own header, taken the same way, so scripts written for Kibana work unchanged. */
+export const KIBANA_XSRF_HEADER = 'kbn-xsrf';
+
+/** Whether a request carries an xsrf header: `execwatch-xsrf` or Kibana's `kbn-xsrf` (any value, as Kibana). */
+export function hasXsrfHeader(req: Pick<Request, 'headers'>): boolean {
+  return req.headers[XSRF_HEADER] !== undefined || req.headers[KIBANA_XSRF_HEADER] !== undefined;
+}
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -28,14 +35,14 @@ export const isStateChanging = (method: string) => !SAFE_METHODS.has(method.toUp
  * get it, as from Elasticsearch.
  */
 export function authenticationRequired(req: Request, message = 'authentication required'): HttpError {
-  const fromBrowser = /^Mozilla\//.test(req.headers['user-agent'] ?? '') || req.headers[XSRF_HEADER] !== undefined;
+  const fromBrowser = /^Mozilla\//.test(req.headers['user-agent'] ?? '') || hasXsrfHeader(req);
   const headers: Record<string, string> = fromBrowser ? {} : { 'WWW-Authenticate': 'Basic realm="execwatch", charset="UTF-8"' };
   return new HttpError(401, ErrorIds.unauthenticated, message, undefined, headers);
 }
 
 /** 400 `xsrf_header_missing`: a cookie-authenticated state change without the `execwatch-xsrf` header. */
 export const xsrfMissing = () =>
-  new HttpError(400, ErrorIds.xsrfMissing, `state-changing requests authenticated by the session cookie need the header ${XSRF_HEADER}`);
+  new HttpError(400, ErrorIds.xsrfMissing, `state-changing requests authenticated by the session cookie need the header ${XSRF_HEADER} (or kbn-xsrf)`);
 
 /** The request context for a signed-in user. */
 export function authContext(user: UserRecord, method: AuthContext['method'], apiKeyId?: string): AuthContext {
@@ -173,7 +180,7 @@ export function createAuthenticate(deps: AuthenticateDeps): RequestHandler {
       res.append('Set-Cookie', clearedSessionCookie(deps.secureCookies));
       throw authenticationRequired(req, 'session expired or signed out');
     }
-    if (isStateChanging(req.method) && req.headers[XSRF_HEADER] === undefined) throw xsrfMissing();
+    if (isStateChanging(req.method) && !hasXsrfHeader(req)) throw xsrfMissing();
     req.auth = context;
     next();
   };

@@ -67,6 +67,8 @@ describe('browser sessions', () => {
     expect(without.status).toBe(400);
     expect((await jsonOf<ErrorBody>(without)).error).toBe('xsrf_header_missing');
     expect((await probe(cookie, { method: 'POST', headers: { 'execwatch-xsrf': 'true' } })).status).toBe(200);
+    // Kibana's own header is taken the same way, for scripts written for Kibana
+    expect((await probe(cookie, { method: 'POST', headers: { 'kbn-xsrf': 'reporting' } })).status).toBe(200);
   });
 
   it('rotates the session id at login and ends the previous session', async () => {

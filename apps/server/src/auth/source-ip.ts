@@ -64,18 +64,7 @@ export type ClientAddress = (peer: string | undefined, forwardedFor: string | st
 export function createClientAddress(trustedProxies: readonly string[] = []): ClientAddress {
   const peerOf = (peer: string | undefined) => normalize(peer ?? '') || 'unknown';
   if (trustedProxies.length === 0) return peerOf;
-  const trusted = new BlockList();
-  for (const entry of trustedProxies) {
-    const [raw = '', prefix] = entry.split('/');
-    const address = prefix === undefined ? normalize(raw) : raw;
-    const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    if (prefix === undefined) trusted.addAddress(address, type);
-    else trusted.addSubnet(address, Number(prefix), type);
-  }
-  const isTrusted = (address: string) => {
-    const family = isIP(address);
-    return family !== 0 && trusted.check(address, family === 6 ? 'ipv6' : 'ipv4');
-  };
+  const isTrusted = createProxyCheck(trustedProxies);
   return (peer, forwardedFor) => {
     let nearest = peerOf(peer);
     if (!isTrusted(nearest)) return nearest;
@@ -88,6 +77,24 @@ export function createClientAddress(trustedProxies: readonly string[] = []): Cli
       nearest = hop;
     }
     return nearest;
+  };
+}
+
+/** Whether an address (a TCP peer, as Node reports it) is one of the trusted proxies (addresses and CIDR ranges). */
+export function createProxyCheck(trustedProxies: readonly string[]): (address: string) => boolean {
+  if (trustedProxies.length === 0) return () => false;
+  const trusted = new BlockList();
+  for (const entry of trustedProxies) {
+    const [raw = '', prefix] = entry.split('/');
+    const address = prefix === undefined ? normalize(raw) : raw;
+    const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) trusted.addAddress(address, type);
+    else trusted.addSubnet(address, Number(prefix), type);
+  }
+  return (raw) => {
+    const address = normalize(raw);
+    const family = isIP(address);
+    return family !== 0 && trusted.check(address, family === 6 ? 'ipv6' : 'ipv4');
   };
 }
 

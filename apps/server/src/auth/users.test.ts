@@ -59,12 +59,18 @@ describe('users API', () => {
     expect((await call('/api/users/nobody', 'PATCH', { enabled: false })).status).toBe(404);
   });
 
-  it('refuses to leave the server without an enabled admin', async () => {
+  it('refuses to leave the server without an enabled admin: no admin locks themselves out', async () => {
     const res = await call('/api/users/root', 'PATCH', { roles: ['viewer'] });
-    expect(res.status).toBe(409);
-    expect((await call('/api/users/root', 'PATCH', { enabled: false })).status).toBe(409);
+    expect(res.status).toBe(400);
+    expect((await call('/api/users/root', 'PATCH', { enabled: false })).status).toBe(400);
     await call('/api/users/viv', 'PATCH', { roles: ['admin'] });
-    expect((await call('/api/users/root', 'PATCH', { enabled: false })).status).toBe(200);
+    // an admin cannot lock themselves out, even with another admin left...
+    const self = await call('/api/users/root', 'PATCH', { enabled: false });
+    expect(self.status).toBe(400);
+    expect((await jsonOf<{ message: string }>(self)).message).toMatch(/your own account/);
+    expect((await call('/api/users/root', 'PATCH', { roles: ['analyst'] })).status).toBe(400);
+    // ...but another admin can do it for them
+    expect((await call('/api/users/root', 'PATCH', { enabled: false }, { username: 'viv', password: 'viewer-password-1' })).status).toBe(200);
   });
 
   it('forbids non-admins, naming the missing ability', async () => {

@@ -33,8 +33,9 @@ function toList(l: ImportedList, actor: Actor, listId: string, fresh: boolean): 
 }
 
 /**
- * Imported items are kept as they are; what governance wants and they lack (justification, owner)
- * is noted in `meta.execwatch.missing_governance` so the exceptions page can flag them.
+ * Imported items are kept as they are, with who imported them and when in `meta.execwatch.imported_{by,at}`; what
+ * governance wants and they lack (justification, owner) is noted in `meta.execwatch.missing_governance` so the
+ * exceptions page can flag them.
  */
 function toItem(i: ImportedItem, actor: Actor, listId: string, fresh: boolean): ExceptionListItem {
   const at = iso(actor.now);
@@ -52,9 +53,9 @@ function toItem(i: ImportedItem, actor: Actor, listId: string, fresh: boolean): 
     updated_by: i.updated_by ?? actor.user,
   };
   const missing = missingGovernance(base);
-  if (missing.length === 0) return base;
   const execwatch = typeof base.meta?.execwatch === 'object' && base.meta.execwatch !== null ? base.meta.execwatch : {};
-  return { ...base, meta: { ...(base.meta ?? {}), execwatch: { ...execwatch, missing_governance: missing, imported_at: at } } };
+  // The authorship the file gives is kept (it is Kibana's record); who brought the item in is recorded beside it.
+  return { ...base, meta: { ...(base.meta ?? {}), execwatch: { ...execwatch, ...(missing.length > 0 ? { missing_governance: missing } : {}), imported_at: at, imported_by: actor.user } } };
 }
 
 /** Imports a Kibana export. Bad lines and refused lists/items are reported; the rest is imported. */

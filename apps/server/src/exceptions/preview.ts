@@ -1,4 +1,4 @@
-/** What a candidate exception item would hide: open alerts, all alerts, and rule events of the last 7 days. */
+/** What a candidate exception item would hide: open (or acknowledged) alerts, all alerts, and rule events of the last 7 days. */
 import type { PreviewExceptionRequest, PreviewExceptionResponse } from '@execwatch/api';
 import { compileExceptionMatcher } from '@execwatch/exceptions';
 import type { Store } from '../store/ports';
@@ -50,7 +50,8 @@ export async function previewException(
     const sample: Sample = { id: alert.id, index: alert.index, document: alert.doc };
     all.count++;
     if (all.sample.length < req.sample_size) all.sample.push(sample);
-    if (workflowStatus(alert.doc) === 'open') {
+    // open or acknowledged: what closing the matching alerts would close
+    if (workflowStatus(alert.doc) !== 'closed') {
       open.count++;
       openIds.push(alert.id);
       if (open.sample.length < req.sample_size) open.sample.push(sample);

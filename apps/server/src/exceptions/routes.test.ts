@@ -113,7 +113,6 @@ describe('exception list routes', () => {
   });
 
   it.each([
-    ['no justification', item({ item_id: 'x', comments: [] }), /justification \(the first comment\) is required/],
     ['unknown operator', item({ item_id: 'x', entries: [{ field: 'user.name', operator: 'is', type: 'match', value: 'a' }] }), /^entries\.0\.operator: unknown operator "is"/],
     ['empty match_any', item({ item_id: 'x', entries: [{ field: 'user.name', operator: 'included', type: 'match_any', value: [] }] }), /match_any needs at least one value/],
     ['value list', item({ item_id: 'x', entries: [{ field: 'user.name', operator: 'included', type: 'list', list: { id: 'v', type: 'keyword' } }] }), /value lists are not supported/],
@@ -124,6 +123,14 @@ describe('exception list routes', () => {
     expect(r.status).toBe(400);
     expect(r.json.error).toBe('validation_error');
     expect(String(r.json.message)).toMatch(message);
+  });
+
+  it('takes an item without a justification as Kibana does, with a warning, and marks it', async () => {
+    const r = await call('POST', '/api/exception_lists/items', item({ item_id: 'bare', comments: [] }));
+    expect(r.status).toBe(200);
+    expect(r.headers.get('warning')).toMatch(/no justification given/);
+    const deleted = await call('DELETE', '/api/exception_lists/items?item_id=bare');
+    expect(deleted.status).toBe(200);
   });
 
   it('warns (and still creates) when a field is on no rule index', async () => {
@@ -197,10 +204,13 @@ describe('exception list routes', () => {
 
   it('lets admins make expiry mandatory', async () => {
     expect((await call('PUT', '/api/exception_lists/_settings', { expiry_mandatory: true }, { 'x-test-role': 'viewer' })).status).toBe(403);
-    expect((await call('PUT', '/api/exception_lists/_settings', { expiry_mandatory: true })).json).toEqual({ expiry_mandatory: true, default_expiry_days: 90 });
+    expect((await call('PUT', '/api/exception_lists/_settings', { expiry_mandatory: true })).json).toEqual({ expiry_mandatory: true, default_expiry_days: 90, justification_mandatory: false });
     const r = await call('POST', '/api/exception_lists/items', item({ item_id: 'noexp' }));
     expect(r.status).toBe(400);
     expect(r.json.message).toMatch(/an expiry is required/);
     expect((await call('GET', '/api/exception_lists/_settings')).json).toMatchObject({ expiry_mandatory: true });
+    // changing one setting keeps the others
+    expect((await call('PUT', '/api/exception_lists/_settings', { justification_mandatory: true })).json).toEqual({ expiry_mandatory: true, default_expiry_days: 90, justification_mandatory: true });
+    expect((await call('PUT', '/api/exception_lists/_settings', { justification_mandatory: false, expiry_mandatory: false })).json).toMatchObject({ expiry_mandatory: false });
   });
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import {
   createExceptionListItemSchema,
   createExceptionListSchema,
-  exceptionSettingsSchema,
+  exceptionSettingsPatchSchema,
   previewExceptionRequestSchema,
   updateExceptionListItemSchema,
   updateExceptionListSchema,
@@ -99,7 +99,7 @@ export const exceptionRoutes: Route<ExceptionRouteDeps>[] = [
     // Governance of exceptions (e.g. "expiry mandatory") is an administrator's setting.
     requires: 'users:manage',
     summary: 'changes the exception governance settings',
-    body: exceptionSettingsSchema.partial().strict(),
+    body: exceptionSettingsPatchSchema,
     audit: ['exception_settings.update'],
     handler: async ({ body, audit }, { store }) => {
       const before = await service.getExceptionSettings(store);

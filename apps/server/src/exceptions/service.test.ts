@@ -62,7 +62,13 @@ describe('exception lists', () => {
 describe('exception items and governance', () => {
   it('requires a justification and records the owner (creating user unless given)', async () => {
     const mem = await withList();
-    await rejects(service.createItem(mem.store, itemBody({ comments: [] }), admin), 400, /justification \(the first comment\) is required/);
+    // as Kibana takes it, marked as missing its justification, unless the admin makes one mandatory
+    const bare = await service.createItem(mem.store, itemBody({ item_id: 'bare', comments: [] }), admin);
+    expect(bare.warnings.join(' ')).toMatch(/no justification given/);
+    expect(service.missingGovernance(bare.item)).toContain('justification');
+    await service.setExceptionSettings(mem.store, { justification_mandatory: true });
+    await rejects(service.createItem(mem.store, itemBody({ item_id: 'bare-2', comments: [] }), admin), 400, /justification \(the first comment\) is required/);
+    await service.setExceptionSettings(mem.store, { justification_mandatory: false });
     const { item } = await service.createItem(mem.store, itemBody(), admin);
     expect(item.meta).toEqual({ owner: 'admin' });
     expect(item.comments).toEqual([{ comment: 'SRE on-call debugging', created_at: new Date(NOW).toISOString(), created_by: 'admin', id: item.comments[0].id }]);
@@ -140,7 +146,7 @@ describe('import and export', () => {
     expect(r).toMatchObject({ success: true, success_count: 2, success_count_exception_lists: 1, success_count_exception_list_items: 1 });
     const item = await service.getItem(mem.store, { item_id: 'k1' });
     expect(item).toMatchObject({ id: 'k1id', created_by: 'elastic', entries: [{ field: 'orchestrator.namespace', operator: 'included', type: 'match', value: 'ci' }] });
-    expect(item?.meta).toEqual({ execwatch: { missing_governance: ['justification', 'owner'], imported_at: new Date(NOW).toISOString() } });
+    expect(item?.meta).toEqual({ execwatch: { missing_governance: ['justification', 'owner'], imported_at: new Date(NOW).toISOString(), imported_by: admin.user } });
     expect((await service.itemStats(mem.store, ['k'], NOW))[0].missing_governance).toEqual(['justification', 'owner']);
   });
 

@@ -259,11 +259,15 @@ export async function findItems(store: Store, listIds: string[], page: number, p
 
 const ownerOf = (item: { meta?: Record<string, unknown> }): string | null => (typeof item.meta?.owner === 'string' && item.meta.owner !== '' ? item.meta.owner : null);
 
-/** Creates an item; requires a justification (first comment) and, when the admin says so, an expiry. */
+/** Creates an item; marks one without a justification (first comment), refused when the admin says so, as a missing expiry is. */
 export async function createItem(store: Store, body: CreateExceptionListItem, actor: Actor, knownFields?: ReadonlySet<string>): Promise<{ item: ExceptionListItem; warnings: string[] }> {
   const warnings = checkItem(body, actor.now, knownFields);
-  if (body.comments.length === 0) throw badRequest('comments: a justification (the first comment) is required on every new exception item');
   const settings = await getExceptionSettings(store);
+  if (body.comments.length === 0) {
+    // Scripts written for Kibana create items without comments: taken and marked, as imports are, unless the admin says no.
+    if (settings.justification_mandatory) throw badRequest('comments: a justification (the first comment) is required on every new exception item (admin setting)');
+    warnings.push('comments: no justification given; the item is marked as missing one until a comment is added');
+  }
   if (settings.expiry_mandatory && body.expire_time === undefined) throw badRequest('expire_time: an expiry is required (admin setting)');
   await requireList(store, { list_id: body.list_id });
   const itemId = body.item_id ?? randomUUID();

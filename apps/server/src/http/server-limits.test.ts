@@ -219,3 +219,81 @@ describe('paths with long bodies', () => {
     expect(isLongBodyPath(url)).toBe(long);
   });
 });
+
+describe('behind a trusted reverse proxy', () => {
+  it('does not cap the proxy by its address, but each client behind it by its X-Forwarded-For address', async () => {
+    const limits: ServerLimits = { ...small, maxConnectionsPerAddress: 2 };
+    const held: Array<() => void> = [];
+    const server = createLimitedServer(
+      (req, res) => {
+        if (req.url === '/hold') held.push(() => res.end('done'));
+        else res.end('ok');
+      },
+      limits,
+      { trustedProxies: ['127.0.0.1'] },
+    );
+    if (!('closeAllConnections' in server)) throw new Error('expected a plain HTTP server');
+    servers.push(server);
+    server.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const port = (server.address() as AddressInfo).port; // listening on TCP: an AddressInfo
+    const ask = (path: string, client: string) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { 'x-forwarded-for': client, connection: 'close' } });
+
+    // two requests of one client held open: the proxy now has more connections than the per-address cap allows
+    const first = [ask('/hold', '203.0.113.7'), ask('/hold', '203.0.113.7')];
+    await vi.waitFor(() => expect(held).toHaveLength(2));
+    const third = await ask('/hold', '203.0.113.7');
+    expect(third.status).toBe(429);
+    expect(third.headers.get('retry-after')).toBe('1');
+    expect(((await third.json()) as { error: string }).error).toBe('rate_limited');
+    // another client through the same proxy is served, on a fourth connection
+    const other = await ask('/', '198.51.100.9');
+    expect(other.status).toBe(200);
+    for (const release of held) release();
+    expect((await Promise.all(first)).map((r) => r.status)).toEqual([200, 200]);
+    // the client's share is free again once its requests are answered
+    expect((await ask('/', '203.0.113.7')).status).toBe(200);
+  });
+});
+
+describe('a client that reads answers too slowly', () => {
+  it('is cut off once its answer stops going out, while a client that reads gets all of it', async () => {
+    const limits: ServerLimits = { ...small, sendWindowMs: 300, minSendBytes: 64 * 1024 };
+    const big = Buffer.alloc(32 * 1024 * 1024, 'x');
+    const answers: Array<{ cut: boolean | null }> = [];
+    const server = createLimitedServer((_req, res) => {
+      const answer: { cut: boolean | null } = { cut: null };
+      answers.push(answer);
+      let finished = false;
+      res.once('finish', () => (finished = true));
+      res.once('close', () => (answer.cut = !finished));
+      res.end(big);
+    }, limits);
+    if (!('closeAllConnections' in server)) throw new Error('expected a plain HTTP server');
+    servers.push(server);
+    const serverSockets: net.Socket[] = [];
+    server.on('connection', (socket: net.Socket) => serverSockets.push(socket));
+    server.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const port = (server.address() as AddressInfo).port; // listening on TCP: an AddressInfo
+
+    const reader = await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } });
+    expect((await reader.arrayBuffer()).byteLength).toBe(big.length);
+    await vi.waitFor(() => expect(answers[0]?.cut).toBe(false));
+
+    // asks, then does not read: the answer waits in the server's buffers until the server gives up on it
+    const stalled = net.connect(port, '127.0.0.1');
+    sockets.push(stalled);
+    stalled.on('error', () => {});
+    stalled.pause();
+    stalled.write('GET / HTTP/1.1\r\nhost: x\r\n\r\n');
+    await vi.waitFor(() => expect(serverSockets[1]?.destroyed).toBe(true), { timeout: 20_000, interval: 50 });
+    // what had reached the client by then is all it gets
+    let received = 0;
+    stalled.on('data', (d: Buffer) => (received += d.length));
+    const closed = new Promise<void>((resolve) => stalled.once('close', () => resolve()));
+    stalled.resume();
+    await closed;
+    expect(received).toBeLessThan(big.length);
+  });
+});

@@ -9,7 +9,10 @@ import { mergeBulkResults, parseBulkLines, type ParsedBulkBody } from './parse-b
 import { BodyBudget, TurnRefused, Turns } from './admission';
 import { BULK_DEFAULTS, configuredBulkLimits, type BulkIngestOptions } from './bulk-limits';
 import { BodySlabs } from './body-slabs';
+import { coerceOperations } from './coerce';
+import { applyIngestLane, type IngestLane } from './lane';
 import { sendEsRejection } from './es-rejection';
+import { refuseIngestWhenDiskLow } from '../features/storage/disk-guard';
 import { BodyReadError, parseByteLimit, readBodyLines } from './read-lines';
 
 export type { BulkIngestOptions } from './bulk-limits';
@@ -72,7 +75,7 @@ export interface BulkIngestState {
 
 /**
  * Elasticsearch's bulk ingest: `POST /_bulk` and `POST /{index}/_bulk` (NDJSON `index`/`create`).
- * One store transaction per request; a bad item fails alone. `?refresh` is accepted and ignored
+ * One store transaction per request (per part of a large one: see the embedded event store's bulk); a bad item fails alone. `?refresh` is accepted and ignored
  * (everything is searchable once the response is sent). See BulkIngestOptions for the limits.
  *
  * A request's body is received first, bounded by the body limit, the buffer limits and its deadlines; only then
@@ -80,7 +83,7 @@ export interface BulkIngestState {
  * memory for its own body, never a turn, and a client that leaves frees what it held at once (before its
  * turn, nothing of it is stored: it will send the request again).
  */
-export function createBulkIngest(ctx: RouteContext, options: BulkIngestOptions = {}): { router: Router; state(): BulkIngestState } {
+export function createBulkIngest(ctx: RouteContext, options: BulkIngestOptions = {}, lane?: IngestLane): { router: Router; state(): BulkIngestState } {
   const o: Required<BulkIngestOptions> = { ...BULK_DEFAULTS, ...configuredBulkLimits(), ...options };
   const holdMs = options.turnHoldMs ?? configuredBulkLimits().turnHoldMs ?? o.turnTimeoutMs;
   const limit = o.bodyLimit;
@@ -100,6 +103,7 @@ export function createBulkIngest(ctx: RouteContext, options: BulkIngestOptions =
   };
 
   const handle = async (req: Request, res: Response): Promise<void> => {
+    if (refuseIngestWhenDiskLow(ctx.store, req, res, typeof req.params.index === 'string' ? req.params.index : undefined)) return;
     const started = performance.now();
     const gone = new AbortController();
     const onClose = () => {
@@ -131,6 +135,9 @@ export function createBulkIngest(ctx: RouteContext, options: BulkIngestOptions =
       const parsed = parseBulkLines(lines, typeof indexParam === 'string' ? indexParam : undefined, { maxSourceBytes: documentBytes });
       lines.length = 0;
       if (parsed.items === 0) throw badRequest('the bulk request has no operations');
+      // outside the ingest lane, an item fails alone (lane.ts); string booleans and numbers as the mapping takes them
+      if (lane) applyIngestLane(parsed, lane);
+      coerceOperations(parsed.operations);
       let release: () => void;
       try {
         release = await turns.acquire({ waitMs: o.turnTimeoutMs, signal: gone.signal });
@@ -174,8 +181,8 @@ export function createBulkIngest(ctx: RouteContext, options: BulkIngestOptions =
 }
 
 /** The bulk API's routes (see createBulkIngest). */
-export function bulkRoutes(ctx: RouteContext, options: BulkIngestOptions = {}): Router {
-  return createBulkIngest(ctx, options).router;
+export function bulkRoutes(ctx: RouteContext, options: BulkIngestOptions = {}, lane?: IngestLane): Router {
+  return createBulkIngest(ctx, options, lane).router;
 }
 
 interface BulkRouteDeps {

@@ -34,6 +34,8 @@ export function presentRule(rule: EffectiveRule, extras: { exceptionsList: Excep
     exceptions_list: extras.exceptionsList,
     required_steps: rule.required_steps,
     source_file: rule.source_file,
+    origin: rule.origin ?? 'built-in',
+    upgraded_from: rule.upgraded_from ?? null,
     last_execution: extras.lastExecution,
   };
 }

@@ -105,17 +105,24 @@ describe('one alert', () => {
   });
 
   it('closing as false positive needs the required checklist steps (409), then succeeds', async () => {
-    const refused = await server.json<{ error: string; details: { missing_steps: string[] } }>('PATCH', `/api/alerts/${alert.id}`, { user: 'analyst', body: { status: 'closed', reason: 'false_positive' } });
+    const refused = await server.json<{ error: string; message: string; details: { missing_steps: string[] } }>('PATCH', `/api/alerts/${alert.id}`, { user: 'analyst', body: { status: 'closed', reason: 'false_positive' } });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toBe('required_steps_incomplete');
     const checklist = await server.json<ChecklistResponse>('GET', `/api/alerts/${alert.id}/checklist`);
     const required = checklist.body.groups.flatMap((g) => g.steps).filter((s) => s.required);
     expect(required.length).toBeGreaterThan(0);
-    expect(refused.body.details.missing_steps.sort()).toEqual(required.map((s) => s.id).sort());
+    const toTick = required.filter((s) => !s.auto_checked);
+    expect(refused.body.details.missing_steps.sort()).toEqual(toTick.map((s) => s.id).sort());
+    expect(refused.body.message).not.toContain(alert.id);
+    for (const step of toTick) expect(refused.body.message).toContain(step.text.slice(0, 60));
+    const autos = required.filter((s) => s.auto_checked);
+    expect(autos.map((s) => s.evidence.map((e) => e.field))).toEqual([['container.id'], ['process.entry_leader.entry_meta.type'], ['process.entry_leader.same_as_process'], ['process.interactive']]);
+    expect(autos.every((s) => s.done && s.done_by === null)).toBe(true);
+    expect(autos[3]?.evidence[0]).toEqual({ field: 'process.interactive', condition: '== true', values: ['true'] });
     const withContainer = checklist.body.groups.flatMap((g) => g.steps).find((s) => s.fields.some((f) => f.field === 'container.id'));
     expect(withContainer?.fields.find((f) => f.field === 'container.id')?.values).toEqual(['c0ffee01']);
     let last: ChecklistResponse | undefined;
-    for (const step of required) {
+    for (const step of toTick) {
       const put = await server.json<ChecklistResponse>('PUT', `/api/alerts/${alert.id}/checklist/${step.id}`, { user: 'analyst', body: { done: true, note: 'checked' } });
       expect(put.status).toBe(200);
       last = put.body;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   alertStatsQuerySchema,
   bulkUpdateAlertsSchema,
+  closeByExceptionSchema,
   createNoteSchema,
   isFieldName,
   listAlertsQuerySchema,
@@ -57,7 +58,7 @@ export const alertRoutes: Route<AlertRouteDeps>[] = [
     requires: 'alerts:read',
     summary: 'status counts, histogram and group counts of the alerts a query selects',
     query: alertStatsQuerySchema,
-    handler: ({ query }, { alerts }) => alerts.stats(query),
+    handler: ({ query, req }, { alerts }) => alerts.stats(query, fieldFilters(req)),
   }),
   route({
     method: 'POST',
@@ -68,10 +69,28 @@ export const alertRoutes: Route<AlertRouteDeps>[] = [
     audit: ['alert.bulk_update'],
     handler: async ({ body, actor, audit }, { alerts }) => {
       const result = await alerts.bulkUpdate(body, actor);
+      if (result.dry_run) return result;
       await audit({
         action: 'alert.bulk_update',
         target: { type: 'alert', id: null },
         after: { ...(body.ids ? { ids_count: body.ids.length } : { query: body.query }), status: body.status, reason: body.reason, add_tags: body.add_tags, remove_tags: body.remove_tags, add_assignees: body.add_assignees, remove_assignees: body.remove_assignees, updated: result.updated, skipped: result.skipped },
+      });
+      return result;
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/api/alerts/_close_by_exception',
+    requires: 'alerts:triage',
+    summary: 'closes the open and acknowledged alerts a saved exception matches now (reason `matched_exception`; no checklist gate; high-risk sessions only with `confirm_high_risk`), with what was skipped and why',
+    body: closeByExceptionSchema,
+    audit: ['alert.close_by_exception'],
+    handler: async ({ body, actor, audit }, { alerts }) => {
+      const result = await alerts.closeByException(body, actor);
+      await audit({
+        action: 'alert.close_by_exception',
+        target: { type: 'alert', id: null },
+        after: { exception: result.exception, matched: result.matched, closed: result.closed, skipped: result.skipped.map((s) => ({ reason: s.reason, count: s.count })), confirm_high_risk: body.confirm_high_risk ?? false },
       });
       return result;
     },

@@ -12,7 +12,7 @@ export const healthRoutes: Route<HealthRouteDeps>[] = [
     method: 'GET',
     path: '/api/health',
     requires: 'public',
-    summary: 'liveness: `{ status, store, version, rules, uptime_s }`',
+    summary: 'liveness: `{ status, store, version, rules, uptime_s }`, and `disk` (the disk guard) on the embedded store',
     handler: (_input, { health }) => health(),
   }),
 ];

@@ -126,8 +126,12 @@ export interface EventStore {
   sessionProcesses(entryLeaderEntityId: string, limit: number, entryLeaderStart?: string | number): Promise<{ processes: SessionProcessFacts[]; truncated: boolean }>;
   /** How many events one session has stored (all kinds), cheaply: to tell whether a session has grown. */
   sessionSize(entryLeaderEntityId: string, entryLeaderStart?: string | number): Promise<number>;
-  /** Events where `field` equals `value` (any value of a multi-valued field), newest first. */
-  relatedEvents(field: string, value: string, range: { from: number; to: number }, limit: number): Promise<{ total: number; events: EventHit[] }>;
+  /**
+   * Events where `field` equals `value` (any value of a multi-valued field), newest first. A store that bounds the
+   * search (the embedded one reads at most a set number of the range's newest events) says `relation: 'gte'` when
+   * `total` counts only what it read.
+   */
+  relatedEvents(field: string, value: string, range: { from: number; to: number }, limit: number): Promise<{ total: number; events: EventHit[]; relation?: 'eq' | 'gte' }>;
   /** Number of stored events (for health and benchmarks). */
   count(): Promise<number>;
 }
@@ -230,6 +234,8 @@ export interface RuleState {
   last_covered_to: number | null;
   updated_at: number;
   updated_by: string | null;
+  /** Kibana's rule `revision`: settings changes made so far (absent: none). */
+  revision?: number;
 }
 
 export interface RuleStore {
@@ -404,6 +410,73 @@ export interface AuditLog {
   count(): Promise<number>;
 }
 
+// ---------------------------------------------------------------- retention
+
+/** How long stored data is kept, in ms. */
+export interface RetentionPolicy {
+  eventsMs: number;
+  alertsMs: number;
+}
+
+/** What one retention batch deleted; `more` when what is left to delete did not fit in it. */
+export interface RetentionBatch {
+  events: number;
+  alerts: number;
+  more: boolean;
+}
+
+/** The store's size and growth, read cheaply (no full scans of large tables). */
+export interface StoreUsage {
+  sizeBytes: number | null;
+  reusableBytes: number | null;
+  events: number | null;
+  eventsExact: boolean;
+  oldestEvent: number | null;
+  eventsPerDay: number | null;
+  /** Bytes one stored event takes, indexes and the rest of the store included (null: no events). */
+  bytesPerEvent: number | null;
+  alerts: number | null;
+  oldestAlert: number | null;
+}
+
+/**
+ * Deletes what has outlived its retention, a small batch at a time (so writers and readers never wait long),
+ * and tells how large the store is. An alert keeps the events of its session (same entry leader) as long as
+ * the alert is kept. `enforcedBy: 'cluster'`: the store's own lifecycle deletes (Elasticsearch), so batches
+ * may delete nothing of events.
+ */
+export interface StoreRetention {
+  readonly enforcedBy: 'execwatch' | 'cluster';
+  deleteBatch(policy: RetentionPolicy, now: number, limit: number): Promise<RetentionBatch>;
+  usage(now: number): Promise<StoreUsage>;
+}
+
+// ---------------------------------------------------------------- notifications
+
+/** One inbox entry of one user (see features/notifications). */
+export interface NotificationRecord {
+  id: string;
+  recipient: string;
+  kind: 'assigned' | 'mentioned';
+  actor: string;
+  alert_id: string | null;
+  alerts_count: number;
+  text: string;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface NotificationStore {
+  /** Stores new entries; an id already stored is left as it is. */
+  add(records: NotificationRecord[]): Promise<void>;
+  /** A user's entries, newest first, and how many are unread. */
+  list(recipient: string, opts: { unreadOnly: boolean; size: number }): Promise<{ unread: number; notifications: NotificationRecord[] }>;
+  /** Marks the user's entries read (by id, or all); returns how many were unread before. */
+  markRead(recipient: string, ids: readonly string[] | 'all', at: number): Promise<number>;
+  /** Claims an outbound delivery key once across instances: true the first time, false after. */
+  claimDelivery(key: string, at: number): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- settings
 
 export interface SettingsStore {
@@ -422,9 +495,12 @@ export interface Store {
   exceptions: ExceptionStore;
   checklists: ChecklistStore;
   notes: NoteStore;
+  notifications: NotificationStore;
   users: UserStore;
   audit: AuditLog;
   settings: SettingsStore;
+  /** Retention and size; absent on stores that keep everything (test doubles). */
+  retention?: StoreRetention;
   /** Waits until the store is ready (migrations, index templates). */
   init(): Promise<void>;
   close(): Promise<void>;

@@ -13,7 +13,8 @@ import { createApp } from '../app';
 import { createAuth, type AuthService } from '../auth/index';
 import { testPasswordHashing } from '../auth/testing/auth-test-server';
 import { silentLogger, type Logger } from '../log';
-import { createServices, type Services } from '../services/index';
+import { createServices, type Services, type ServicesOptions } from '../services/index';
+import type { WebhookConfig } from '../features/notifications/webhook';
 import type { RuleDefinition, RuleLoadError } from '../services/rules/rule-definition';
 import { createEmbeddedStore } from '../store/embedded/index';
 import type { Store } from '../store/ports';
@@ -61,6 +62,10 @@ export interface TestServerOptions {
   dataDir?: string;
   /** Makes the HTTP server for the app (limits, load shedding: see main.ts); a plain one by default. */
   createServer?: (app: RequestListener) => http.Server | https.Server;
+  /** The outbound notification webhook (none by default). */
+  notifyWebhook?: WebhookConfig | null;
+  /** Retention defaults and the disk guard (its free-space reader too); the guard watches the data dir. */
+  storage?: ServicesOptions['storage'];
 }
 
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
@@ -78,7 +83,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   await auth.bootstrap();
   await auth.ensureUser({ username: 'analyst', password: testPasswords.analyst, roles: ['analyst'] });
   await auth.ensureUser({ username: 'viewer', password: testPasswords.viewer, roles: ['viewer'] });
-  const services = await createServices({ store, log, now, instanceId: 'test', rulesDir: opts.rulesDir, rules: opts.rules });
+  const services = await createServices({ store, log, now, instanceId: 'test', rulesDir: opts.rulesDir, rules: opts.rules, notifyWebhook: opts.notifyWebhook ?? null, storage: { dataDir, ...opts.storage } });
   const app = createApp({ store, log, now, auth, services, webDist: opts.webDist ?? null, scheduling: false });
   const server = opts.createServer ? opts.createServer(app) : http.createServer(app);
   server.listen(0, '127.0.0.1');
@@ -118,6 +123,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     },
     async close() {
       await services.scheduler.stop();
+      await services.webhook?.stop();
+      await services.storage.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();

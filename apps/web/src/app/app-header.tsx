@@ -2,6 +2,8 @@ import { EuiButtonEmpty, EuiHeader, EuiHeaderLink, EuiHeaderLinks, EuiHeaderSect
 import { useLocation, useNavigate } from 'react-router-dom';
 import { useMe } from '../features/auth/components/abilities-context';
 import { useLogoutMutation } from '../features/auth/api/use-logout-mutation';
+import { TimeZoneMenu } from '../features/preferences/components/time-zone-menu';
+import { InboxButton } from '../features/team/components/inbox-button';
 
 /** Top bar: product name, navigation, who is logged in. */
 export function AppHeader() {
@@ -28,10 +30,21 @@ export function AppHeader() {
             <EuiHeaderLink isActive={location.pathname.startsWith('/exceptions')} onClick={() => navigate('/exceptions')} data-test-subj="nav-exceptions">
               Exceptions
             </EuiHeaderLink>
+            {me.abilities['users:manage'] || me.abilities['audit:read'] ? (
+              <EuiHeaderLink isActive={location.pathname.startsWith('/admin')} onClick={() => navigate('/admin')} data-test-subj="nav-admin">
+                Admin
+              </EuiHeaderLink>
+            ) : (
+              <EuiHeaderLink isActive={location.pathname.startsWith('/admin')} onClick={() => navigate('/admin/api-keys')} data-test-subj="nav-api-keys">
+                API keys
+              </EuiHeaderLink>
+            )}
           </EuiHeaderLinks>
         </EuiHeaderSectionItem>
       </EuiHeaderSection>
       <EuiHeaderSection side="right">
+        <EuiHeaderSectionItem><InboxButton /></EuiHeaderSectionItem>
+        <EuiHeaderSectionItem><TimeZoneMenu /></EuiHeaderSectionItem>
         <EuiHeaderSectionItem>
           <EuiText size="s" color="ghost" data-test-subj="current-user">
             {me.user.full_name ?? me.user.username} ({me.user.roles.join(', ')})

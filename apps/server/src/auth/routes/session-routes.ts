@@ -3,7 +3,7 @@ import { HttpError, rateLimited } from '../../http/errors';
 import { routes, type Route } from '../../http/route';
 import type { UserRecord } from '../../store/ports';
 import { presentUser } from '../accounts';
-import { authContext, isStateChanging, XSRF_HEADER, xsrfMissing } from '../authenticate';
+import { authContext, hasXsrfHeader, isStateChanging, xsrfMissing } from '../authenticate';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../cookies';
 import type { AuthParts } from '../internals';
 
@@ -67,7 +67,7 @@ export const sessionRoutes: Route<AuthParts>[] = [
     handler: async ({ req, res }, parts) => {
       const token = readCookie(req.headers.cookie, SESSION_COOKIE);
       if (token !== undefined) {
-        if (isStateChanging(req.method) && req.headers[XSRF_HEADER] === undefined) throw xsrfMissing();
+        if (isStateChanging(req.method) && !hasXsrfHeader(req)) throw xsrfMissing();
         const session = await parts.sessions.resolve(token);
         await parts.sessions.revoke(token);
         if (session) await parts.auditor.record(req, session.username, { action: 'auth.logout', target: { type: 'user', id: session.username } });

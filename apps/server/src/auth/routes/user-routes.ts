@@ -1,7 +1,7 @@
 import { createUserSchema, updateUserSchema } from '@execwatch/api';
 import { z } from 'zod';
 import type { AuthContext } from '../../http/context';
-import { forbidden } from '../../http/errors';
+import { badRequest, forbidden } from '../../http/errors';
 import { Reply, routes, type Route } from '../../http/route';
 import { presentUser } from '../accounts';
 import type { AuthParts } from '../internals';
@@ -54,8 +54,11 @@ export const userRoutes: Route<AuthParts>[] = [
     body: updateUserSchema,
     bodyLimit: '16kb',
     audit: ['user.update', 'api_key.invalidate'],
-    handler: async ({ auth, params: { username }, body: patch, audit }, parts) => {
+    handler: async ({ auth, actor, params: { username }, body: patch, audit }, parts) => {
       refuseApiKey(auth);
+      // an admin cannot lock themselves out; another admin can do it for them
+      if (username === actor && patch.enabled === false) throw badRequest('enabled: you cannot disable your own account');
+      if (username === actor && patch.roles !== undefined && !patch.roles.includes('admin') && auth?.roles.includes('admin')) throw badRequest('roles: you cannot remove your own admin role');
       const { before, after } = await parts.accounts.update(username, patch);
       const passwordChanged = patch.password !== undefined;
       const disabled = before.enabled && !after.enabled;

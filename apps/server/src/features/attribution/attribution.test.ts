@@ -275,7 +275,7 @@ describe('exceptions on who ran the exec', () => {
     await server.json('POST', '/api/k8s/audit', { body: eventList([auditEvent({ id: 'ci-3', pod: 'build-3', at: at - 300, user: 'system:serviceaccount:ci:runner' })]) });
     await server.services.attribution.followOnce();
     const closed = await alertOfPod('build-3');
-    expect(closed).toMatchObject({ workflow_status: 'closed', workflow_reason: 'false_positive', workflow_user: 'execwatch' });
+    expect(closed).toMatchObject({ workflow_status: 'closed', workflow_reason: 'matched_exception', workflow_user: 'execwatch' });
     expect(closed.workflow_reason_text).toContain('the exec was attributed to system:serviceaccount:ci:runner');
     expect((await server.store.exceptions.hitStats([itemId]))[itemId]?.hits).toBe(hitsBefore + 1);
     const { body: audit } = await server.json<{ events: AuditEvent[] }>('GET', '/api/audit?action=alert.close_by_exception');

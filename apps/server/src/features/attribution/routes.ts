@@ -7,6 +7,7 @@ import { mountRoutes, routes, type Route } from '../../http/route';
 import type { BulkOperation, Store } from '../../store/ports';
 import { auditFeedHealth } from './feed-health';
 import { auditEventSchema, AuditEventListError, isRawAuditEvent, parseEventList, toIntegrationDoc, type RawAuditEvent } from './audit-event';
+import { refuseIngestWhenDiskLow } from '../storage/disk-guard';
 
 /** Where webhook events are stored: the data stream Elastic's Kubernetes integration writes. */
 export const KUBE_AUDIT_DATA_STREAM = 'logs-kubernetes.audit_logs-default';
@@ -55,7 +56,8 @@ export const kubeAuditRoutes: Route<KubeAuditRouteDeps>[] = [
     // The apiserver batches up to 400 events by default; bodies at RequestResponse level are larger.
     bodyLimit: '10mb',
     bodyKind: 'json',
-    handler: async ({ query, req }, { store, now }) => {
+    handler: async ({ query, req, res }, { store, now }) => {
+      if (refuseIngestWhenDiskLow(store, req, res)) return undefined;
       const started = performance.now();
       let parsed;
       try {

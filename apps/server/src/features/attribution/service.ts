@@ -101,7 +101,7 @@ export class AttributionService {
     if (!item) return;
     const who = str(alert.doc, 'kubernetes.audit.user.username') ?? 'the attributed user';
     const text = `closed by exception ${item.item_id} of list ${item.list_id}: the exec was attributed to ${who}`;
-    const closed = await this.opts.store.alerts.update(alert.id, { status: 'closed', reason: 'false_positive', reason_text: text, user: SYSTEM_ACTOR, at: now });
+    const closed = await this.opts.store.alerts.update(alert.id, { status: 'closed', reason: 'matched_exception', reason_text: text, user: SYSTEM_ACTOR, at: now });
     if (!closed) return;
     await this.opts.store.exceptions.recordHits({ [item.id]: 1 }, now);
     await this.opts.store.audit.append({
@@ -113,7 +113,7 @@ export class AttributionService {
       outcome: 'success',
       target: { type: 'alert', id: alert.id },
       before: { status },
-      after: { status: 'closed', reason: 'false_positive', exception: { id: item.id, item_id: item.item_id, list_id: item.list_id }, requested_by: who },
+      after: { status: 'closed', reason: 'matched_exception', exception: { id: item.id, item_id: item.item_id, list_id: item.list_id }, requested_by: who },
     });
     this.opts.log.info('alert closed by an exception on who ran the exec', { alert_id: alert.id, item_id: item.item_id, requested_by: who });
   }

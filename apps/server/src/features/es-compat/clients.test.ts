@@ -183,8 +183,13 @@ describe('Filebeat on connect (replayed)', () => {
     expect(((await noPolicy.json()) as { error: { type: string } }).error.type).toBe('resource_not_found_exception'); // Elasticsearch's error shape
 
     const at = new Date(server.clock.now()).toISOString();
+    // Filebeat's own default index is outside the ingest lane (EXECWATCH_INGEST_INDICES, `logs-*` by default):
+    // each item is refused alone, as a cluster refuses an index the key may not write
+    const outside = await send('POST', '/_bulk', { 'content-type': 'application/json' }, `${JSON.stringify({ create: { _index: 'filebeat-8.19.0' } })}\n${JSON.stringify({ '@timestamp': at, message: 'x' })}\n`);
+    expect(((await outside.json()) as { items: { create: { status: number; error: { type: string } } }[] }).items[0]?.create).toMatchObject({ status: 403, error: { type: 'security_exception' } });
     const lines = [1, 2, 3].flatMap((n) => [
-      { create: { _index: 'filebeat-8.19.0' } },
+      // `output.elasticsearch.index` set to a data stream of the lane
+      { create: { _index: 'logs-filebeat.app-default' } },
       { '@timestamp': at, message: `line ${n}`, log: { offset: n * 100, file: { path: '/var/log/app.log' } }, input: { type: 'filestream' }, agent: { type: 'filebeat', version: '8.19.0' }, ecs: { version: '8.0.0' } },
     ]);
     const body = gzipSync(`${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);

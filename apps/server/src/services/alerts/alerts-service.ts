@@ -12,6 +12,8 @@ import {
   type BulkUpdateAlerts,
   type BulkUpdateAlertsResponse,
   type ChecklistResponse,
+  type CloseByException,
+  type CloseByExceptionResponse,
   type ClosingReason,
   type ListAlertsQuery,
   type ListAlertsResponse,
@@ -21,14 +23,16 @@ import {
 } from '@execwatch/api';
 import { HttpError, badRequest, notFound } from '../../http/errors';
 import { ALERT_LIST_FIELDS, presentAlert, presentAlertDetail } from '../../presenters/alert-presenter';
-import type { AlertPatch, StoredAlert, Store } from '../../store/ports';
+import type { AlertPatch, Doc, StoredAlert, Store } from '../../store/ports';
 import type { EffectiveRule } from '../rules/rule-definition';
 import type { RuleRegistry } from '../rules/rule-registry';
 import { resolveDate, resolveRange } from '../dates';
 import { num, str } from '../detection/get-field';
 import { presentSession } from '../../features/session-risk/alert-fields';
 import { HIGH_RISK_THRESHOLD } from '../../features/session-risk/score';
+import type { NotificationsService } from '../../features/notifications/service';
 import type { ChecklistService } from './checklist-service';
+import { closeByException } from './close-by-exception';
 
 /** Closing reasons that need the rule's required checklist steps done first. */
 const gatedReasons = new Set<ClosingReason>(['false_positive', 'benign_positive']);
@@ -40,10 +44,20 @@ export interface AlertsServiceOptions {
   registry: RuleRegistry;
   checklists: ChecklistService;
   now: () => number;
+  /** Rule ids whose exception list is `listId` (closing by exception); none when not given. */
+  rulesOfList?: (listId: string) => Promise<string[]>;
+  /** Assignees must be known users; assignments and mentions go to their inboxes. */
+  notifications?: NotificationsService;
 }
 
-function requiredStepsIncomplete(alertId: string, missing: string[]): HttpError {
-  return new HttpError(409, ErrorIds.requiredStepsIncomplete, `alert ${alertId} cannot be closed as false or benign positive before its required checklist steps are done: ${missing.join(', ')}`, { missing_steps: missing });
+/** The refusal of a gated close: names the missing steps by their text, as the checklist shows them. */
+function requiredStepsIncomplete(missing: { id: string; text: string }[]): HttpError {
+  const listed = missing.map((m) => `"${m.text.length > 140 ? `${m.text.slice(0, 139)}…` : m.text}"`).join('; ');
+  const what = missing.length === 1 ? 'this required checklist step is' : `these ${missing.length} required checklist steps are`;
+  return new HttpError(409, ErrorIds.requiredStepsIncomplete, `This alert can be closed as false or benign positive once ${what} done: ${listed}`, {
+    missing_steps: missing.map((m) => m.id),
+    missing: missing,
+  });
 }
 
 /** The alert use cases behind the alerts routes. */
@@ -90,8 +104,9 @@ export class AlertsService {
     return { total, page: q.page, size: q.size, alerts: await this.presentMany(alerts) };
   }
 
-  async stats(q: AlertStatsQuery): Promise<AlertStatsResponse> {
+  async stats(q: AlertStatsQuery, fields: Record<string, string> = {}): Promise<AlertStatsResponse> {
     const filter = this.filterFromQuery(q);
+    if (Object.keys(fields).length > 0) filter.fields = fields;
     const now = this.opts.now();
     const range = { from: filter.from ? Date.parse(filter.from) : now - 24 * 3_600_000, to: filter.to ? Date.parse(filter.to) : now };
     const s = await this.opts.store.alerts.stats(filter, { groupBy: q.group_by, groupsSize: q.groups_size, buckets: q.buckets, range });
@@ -119,10 +134,12 @@ export class AlertsService {
       throw new HttpError(400, ErrorIds.highRiskCommentRequired, `reason_text: this session scored ${risk} (${what}): closing it as ${body.reason.replace('_', ' ')} needs a comment saying why`, { risk_score: risk });
     }
     if (status === 'closed' && body.reason && gatedReasons.has(body.reason)) {
-      const missing = await this.missingSteps(id, before.rule.rule_id);
-      if (missing.length > 0) throw requiredStepsIncomplete(id, missing);
+      const missing = await this.missingSteps(id, before.rule.rule_id, before.document);
+      if (missing.length > 0) throw requiredStepsIncomplete(missing);
     }
     if (body.reason && status !== 'closed') throw badRequest('reason: a closing reason needs status "closed"');
+    const added = body.assignees?.filter((u) => !before.assignees.includes(u)) ?? [];
+    await this.opts.notifications?.requireAssignable(added);
     const patch: AlertPatch = {
       status: body.status,
       reason: body.reason ?? (body.status && body.status !== 'closed' ? null : undefined),
@@ -134,12 +151,14 @@ export class AlertsService {
     };
     const updated = await this.opts.store.alerts.update(id, patch);
     if (!updated) throw notFound(`alert ${id}`);
+    if (added.length > 0) await this.notify(() => this.opts.notifications?.assigned({ first: updated, count: 1 }, added, user));
     return { before, after: await this.get(id) };
   }
 
   /** Bulk update by ids or by query, never capped at one page; gated closes skip incomplete alerts. */
   async bulkUpdate(body: BulkUpdateAlerts, user: string): Promise<BulkUpdateAlertsResponse> {
     if (body.reason && body.status !== 'closed') throw badRequest('reason: a closing reason needs status "closed"');
+    await this.opts.notifications?.requireAssignable(body.add_assignees);
     const patch: AlertPatch = {
       status: body.status,
       reason: body.reason ?? (body.status && body.status !== 'closed' ? null : undefined),
@@ -152,11 +171,17 @@ export class AlertsService {
       at: this.opts.now(),
     };
     const gated = body.status === 'closed' && body.reason !== undefined && gatedReasons.has(body.reason);
-    if (body.status === 'closed') await this.guardHighRisk(body);
+    if (body.query && body.expected_total !== undefined) await this.guardSelection(body.query, body.expected_total);
+    if (body.status === 'closed' && !body.dry_run) await this.guardHighRisk(body);
     if (!gated) {
       const target = body.ids ? { ids: [...new Set(body.ids)] } : { filter: this.resolveFilter(body.query ?? {}) };
+      if (body.dry_run) {
+        const total = body.ids ? new Set(body.ids).size : (await this.opts.store.alerts.search({ filter: this.resolveFilter(body.query ?? {}), sort: { field: '@timestamp', order: 'desc' }, page: 1, size: 1 })).total;
+        return { updated: total, skipped: 0, errors: [], skip_reasons: [], dry_run: true };
+      }
       const { updated } = await this.opts.store.alerts.updateMany(target, patch);
-      return { updated, skipped: 0, errors: [] };
+      await this.notifyBulkAssigned(body, target, updated, user);
+      return { updated, skipped: 0, errors: [], skip_reasons: [] };
     }
     const errors: BulkUpdateAlertsResponse['errors'] = [];
     const byRule = new Map<string, string[]>();
@@ -191,8 +216,15 @@ export class AlertsService {
         }
       }
     }
+    const skipReasons = skipped > 0 ? [{ reason: ErrorIds.requiredStepsIncomplete, message: `${skipped} alert${skipped === 1 ? '' : 's'} left open: closing as ${(body.reason ?? '').replace('_', ' ')} needs the rule's required checklist steps done first`, count: skipped }] : [];
+    if (body.dry_run) return { updated: allowed.length, skipped, errors, skip_reasons: skipReasons, dry_run: true };
     const { updated } = allowed.length > 0 ? await this.opts.store.alerts.updateMany({ ids: allowed }, patch) : { updated: 0 };
-    return { updated, skipped, errors };
+    return { updated, skipped, errors, skip_reasons: skipReasons };
+  }
+
+  /** Closes the alerts a saved exception matches now, with the closing reason `matched_exception` (close-by-exception.ts). */
+  closeByException(body: CloseByException, user: string): Promise<CloseByExceptionResponse> {
+    return closeByException({ store: this.opts.store, now: this.opts.now, rulesOfList: this.opts.rulesOfList ?? (async () => []) }, body, user);
   }
 
   async checklist(id: string): Promise<ChecklistResponse> {
@@ -221,6 +253,7 @@ export class AlertsService {
     await this.require(id);
     const note = { id: randomUUID(), alert_id: id, text, author: user, created_at: this.opts.now() };
     await this.opts.store.notes.add(note);
+    await this.notify(() => this.opts.notifications?.mentioned(id, note.id, text, user));
     return { id: note.id, text, author: user, created_at: new Date(note.created_at).toISOString() };
   }
 
@@ -234,6 +267,13 @@ export class AlertsService {
   /** Parses an ISO or date-math bound (events routes share it). */
   resolveBound(text: string, what: string, roundUp = false): number {
     return resolveDate(text, this.opts.now(), what, roundUp);
+  }
+
+  /** A bulk action by query acts on the set the analyst saw: 409 `selection_changed` when the query now selects another count. */
+  private async guardSelection(query: AlertFilter, expected: number): Promise<void> {
+    const { total } = await this.opts.store.alerts.search({ filter: this.resolveFilter(query), sort: { field: '@timestamp', order: 'desc' }, page: 1, size: 1 });
+    if (total === expected) return;
+    throw new HttpError(409, ErrorIds.selectionChanged, `the selection changed: the query now selects ${total} alert${total === 1 ? '' : 's'}, not ${expected}; nothing was changed`, { total, expected_total: expected });
   }
 
   /**
@@ -268,10 +308,29 @@ export class AlertsService {
     }
   }
 
-  private async missingSteps(alertId: string, ruleId: string): Promise<string[]> {
+  private async missingSteps(alertId: string, ruleId: string, doc: Doc): Promise<{ id: string; text: string }[]> {
     const template = this.opts.checklists.template(await this.opts.registry.get(ruleId));
     const done = await this.opts.store.checklists.doneCounts([alertId]);
-    return this.opts.checklists.missingRequired(template, done[alertId] ?? []);
+    const ids = this.opts.checklists.missingRequired(template, done[alertId] ?? [], doc);
+    const texts = this.opts.checklists.stepTexts(template, ids);
+    return ids.map((id, i) => ({ id, text: texts[i] ?? id }));
+  }
+
+  /** Inbox entries follow a change that is already stored: failing to write one must not fail the change. */
+  private async notify(send: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await send();
+    } catch {
+      // the change stands; the inbox misses one entry
+    }
+  }
+
+  private async notifyBulkAssigned(body: BulkUpdateAlerts, target: { ids: string[] } | { filter: AlertFilter }, updated: number, user: string): Promise<void> {
+    if (!body.add_assignees?.length || updated === 0) return;
+    const firstId = 'ids' in target ? target.ids[0] : (await this.opts.store.alerts.ids(target.filter, 1))[0];
+    const first = firstId ? await this.opts.store.alerts.get(firstId) : null;
+    const assignees = body.add_assignees;
+    await this.notify(() => this.opts.notifications?.assigned({ first, count: updated }, assignees, user));
   }
 
   private async ruleOf(alert: StoredAlert): Promise<EffectiveRule | null> {

@@ -85,3 +85,46 @@ describe('buildAlert', () => {
     expect(f('kibana.space_ids')).toEqual(['default']);
   });
 });
+
+describe("Kibana's detection alert schema", () => {
+  const build = (r: EffectiveRule = rule) => buildAlert([{ _index: 'logs-cloud_defend.process-default', _id: 'ev1', _source: processEvent({ at }) }], r, { now: at + 1000, executionId: 'exec-1', space: 'default' });
+
+  it('names the alert instance, the rule revision and the rule parameters SOAR and ES|QL tools read', () => {
+    const alert = build({ ...rule, revision: 2, updated_at: at - 5000, updated_by: 'admin' });
+    const f = (p: string) => getField(alert.doc, p);
+    expect(f('kibana.alert.instance.id')).toBe(alert.id);
+    expect(f('kibana.alert.rule.revision')).toBe(2);
+    expect(f('kibana.alert.rule.updated_by')).toBe('admin');
+    expect(f('kibana.alert.rule.updated_at')).toBe(new Date(at - 5000).toISOString());
+    expect(f('kibana.alert.rule.immutable')).toBe(true);
+    expect(f('kibana.alert.rule.execution.type')).toBe('scheduled');
+    expect(f('kibana.alert.rule.parameters')).toMatchObject({
+      index: ['logs-cloud_defend*'],
+      query: 'process where true',
+      language: 'eql',
+      type: 'eql',
+      from: 'now-6m',
+      to: 'now',
+      risk_score: 73,
+      severity: 'high',
+      rule_id: rule.rule_id,
+      version: 1,
+      max_signals: 100,
+      threat: [],
+      timestamp_override: 'event.ingested',
+    });
+    expect(f('kibana.alert.rule.severity_mapping')).toEqual([]);
+    expect(f('kibana.alert.rule.risk_score_mapping')).toEqual([]);
+  });
+
+  it("moves the source's data_stream to kibana.alert.original_data_stream", () => {
+    const alert = build();
+    expect(getField(alert.doc, 'kibana.alert.original_data_stream')).toEqual({ type: 'logs', dataset: 'cloud_defend.process', namespace: 'default' });
+    expect(alert.doc.data_stream).toBeUndefined();
+  });
+
+  it('keeps the alert id of a source event and rule, whatever the rule revision', () => {
+    expect(build({ ...rule, revision: 5 }).id).toBe(build().id);
+    expect(getField(build({ ...rule, origin: 'imported' }).doc, 'kibana.alert.rule.immutable')).toBe(false);
+  });
+});

@@ -31,7 +31,41 @@ export function buildReason(source: Doc, rule: Pick<EffectiveRule, 'name' | 'sev
   return `${category} event${withParts}${user ? ` by ${user}` : ''}${host ? ` on ${host}` : ''} created ${rule.severity} alert ${rule.name}.`;
 }
 
-function ruleFields(rule: EffectiveRule, executionId: string): Doc {
+/** `kibana.alert.rule.parameters`: the rule's own parameters, as Kibana's security rule type stores them. */
+export function ruleParameters(rule: EffectiveRule): Doc {
+  return {
+    author: rule.author,
+    description: rule.description,
+    false_positives: rule.false_positives,
+    from: rule.from,
+    to: 'now',
+    immutable: isImmutable(rule),
+    index: rule.index,
+    language: rule.language,
+    license: rule.license,
+    max_signals: rule.max_signals,
+    note: rule.note,
+    query: rule.query,
+    references: rule.references,
+    risk_score: rule.risk_score,
+    risk_score_mapping: [],
+    rule_id: rule.rule_id,
+    severity: rule.severity,
+    severity_mapping: [],
+    threat: rule.threat,
+    timestamp_override: rule.timestamp_override,
+    type: rule.type,
+    version: rule.version,
+    exceptions_list: [],
+    building_block_type: null,
+  };
+}
+
+/** Rules shipped by Elastic (built in, or from a rule pack) are Kibana's prebuilt, immutable rules. */
+const isImmutable = (rule: EffectiveRule) => rule.origin !== 'imported';
+
+function ruleFields(rule: EffectiveRule, executionId: string, nowIso: string): Doc {
+  const updatedAt = rule.updated_at === undefined || rule.updated_at === null ? null : new Date(rule.updated_at).toISOString();
   return {
     uuid: rule.id,
     rule_id: rule.rule_id,
@@ -57,8 +91,38 @@ function ruleFields(rule: EffectiveRule, executionId: string): Doc {
     author: rule.author,
     license: rule.license,
     version: rule.version,
-    execution: { uuid: executionId },
+    revision: rule.revision ?? 0,
+    immutable: isImmutable(rule),
+    note: rule.note,
+    exceptions_list: [],
+    building_block_type: null,
+    rule_name_override: null,
+    timeline_id: null,
+    timeline_title: null,
+    meta: {},
+    output_index: '',
+    severity_mapping: [],
+    risk_score_mapping: [],
+    actions: [],
+    created_at: null,
+    created_by: null,
+    updated_at: updatedAt,
+    updated_by: rule.updated_by ?? null,
+    parameters: ruleParameters(rule),
+    execution: { uuid: executionId, type: 'scheduled', timestamp: nowIso },
   };
+}
+
+/** The source's `data_stream.*` as Kibana keeps it on an alert (the alert itself is not in that data stream). */
+function originalDataStream(source: Doc): Doc | null {
+  const ds = source.data_stream;
+  if (!ds || typeof ds !== 'object' || Array.isArray(ds)) return null;
+  const out: Doc = {};
+  for (const key of ['type', 'dataset', 'namespace']) {
+    const v = (ds as Doc)[key]; // checked to be an object
+    if (typeof v === 'string') out[key] = v;
+  }
+  return Object.keys(out).length > 0 ? out : null;
 }
 
 /**
@@ -72,6 +136,8 @@ export function buildAlert(events: EventHit[], rule: EffectiveRule, ctx: { now: 
   const nowIso = new Date(ctx.now).toISOString();
   const source: Doc = { ...last._source };
   delete source.kibana; // a source event never carries alert state of its own into the alert
+  const dataStream = originalDataStream(source);
+  delete source.data_stream;
   const originalEvent = getField(last._source, 'event');
   const event: Doc = { ...(originalEvent && typeof originalEvent === 'object' ? (originalEvent as Doc) : {}), kind: 'signal' }; // checked to be an object
   const ancestors = events.map((e) => ({ id: e._id, index: e._index, type: 'event', depth: 0 }));
@@ -84,6 +150,8 @@ export function buildAlert(events: EventHit[], rule: EffectiveRule, ctx: { now: 
       version: '8.19.0',
       alert: {
         uuid: id,
+        // one alert per source event (or sequence): the alert's own id, stable across runs, as Kibana's security rules set it
+        instance: { id },
         status: 'active',
         workflow_status: 'open',
         workflow_reason: null,
@@ -97,7 +165,8 @@ export function buildAlert(events: EventHit[], rule: EffectiveRule, ctx: { now: 
         reason: buildReason(last._source, rule),
         severity: rule.severity,
         risk_score: rule.risk_score,
-        rule: ruleFields(rule, ctx.executionId),
+        rule: ruleFields(rule, ctx.executionId, nowIso),
+        ...(dataStream ? { original_data_stream: dataStream } : {}),
         ancestors,
         depth: 1,
         start: nowIso,

@@ -29,6 +29,8 @@ export interface DetectionEngineOptions {
    * A failure is logged and the alerts are stored as they are.
    */
   enrichAlerts?: (alerts: StoredAlert[], run: { searchMs: number }) => Promise<StoredAlert[]>;
+  /** Told of a run's stored alerts (outbound notifications); runs after the run, its failures are logged. */
+  onAlertsStored?: (alerts: StoredAlert[]) => Promise<void>;
 }
 
 /** A run another instance holds, or a rule the engine cannot run. */
@@ -216,6 +218,9 @@ export class DetectionEngine {
         return false;
       });
       const written = kept.length > 0 ? await store.alerts.createMany(kept) : { created: 0, existing: 0 };
+      if (kept.length > 0 && this.opts.onAlertsStored) {
+        this.opts.onAlertsStored(kept).catch((err: unknown) => this.opts.log.warn('alert notifications failed', { rule_id: rule.rule_id, error: err instanceof Error ? err.message : String(err) }));
+      }
       if (Object.keys(suppressedByItem).length > 0) await store.exceptions.recordHits(suppressedByItem, this.opts.now());
       const maxReached = result.total > rule.max_signals;
       const warnings = [...record.warnings];

@@ -12,9 +12,10 @@ export async function relatedEvents(store: Store, q: RelatedEventsQuery, now: nu
   const to = q.to === undefined ? now : resolveDate(q.to, now, 'to', true);
   const from = q.from === undefined ? to - defaultLookbackMs : resolveDate(q.from, now, 'from');
   if (from > to) throw badRequest('from: must not be after to');
-  const { total, events } = await store.events.relatedEvents(q.field, q.value, { from, to }, q.size);
+  const { total, events, relation } = await store.events.relatedEvents(q.field, q.value, { from, to }, q.size);
   return {
     total,
+    total_relation: relation ?? 'eq',
     range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
     events: events.map((e) => {
       const args = strings(e._source, 'process.args');

@@ -26,6 +26,20 @@ export interface RuleDefinition {
   version: number;
   enabled: boolean;
   source_file: string | null;
+  /** Where the rule came from: shipped with Execwatch, a rule pack folder, or a Kibana rules export. */
+  origin?: RuleOrigin;
+  /** When a rule pack's newer copy of a built-in rule replaced it (as Kibana's prebuilt-rule upgrade does). */
+  upgraded_from?: RuleUpgrade | null;
+}
+
+export type RuleOrigin = 'built-in' | 'rules_dir' | 'imported';
+
+/** The copy a newer rule replaced: its version and where it came from, and why the new one was taken. */
+export interface RuleUpgrade {
+  version: number;
+  source: RuleOrigin;
+  source_file: string | null;
+  reason: string;
 }
 
 /** A rule with its run-time overrides applied and whether the engine can run it. */
@@ -36,6 +50,10 @@ export interface EffectiveRule extends RuleDefinition {
   runnable: boolean;
   not_runnable_reason: string | null;
   last_covered_to: number | null;
+  /** Kibana's `revision`: how many times the rule's settings were changed here. */
+  revision?: number;
+  updated_at?: number | null;
+  updated_by?: string | null;
 }
 
 export interface RuleLoadError {

@@ -42,6 +42,21 @@ export class RuleRegistry {
     return [...this.byId.keys()];
   }
 
+  /** The rule's definition as loaded (no state applied), or null. */
+  definition(ruleId: string): RuleDefinition | null {
+    return this.byId.get(ruleId)?.def ?? null;
+  }
+
+  /** Adds a rule, or replaces the one with its rule_id (a Kibana rules import). */
+  put(def: RuleDefinition): void {
+    this.byId.set(def.rule_id, { def, reason: this.opts.notRunnableReason(def) });
+  }
+
+  /** The index patterns the loaded rules read (the ingest lane accepts them). */
+  indexPatterns(): string[] {
+    return [...new Set([...this.byId.values()].flatMap((e) => e.def.index))];
+  }
+
   has(ruleId: string): boolean {
     return this.byId.has(ruleId);
   }
@@ -76,6 +91,7 @@ export class RuleRegistry {
       },
       updated_at: this.opts.now(),
       updated_by: user,
+      revision: (state.revision ?? 0) + 1,
     };
     await this.opts.store.rules.putState(next);
     return { before, after: this.merge(entry.def, entry.reason, next) };
@@ -108,6 +124,9 @@ export class RuleRegistry {
       runnable: reason === null,
       not_runnable_reason: reason,
       last_covered_to: state?.last_covered_to ?? null,
+      revision: state?.revision ?? 0,
+      updated_at: state?.updated_by ? state.updated_at : null,
+      updated_by: state?.updated_by ?? null,
     };
   }
 }

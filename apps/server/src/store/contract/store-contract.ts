@@ -517,6 +517,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('notifications', () => {
+      it('lists a user\'s entries newest first with the unread count, keeps stored ids, marks read; claims a delivery once', async () => {
+        const entry = (id: string, recipient: string, at: number) => ({ id, recipient, kind: 'assigned' as const, actor: 'admin', alert_id: 'a1', alerts_count: 1, text: 'rule', created_at: at, read_at: null });
+        await store.notifications.add([entry('m1', 'ana', T0), entry('m2', 'ana', T0 + 1), entry('m3', 'bob', T0)]);
+        await store.notifications.markRead('ana', ['m1'], T0 + 5);
+        await store.notifications.add([{ ...entry('m1', 'ana', T0), text: 'again' }]);
+        const ana = await store.notifications.list('ana', { unreadOnly: false, size: 10 });
+        expect(ana.unread).toBe(1);
+        expect(ana.notifications.map((n) => [n.id, n.text, n.read_at])).toEqual([['m2', 'rule', null], ['m1', 'rule', T0 + 5]]);
+        expect((await store.notifications.list('ana', { unreadOnly: true, size: 10 })).notifications.map((n) => n.id)).toEqual(['m2']);
+        expect(await store.notifications.markRead('ana', 'all', T0 + 6)).toBe(1);
+        expect((await store.notifications.list('bob', { unreadOnly: true, size: 10 })).unread).toBe(1);
+        expect(await store.notifications.claimDelivery('high_risk:a1', T0)).toBe(true);
+        expect(await store.notifications.claimDelivery('high_risk:a1', T0 + 1)).toBe(false);
+      });
+    });
+
     describe('users, keys, sessions', () => {
       it('users and api keys round-trip', async () => {
         const user = { username: 'alice', full_name: 'Alice', roles: ['analyst' as const], enabled: true, password_hash: 'scrypt$1$2$3$s$h', created_at: T0, updated_at: T0 };

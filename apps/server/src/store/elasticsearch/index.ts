@@ -10,6 +10,8 @@ import { createExceptionStore } from './exceptions';
 import { indexNames, installIndices } from './indices';
 import { createAuditLog, createChecklistStore, createExecutionLog, createNoteStore, createSettingsStore } from './records';
 import { defaultRetryPolicy, describeEsError, type RetryPolicy } from './retry';
+import { createEsRetention } from './retention';
+import { createNotificationStore } from './notifications';
 import { createRuleStore } from './rules';
 import { createUserStore } from './users';
 
@@ -64,9 +66,11 @@ export function createElasticsearchStore(opts: ElasticsearchStoreOptions): Store
     exceptions: createExceptionStore(ctx),
     checklists: createChecklistStore(ctx),
     notes: createNoteStore(ctx),
+    notifications: createNotificationStore(ctx),
     users: createUserStore(ctx),
     audit: createAuditLog(ctx),
     settings: createSettingsStore(ctx),
+    retention: createEsRetention(ctx),
     async init() {
       try {
         await installIndices(ctx.client, ctx.names, prefix, ctx.retry, ctx.log);

@@ -11,7 +11,7 @@ describe('index templates', () => {
   it('versions every template through _meta.version and maps the alert fields the list uses', () => {
     const templates = indexTemplates(indexNames('default'));
     expect(Object.keys(templates).sort()).toEqual(
-      ['execwatch-alerts', 'execwatch-audit', 'execwatch-checklists', 'execwatch-exceptions', 'execwatch-executions', 'execwatch-notes', 'execwatch-rules', 'execwatch-settings', 'execwatch-users'].sort(),
+      ['execwatch-alerts', 'execwatch-audit', 'execwatch-checklists', 'execwatch-exceptions', 'execwatch-executions', 'execwatch-notes', 'execwatch-notifications', 'execwatch-rules', 'execwatch-settings', 'execwatch-users'].sort(),
     );
     for (const t of Object.values(templates)) expect(t._meta).toEqual({ version: TEMPLATE_VERSION, managed_by: 'execwatch' });
     const alerts = templates['execwatch-alerts'];
@@ -26,7 +26,7 @@ describe('index templates', () => {
     const cluster = new FakeCluster();
     await storeOn(cluster).init();
     const firstPuts = cluster.requests.filter((r) => r.method === 'PUT').map((r) => r.path);
-    expect(firstPuts.filter((p) => p.startsWith('/_index_template/'))).toHaveLength(9);
+    expect(firstPuts.filter((p) => p.startsWith('/_index_template/'))).toHaveLength(10);
     expect(firstPuts).toContain('/execwatch-alerts-default');
     expect(cluster.templates.get('execwatch-alerts')).toMatchObject({ index_patterns: ['execwatch-alerts-*'], _meta: { version: TEMPLATE_VERSION } });
 

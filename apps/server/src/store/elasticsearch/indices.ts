@@ -16,6 +16,7 @@ export interface IndexNames {
   settings: string;
   checklists: string;
   notes: string;
+  notifications: string;
 }
 
 const spacePattern = /^[a-z0-9][a-z0-9_-]{0,99}$/;
@@ -38,6 +39,7 @@ export function indexNames(space: string, prefix = 'execwatch'): IndexNames {
     settings: `${prefix}-settings`,
     checklists: `${prefix}-checklists`,
     notes: `${prefix}-notes`,
+    notifications: `${prefix}-notifications`,
   };
 }
 
@@ -171,6 +173,7 @@ export function stateMappings(): Record<Exclude<keyof IndexNames, 'alerts'>, est
     settings: base({ key: keyword }),
     checklists: base({ alert_id: keyword, step_id: keyword, done: { type: 'boolean' }, at: date }),
     notes: base({ id: keyword, alert_id: keyword, created_at: date }),
+    notifications: base({ id: keyword, recipient: keyword, unread: { type: 'boolean' }, created_at: date }),
   };
 }
 

@@ -8,7 +8,8 @@ import { createEmbeddedStore } from './index';
 const BATCH = 200;
 
 async function main(dataDir: string): Promise<void> {
-  const store = createEmbeddedStore({ dataDir, log: silentLogger });
+  // a dictionary after a few batches, so that the kill finds compressed rows too
+  const store = createEmbeddedStore({ dataDir, log: silentLogger, dictionaryAfter: 400 });
   for (let batch = 0; ; batch++) {
     const ops = Array.from({ length: BATCH }, (_, i) => ({
       action: 'create' as const,

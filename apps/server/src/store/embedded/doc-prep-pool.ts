@@ -2,11 +2,19 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../log';
 import { closeWorker } from './close-worker';
+import { DocCompressor } from './doc-codec';
 import { createDocPrep, unpackColumns, type PackedColumns, type PreparedDocs, type SourceLine } from './doc-prep';
 
 export interface DocPreparer {
-  /** Prepares `sources` for storage (see doc-prep.ts), `ingested` being the ingest time (ISO); results in input order. */
-  prepare(sources: readonly SourceLine[], ingested: string): Promise<PreparedDocs>;
+  /**
+   * Prepares `sources` for storage (see doc-prep.ts), `ingested` being the ingest time (ISO); results in input order.
+   * With a dictionary in use (useDictionary), the documents `compress` marks (1) are stored compressed with it.
+   */
+  prepare(sources: readonly SourceLine[], ingested: string, compress?: Uint8Array): Promise<PreparedDocs>;
+  /** Compresses with dictionary `id` (its bytes `dict`) from the next prepare call on. */
+  useDictionary(id: number, dict: Uint8Array): void;
+  /** The dictionary in use, or null. */
+  readonly dictionaryId: number | null;
   /** Stops the thread; later calls prepare on the calling thread. */
   close(): Promise<void>;
 }
@@ -24,6 +32,17 @@ export interface DocPreparerOptions {
 }
 
 type Reply = { id: number; out: Omit<PreparedDocs, 'columns'>; packed: PackedColumns } | { id: number; error: string } | { ready: true };
+
+/** What a pending batch needs to be prepared again on this thread. */
+interface Pending {
+  sources: readonly SourceLine[];
+  ingested: string;
+  compress: Uint8Array | undefined;
+  dictId: number | null;
+  overwritten: Int32Array;
+  resolve: (p: PreparedDocs) => void;
+  reject: (e: Error) => void;
+}
 
 /**
  * The preparation thread stopped after it had begun writing documents over a request's body, so the body
@@ -60,12 +79,21 @@ export function createDocPreparer(opts: DocPreparerOptions): DocPreparer {
   let failed = opts.thread === false;
   let closed = false;
   let nextId = 1;
-  const pending = new Map<
-    number,
-    { sources: readonly SourceLine[]; ingested: string; overwritten: Int32Array; resolve: (p: PreparedDocs) => void; reject: (e: Error) => void }
-  >();
+  const pending = new Map<number, Pending>();
+  // dictionaries by id, and this thread's compressor for each (the worker keeps its own)
+  const dictionaries = new Map<number, Uint8Array>();
+  const compressors = new Map<number, DocCompressor>();
+  let dictId: number | null = null;
 
-  const runInline = (sources: readonly SourceLine[], ingested: string): PreparedDocs => inline(sources, ingested);
+  const runInline = (sources: readonly SourceLine[], ingested: string, compress?: Uint8Array, dict: number | null = dictId): PreparedDocs => {
+    if (compress === undefined || dict === null) return inline(sources, ingested);
+    let compressor = compressors.get(dict);
+    if (compressor === undefined) {
+      compressor = new DocCompressor(dict, dictionaries.get(dict) as Uint8Array); // every id in use was given to useDictionary
+      compressors.set(dict, compressor);
+    }
+    return inline(sources, ingested, undefined, { mask: compress, compressor });
+  };
 
   /** The worker is gone: what it held is prepared here. */
   const abandon = (reason: string) => {
@@ -79,7 +107,7 @@ export function createDocPreparer(opts: DocPreparerOptions): DocPreparer {
         continue;
       }
       try {
-        p.resolve(runInline(p.sources, p.ingested));
+        p.resolve(runInline(p.sources, p.ingested, p.compress, p.dictId));
       } catch (e) {
         p.reject(e instanceof Error ? e : new Error(String(e)));
       }
@@ -96,6 +124,8 @@ export function createDocPreparer(opts: DocPreparerOptions): DocPreparer {
       // instead of letting ~50 MB pile up (peak RSS measured 410 MB with the default, 365 MB with this).
       const w = new Worker(BOOTSTRAP, { eval: true, workerData: { entry, loader }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
       w.unref();
+      // the worker compresses with the same dictionaries (messages arrive in order: before any batch using them)
+      for (const [id, dict] of dictionaries) w.postMessage({ dictionary: { id, dict } });
       w.on('message', (msg: Reply) => {
         if ('ready' in msg) return;
         const p = pending.get(msg.id);
@@ -104,7 +134,7 @@ export function createDocPreparer(opts: DocPreparerOptions): DocPreparer {
         if ('error' in msg) {
           // the statement itself failed (not one document): try once more here, where errors surface normally
           try {
-            p.resolve(runInline(p.sources, p.ingested));
+            p.resolve(runInline(p.sources, p.ingested, p.compress, p.dictId));
           } catch (e) {
             p.reject(e instanceof Error ? e : new Error(String(e)));
           }
@@ -124,17 +154,26 @@ export function createDocPreparer(opts: DocPreparerOptions): DocPreparer {
   };
 
   return {
-    prepare(sources, ingested) {
-      if (sources.length < inlineBelow || failed || closed) return Promise.resolve(runInline(sources, ingested));
+    get dictionaryId() {
+      return dictId;
+    },
+    useDictionary(id, dict) {
+      dictionaries.set(id, dict);
+      dictId = id;
+      worker?.postMessage({ dictionary: { id, dict } });
+    },
+    prepare(sources, ingested, compress) {
+      if (sources.length < inlineBelow || failed || closed) return Promise.resolve(runInline(sources, ingested, compress));
       const w = start();
-      if (!w) return Promise.resolve(runInline(sources, ingested));
+      if (!w) return Promise.resolve(runInline(sources, ingested, compress));
       return new Promise<PreparedDocs>((resolve, reject) => {
         const id = nextId++;
         const overwritten = new Int32Array(new SharedArrayBuffer(4));
-        pending.set(id, { sources, ingested, overwritten, resolve, reject });
+        const dict = compress === undefined ? null : dictId;
+        pending.set(id, { sources, ingested, compress, dictId: dict, overwritten, resolve, reject });
         // a pending batch keeps the process alive until it is answered
         if (pending.size === 1) w.ref();
-        w.postMessage({ id, sources, ingested, overwritten });
+        w.postMessage({ id, sources, ingested, overwritten, compress, dictId: dict });
       }).finally(() => {
         if (pending.size === 0) worker?.unref();
       });

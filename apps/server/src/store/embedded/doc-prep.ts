@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type Database from 'better-sqlite3';
 import { DEFAULT_DEPTH_LIMIT, DottedKeyConflict, depthLimitMessage, expandDottedKeys, hasDottedKey } from '../../ingest/expand-dotted';
+import type { DocCompressor } from './doc-codec';
 import { NESTED_ARRAYS_COLUMN, STORED_COLUMNS, arrayParentsSql, someHotFieldMissing } from './hot-fields';
 import { JsonbFieldReader, UNDECIDED, elementEnd, fieldEpochMs, fieldJsonType, fieldValue, objectTooDeep } from './jsonb-fields';
 import { TIMESTAMP_MS } from './time-sql';
@@ -36,6 +37,14 @@ export interface PreparedDocs {
   tsState: Uint8Array<ArrayBuffer>;
   columns: (string | number | null)[];
   errors: (PrepError | null)[];
+  /** The stored format of each document (doc-codec.ts): 0 plain JSONB, else the dictionary it was compressed with. */
+  formats: Int32Array<ArrayBuffer>;
+}
+
+/** Which documents to compress, and with what: line `i` is compressed when `mask[i]` is 1. */
+export interface CompressPlan {
+  mask: Uint8Array;
+  compressor: DocCompressor;
 }
 
 /** The stored document of line `i` (a view, valid while `p` is). */
@@ -207,10 +216,12 @@ function docsEstimate(sources: readonly SourceLine[]): number {
 }
 
 /**
- * The shared body the sources are views of, in order, or null. Bodies in shared memory (ingest/body-slabs.ts)
- * are scratch once their lines are parsed, so the documents are written over the body itself: each line is
- * read before its document is written, and a document (JSONB, a little shorter than its JSON text, plus
- * event.ingested) fits in the room of its line and of the action line before the next one.
+ * The part of a shared body the sources are views of, in order, or null: from the first source's start to
+ * the last one's end. Bodies in shared memory (ingest/body-slabs.ts) are scratch once their lines are parsed,
+ * so the documents are written over that part of the body: each line is read before its document is written,
+ * and a document (JSONB, a little shorter than its JSON text, plus event.ingested; compressed, far shorter)
+ * mostly fits in the room of its line and of the action line before the next one. Nothing outside the part
+ * is written: another part of the same body may be prepared meanwhile.
  */
 function sharedBody(sources: readonly SourceLine[]): Uint8Array<SharedArrayBuffer> | null {
   const first = sources[0];
@@ -220,7 +231,7 @@ function sharedBody(sources: readonly SourceLine[]): Uint8Array<SharedArrayBuffe
     if (typeof s === 'string' || s.buffer !== first.buffer || s.byteOffset < end) return null;
     end = s.byteOffset + s.length;
   }
-  return new Uint8Array(first.buffer);
+  return new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset);
 }
 
 /**
@@ -228,13 +239,14 @@ function sharedBody(sources: readonly SourceLine[]): Uint8Array<SharedArrayBuffe
  * time (ISO). The documents go over the body when the sources are a shared body's lines (see sharedBody),
  * else into a buffer from `alloc`; either moves to a new buffer when the next document would not fit.
  * `overwritten[0]` (shared memory) is set to 1 before the body is first written over: from then on the
- * sources cannot be prepared again.
+ * sources cannot be prepared again. With `plan`, the documents it marks are stored compressed (doc-codec.ts):
+ * a frame is shorter than the JSONB it comes from, so it fits where that would have.
  */
 export function createDocPrep(
   db: Database.Database,
   alloc: DocsAlloc = plainAlloc,
   limits: DocLimits = {},
-): (sources: readonly SourceLine[], ingested: string, overwritten?: Int32Array) => PreparedDocs {
+): (sources: readonly SourceLine[], ingested: string, overwritten?: Int32Array, plan?: CompressPlan | null) => PreparedDocs {
   const depthLimit = limits.depthLimit ?? DEFAULT_DEPTH_LIMIT;
   const docOf = db.prepare<[SourceLine, string], Buffer>(DOC_SQL).pluck();
   const groupOf = db.prepare<unknown[], Buffer>(GROUP_SQL).pluck();
@@ -263,7 +275,7 @@ export function createDocPrep(
     return out.length === GROUP && at === blob.length ? out : null; // (concat() skips NULLs; jsonb_set of text is never NULL)
   };
 
-  return (sources, ingested, overwritten) => {
+  return (sources, ingested, overwritten, plan) => {
     const n = sources.length;
     const body = sharedBody(sources);
     let docs = body ?? alloc(docsEstimate(sources));
@@ -274,6 +286,7 @@ export function createDocPrep(
     const tsState = new Uint8Array(n);
     const columns: (string | number | null)[] = new Array<string | number | null>(n * STORED_WIDTH).fill(null);
     const errors: (PrepError | null)[] = new Array<PrepError | null>(n).fill(null);
+    const formats = new Int32Array(n);
     // What SQLite converts for each line (null when the line already failed), and whether it can go in a
     // group: the line's bytes as received, not too long.
     const texts: (SourceLine | null)[] = new Array<SourceLine | null>(n).fill(null);
@@ -345,8 +358,16 @@ export function createDocPrep(
       }
       // (reads the line again, so before its document is written: that may go over the line)
       columns[base + STORED_COLUMNS.length] = someHotFieldMissing(columns, base) ? (arrayParents.get(src) ?? null) : 0;
+      if (plan && plan.mask[i] === 1) {
+        // (a tiny document may come out longer: it stays plain)
+        const frame = plan.compressor.compress(doc);
+        if (frame.length < doc.length) {
+          doc = frame;
+          formats[i] = plan.compressor.id;
+        }
+      }
       // over the body, the room ends where the next unread line starts
-      const room = inPlace && i + 1 < n ? (sources[i + 1] as Uint8Array).byteOffset : docs.length;
+      const room = inPlace && i + 1 < n ? (sources[i + 1] as Uint8Array).byteOffset - docs.byteOffset : docs.length;
       if (size + doc.length > room) {
         const moved = alloc(Math.max(docsEstimate(sources), Math.ceil((size + doc.length) * 1.5)));
         moved.set(docs.subarray(0, size));
@@ -358,6 +379,6 @@ export function createDocPrep(
       size += doc.length;
     }
     docStarts[n] = size;
-    return { count: n, docs, docStarts, ts, tsState, columns, errors };
+    return { count: n, docs, docStarts, ts, tsState, columns, errors, formats };
   };
 }

@@ -4,6 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { DocCompressor } from './doc-codec';
 import { createDocPrep, packColumns, type SourceLine } from './doc-prep';
 
 interface PrepRequest {
@@ -11,6 +12,13 @@ interface PrepRequest {
   sources: SourceLine[];
   ingested: string;
   overwritten: Int32Array;
+  /** Which documents to compress, with dictionary `dictId` (sent before, see DictionaryMessage). */
+  compress?: Uint8Array;
+  dictId: number | null;
+}
+
+interface DictionaryMessage {
+  dictionary: { id: number; dict: Uint8Array };
 }
 
 const port = parentPort;
@@ -21,18 +29,26 @@ const alloc = (bytes: number): Uint8Array<SharedArrayBuffer> => new Uint8Array(n
 
 const db = new Database(':memory:');
 const prepare = createDocPrep(db, alloc);
+const compressors = new Map<number, DocCompressor>();
 
-port.on('message', (msg: PrepRequest | 'close') => {
+port.on('message', (msg: PrepRequest | DictionaryMessage | 'close') => {
   if (msg === 'close') {
     db.close();
     port.close();
     return;
   }
+  if ('dictionary' in msg) {
+    if (!compressors.has(msg.dictionary.id)) compressors.set(msg.dictionary.id, new DocCompressor(msg.dictionary.id, msg.dictionary.dict));
+    return;
+  }
   try {
-    const { columns, ...out } = prepare(msg.sources, msg.ingested, msg.overwritten);
+    const compressor = msg.dictId === null ? undefined : compressors.get(msg.dictId);
+    if (msg.compress !== undefined && msg.dictId !== null && compressor === undefined) throw new Error(`no dictionary ${msg.dictId} on the preparation thread`);
+    const plan = msg.compress !== undefined && compressor !== undefined ? { mask: msg.compress, compressor } : null;
+    const { columns, ...out } = prepare(msg.sources, msg.ingested, msg.overwritten, plan);
     const packed = packColumns(columns);
     // the documents are in shared memory; the rest is moved
-    port.postMessage({ id: msg.id, out, packed }, [out.docStarts.buffer, out.ts.buffer, out.tsState.buffer, packed.numbers.buffer, packed.kinds.buffer]);
+    port.postMessage({ id: msg.id, out, packed }, [out.docStarts.buffer, out.ts.buffer, out.tsState.buffer, out.formats.buffer, packed.numbers.buffer, packed.kinds.buffer]);
   } catch (e) {
     port.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }

@@ -4,6 +4,7 @@ import type { ExceptionMatcher } from '@execwatch/exceptions';
 import type { BulkItemResult, BulkOperation, Doc, EventHit, EventStore, RuleSearchRequest, RuleSearchResult, SessionProcessFacts } from '../ports';
 import { silentLogger } from '../../log';
 import type { Db } from './db';
+import { DOC_PLAIN, DOC_SQL as D, DocCompressor, PLAIN_INDEX_PREFIX, buildDictionary, compressibleIndex, registerDocFunctions } from './doc-codec';
 import { STORED_NAMES, STORED_WIDTH, TS_MISSING, TS_OK, preparedDoc, type PrepError, type PreparedDocs } from './doc-prep';
 import { createDocPreparer, type DocPreparer } from './doc-prep-pool';
 import { jsonPath } from './field-path';
@@ -73,7 +74,30 @@ export interface EventStoreOptions {
   preparer?: DocPreparer;
   /** A promise bulk writes wait for first, when there is one (see Checkpointer.writeGate). */
   writeGate?: () => Promise<void> | undefined;
+  /** Plain rows stored before the first compression dictionary is built from them (default 2,000). */
+  dictionaryAfter?: number;
+  /** Ms between batches re-storing plain rows compressed, once there is a dictionary (default 200; 0: never). */
+  recompressEveryMs?: number;
 }
+
+/** The embedded event store, with its storage upkeep (tests call it directly). */
+export interface EmbeddedEventStore extends EventStore {
+  /** Re-stores up to `limit` plain rows (fmt 0) compressed with the dictionary in use; returns how many. */
+  recompress(limit: number): number;
+  /** Stops the background upkeep. */
+  close(): void;
+}
+
+/** Related events: rows read per chunk, and at most in all (see relatedEvents). */
+const RELATED_CHUNK_ROWS = 2000;
+const RELATED_SCAN_ROWS = 200_000;
+
+/** Operations per part of a large bulk request (see bulk). */
+const BULK_PART = 1024;
+const FIRST_BULK_PART = 256;
+
+/** Rows sampled for a dictionary: the newest plain ones. */
+const DICTIONARY_SAMPLE_ROWS = 4000;
 
 /** The reason of a per-item error for a source line that could not become a document. */
 function describe(problem: PrepError): string {
@@ -90,18 +114,81 @@ function describe(problem: PrepError): string {
 }
 
 /** The event store over the `events` table. `afterWrite` runs once per committed bulk call with the number of operations. */
-export function createEventStore(db: Db, afterWrite: (operations: number) => void, opts: EventStoreOptions = {}): EventStore {
+export function createEventStore(db: Db, afterWrite: (operations: number) => void, opts: EventStoreOptions = {}): EmbeddedEventStore {
   const now = opts.now ?? Date.now;
   const preparer = opts.preparer ?? createDocPreparer({ db, log: silentLogger, thread: false });
   // Lines arrive prepared (doc-prep.ts): checked and converted to JSONB with event.ingested set, their
   // @timestamp and stored columns worked out. The insert only copies them into the row.
   const stored = STORED_NAMES.join(', ');
   const storedParams = STORED_NAMES.map(() => '?').join(', ');
-  const insert = db.prepare<unknown[]>(`INSERT INTO events (idx, id, explicit_id, ingested, ts, doc, ${stored}) VALUES (?, ?, ?, ?, ?, ?, ${storedParams})`);
-  const replace = db.prepare<unknown[]>(`UPDATE events SET ingested = ?, ts = ?, doc = ?, ${STORED_NAMES.map((c) => `${c} = ?`).join(', ')} WHERE seq = ?`);
+  const insert = db.prepare<unknown[]>(`INSERT INTO events (idx, id, explicit_id, ingested, ts, fmt, doc, ${stored}) VALUES (?, ?, ?, ?, ?, ?, ?, ${storedParams})`);
+  const replace = db.prepare<unknown[]>(`UPDATE events SET ingested = ?, ts = ?, fmt = ?, doc = ?, ${STORED_NAMES.map((c) => `${c} = ?`).join(', ')} WHERE seq = ?`);
   const findExplicit = db.prepare<[string, string], { seq: number }>('SELECT seq FROM events WHERE idx = ? AND id = ? AND explicit_id = 1');
   const addIndex = db.prepare('INSERT OR IGNORE INTO event_indices (name) VALUES (?)');
   const exceptionMatcher = createMatcherCache();
+
+  // Stored documents (doc-codec.ts): compressed with the newest dictionary; the first is built from the
+  // store's own first rows, which are then re-stored compressed in the background with any older plain rows.
+  const decoder = registerDocFunctions(db);
+  const newestDictionary = db.prepare<[], { id: number; dict: Buffer }>('SELECT id, dict FROM doc_dictionaries ORDER BY id DESC LIMIT 1');
+  const dictionaryAfter = opts.dictionaryAfter ?? 2000;
+  const NOT_PLAIN_INDEX = `idx NOT GLOB '${PLAIN_INDEX_PREFIX}*'`;
+  let plainStored = 0;
+  let compressor: DocCompressor | null = null;
+  {
+    const newest = newestDictionary.get();
+    if (newest) {
+      compressor = new DocCompressor(newest.id, newest.dict);
+      if (preparer.dictionaryId !== newest.id) preparer.useDictionary(newest.id, newest.dict);
+    } else if (Number.isFinite(dictionaryAfter)) {
+      plainStored = db.prepare<[number], number>(`SELECT count(*) FROM (SELECT 1 FROM events WHERE fmt = 0 AND ${NOT_PLAIN_INDEX} LIMIT ?)`).pluck().get(dictionaryAfter) ?? 0;
+    }
+  }
+
+  /** Builds the first dictionary from the newest plain rows, once there are enough of them. */
+  function maybeBuildDictionary(): void {
+    if (compressor !== null || plainStored < dictionaryAfter) return;
+    const samples = db.prepare<[number], Buffer>(`SELECT doc FROM events WHERE fmt = 0 AND ${NOT_PLAIN_INDEX} ORDER BY seq DESC LIMIT ?`).pluck().all(DICTIONARY_SAMPLE_ROWS);
+    const dict = buildDictionary(samples);
+    if (dict.length < 1024) return;
+    const id = Number(db.prepare('INSERT INTO doc_dictionaries (created_at, samples, dict) VALUES (?, ?, ?)').run(now(), samples.length, dict).lastInsertRowid);
+    decoder.add(id, dict);
+    compressor = new DocCompressor(id, dict);
+    preparer.useDictionary(id, dict);
+    startRecompressing();
+  }
+
+  const plainRows = db.prepare<[number, number], { seq: number; doc: Buffer }>(
+    `SELECT seq, doc FROM events WHERE seq > ? AND fmt = 0 AND ${NOT_PLAIN_INDEX} ORDER BY seq LIMIT ?`,
+  );
+  const restore = db.prepare<[number, Buffer, number]>('UPDATE events SET fmt = ?, doc = ? WHERE seq = ? AND fmt = 0');
+  let recompressFrom = 0;
+  const recompressTx = db.transaction((limit: number): number => {
+    if (compressor === null) return 0;
+    const rows = plainRows.all(recompressFrom, limit);
+    for (const r of rows) {
+      const frame = compressor.compress(r.doc);
+      if (frame.length < r.doc.length) restore.run(compressor.id, frame, r.seq);
+    }
+    const last = rows.at(-1);
+    if (last) recompressFrom = last.seq;
+    return rows.length;
+  });
+  const recompressEveryMs = opts.recompressEveryMs ?? 200;
+  let recompressTimer: NodeJS.Timeout | null = null;
+  function startRecompressing(): void {
+    if (recompressEveryMs <= 0 || recompressTimer !== null) return;
+    // small batches between requests: ~500 rows cost a few ms of this thread; a gated write waits its turn
+    recompressTimer = setInterval(() => {
+      if (opts.writeGate?.() !== undefined) return;
+      if (recompressTx.immediate(500) === 0 && recompressTimer !== null) {
+        clearInterval(recompressTimer);
+        recompressTimer = null;
+      }
+    }, recompressEveryMs);
+    recompressTimer.unref();
+  }
+  if (compressor !== null) startRecompressing();
   const knownIndices = new Set(db.prepare<[], { name: string }>('SELECT name FROM event_indices').all().map((r) => r.name));
 
   const bulkTx = db.transaction((ops: BulkOperation[], docs: PreparedDocs, ingestedAt: number): BulkItemResult[] => {
@@ -154,23 +241,27 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
       const ts = tsState === TS_OK ? docs.ts[i] : null;
       const cols = docs.columns;
       const base = i * STORED_WIDTH;
+      const fmt = docs.formats[i] as number; // i < count
+      if (fmt === DOC_PLAIN && compressibleIndex(op.index)) plainStored++;
       if (existing) {
-        row.length = 3 + STORED_WIDTH + 1;
+        row.length = 4 + STORED_WIDTH + 1;
         row[0] = ingestedAt;
         row[1] = ts;
-        row[2] = preparedDoc(docs, i);
-        for (let k = 0; k < STORED_WIDTH; k++) row[3 + k] = cols[base + k];
-        row[3 + STORED_WIDTH] = existing.seq;
+        row[2] = fmt;
+        row[3] = preparedDoc(docs, i);
+        for (let k = 0; k < STORED_WIDTH; k++) row[4 + k] = cols[base + k];
+        row[4 + STORED_WIDTH] = existing.seq;
         replace.run(...row);
       } else {
-        row.length = 6 + STORED_WIDTH;
+        row.length = 7 + STORED_WIDTH;
         row[0] = op.index;
         row[1] = id;
         row[2] = op.id === undefined ? 0 : 1;
         row[3] = ingestedAt;
         row[4] = ts;
-        row[5] = preparedDoc(docs, i);
-        for (let k = 0; k < STORED_WIDTH; k++) row[6 + k] = cols[base + k];
+        row[5] = fmt;
+        row[6] = preparedDoc(docs, i);
+        for (let k = 0; k < STORED_WIDTH; k++) row[7 + k] = cols[base + k];
         insert.run(...row);
       }
       if (!knownIndices.has(op.index)) {
@@ -187,7 +278,7 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
     if (override === 'event.ingested') return { expr: 'coalesce(ingested, ts)', params: [] };
     if (override === null || override === '@timestamp') return { expr: 'ts', params: [] };
     const path = jsonPath(override);
-    return { expr: `coalesce(${epochMsSql('doc', '?')}, ts)`, params: [path, path, path, path] };
+    return { expr: `coalesce(${epochMsSql(D, '?')}, ts)`, params: [path, path, path, path] };
   }
 
   function matchingIndices(patterns: string[]): string[] {
@@ -200,7 +291,7 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
     for (let i = 0; i < seqs.length; i += 500) {
       const chunk = seqs.slice(i, i + 500);
       const rows = db
-        .prepare<number[], FullRow>(`SELECT seq, idx, id, json(doc) AS doc FROM events WHERE seq IN (${chunk.map(() => '?').join(',')})`)
+        .prepare<number[], FullRow>(`SELECT seq, idx, id, json(${D}) AS doc FROM events WHERE seq IN (${chunk.map(() => '?').join(',')})`)
         .all(...chunk);
       for (const r of rows) out.set(r.seq, r);
     }
@@ -209,7 +300,7 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
 
   /** Reads whole documents by seq; the statement is prepared on first use, as most runs never need it. */
   function wholeDocReader(): (seq: number) => Doc {
-    const prepare = () => db.prepare<[number], { doc: string }>('SELECT json(doc) AS doc FROM events WHERE seq = ?');
+    const prepare = () => db.prepare<[number], { doc: string }>(`SELECT json(${D}) AS doc FROM events WHERE seq = ?`);
     let stmt: ReturnType<typeof prepare> | null = null;
     return (seq) => parseDoc((stmt ??= prepare()).get(seq)?.doc ?? '{}');
   }
@@ -221,13 +312,13 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
     indices: string[],
   ): RuleSearchResult {
     const win = windowSql(req.timestampOverride);
-    const where = prefilterToSql(compiled.prefilter);
+    const where = prefilterToSql(compiled.prefilter, D);
     // One pass reads the rule's fields (an object for the rule) and the exceptions' (a flat array, parsed
     // only for the rule's matches) of the rows the SQL pre-filter keeps. A second pass fetching exception
     // fields by seq for the rows the rule matched was measured slower here (~5 µs per row lookup), as the
     // seed rule's pre-filter already keeps little more than its matches.
-    const proj = leanProjectionSql(compiled.fields);
-    const values = matcher.active > 0 ? leanValuesSql(matcher.valueFields) : null;
+    const proj = leanProjectionSql(compiled.fields, D);
+    const values = matcher.active > 0 ? leanValuesSql(matcher.valueFields, D) : null;
     // `v` is text in every run (empty without exceptions): rows keep one shape, which V8 optimizes once.
     const sql = `SELECT seq, ${proj.sql} AS p, ${values?.sql ?? "''"} AS v FROM events
       WHERE ${win.expr} >= ? AND ${win.expr} < ? AND idx IN (${indices.map(() => '?').join(',')}) AND (${where.sql})
@@ -279,8 +370,8 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
     indices: string[],
   ): RuleSearchResult {
     const win = windowSql(req.timestampOverride);
-    const where = prefilterToSql(compiled.prefilter);
-    const sql = `SELECT seq, idx, id, json(doc) AS doc FROM events
+    const where = prefilterToSql(compiled.prefilter, D);
+    const sql = `SELECT seq, idx, id, json(${D}) AS doc FROM events
       WHERE ${win.expr} >= ? AND ${win.expr} < ? AND idx IN (${indices.map(() => '?').join(',')}) AND (${where.sql})
       ORDER BY ${win.expr}, seq`;
     const rows = db
@@ -327,18 +418,18 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
   // The session index is keyed by the entry leader's start, then its id. With the start known the lookup
   // is two index searches (events of the session that lack a start are included); without, the whole
   // index is scanned (still without reading documents, but it grows with the store).
-  const sessionWhere = `AND (json_type(doc, '$.event.category') IS NULL OR EXISTS (SELECT 1 FROM json_each(doc, '$.event.category') WHERE value = 'process'))
+  const sessionWhere = `AND (json_type(${D}, '$.event.category') IS NULL OR EXISTS (SELECT 1 FROM json_each(${D}, '$.event.category') WHERE value = 'process'))
     ORDER BY ts, seq LIMIT ?`;
   const sessionByStart = db.prepare<[string | number, string, number], FullRow>(`
-    SELECT seq, idx, id, json(doc) AS doc FROM events
+    SELECT seq, idx, id, json(${D}) AS doc FROM events
     WHERE (g_leader_start = ? OR g_leader_start IS NULL) AND g_leader_id = ? ${sessionWhere}`);
   const sessionById = db.prepare<[string, number], FullRow>(`
-    SELECT seq, idx, id, json(doc) AS doc FROM events INDEXED BY events_entry_leader
+    SELECT seq, idx, id, json(${D}) AS doc FROM events INDEXED BY events_entry_leader
     WHERE g_leader_id = ? ${sessionWhere}`);
 
-  const factsColumns = `doc ->> '$.process.entity_id' AS entity_id, doc ->> '$.process.parent.entity_id' AS parent_entity_id,
-    doc ->> '$.process.name' AS name, doc ->> '$.process.executable' AS executable, json(doc -> '$.process.args') AS args,
-    doc ->> '$.process.working_directory' AS working_directory, coalesce(doc ->> '$.process.start', doc ->> '$."@timestamp"') AS start`;
+  const factsColumns = `${D} ->> '$.process.entity_id' AS entity_id, ${D} ->> '$.process.parent.entity_id' AS parent_entity_id,
+    ${D} ->> '$.process.name' AS name, ${D} ->> '$.process.executable' AS executable, json(${D} -> '$.process.args') AS args,
+    ${D} ->> '$.process.working_directory' AS working_directory, coalesce(${D} ->> '$.process.start', ${D} ->> '$."@timestamp"') AS start`;
   const factsByStart = db.prepare<[string | number, string, number], FactsRow>(`
     SELECT ${factsColumns} FROM events
     WHERE (g_leader_start = ? OR g_leader_start IS NULL) AND g_leader_id = ? ${sessionWhere}`);
@@ -351,11 +442,51 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
   return {
     async bulk(ops, ingestedAt) {
       if (ops.length === 0) return [];
-      const docs = await preparer.prepare(ops.map((op) => op.source), new Date(ingestedAt).toISOString());
-      for (let gate = opts.writeGate?.(); gate; gate = opts.writeGate?.()) await gate;
-      const results = bulkTx.immediate(ops, docs, ingestedAt);
+      const ingested = new Date(ingestedAt).toISOString();
+      // A large request is stored in parts, each its own transaction: the next part is prepared (on the
+      // preparation thread) while this one is inserted, so one connection keeps both threads busy.
+      // (Elasticsearch's bulk requests are not atomic either; an acknowledged request is stored whole.)
+      // (the first part is small, so the insert thread starts soon)
+      const ends: number[] = [];
+      if (ops.length < 2 * BULK_PART) ends.push(ops.length);
+      else for (let end = FIRST_BULK_PART; ; end = Math.min(end + BULK_PART, ops.length)) {
+        ends.push(end);
+        if (end === ops.length) break;
+      }
+      const prepare = (from: number, to: number): Promise<PreparedDocs> => {
+        const part = from === 0 && to === ops.length ? ops : ops.slice(from, to);
+        let mask: Uint8Array | undefined;
+        if (preparer.dictionaryId !== null) {
+          mask = new Uint8Array(part.length);
+          for (let i = 0; i < part.length; i++) mask[i] = compressibleIndex((part[i] as BulkOperation).index) ? 1 : 0; // i < length
+        }
+        const prepared = preparer.prepare(part.map((op) => op.source), ingested, mask);
+        // awaited in turn; should an earlier part fail first, this one's failure is not left unhandled
+        prepared.catch(() => undefined);
+        return prepared;
+      };
+      const results: BulkItemResult[] = [];
+      let next = prepare(0, ends[0] as number); // ends holds at least ops.length
+      for (let k = 0, from = 0; k < ends.length; from = ends[k] as number, k++) {
+        const to = ends[k] as number; // k < length
+        const docs = await next;
+        if (k + 1 < ends.length) next = prepare(to, ends[k + 1] as number);
+        for (let gate = opts.writeGate?.(); gate; gate = opts.writeGate?.()) await gate;
+        const stored = bulkTx.immediate(from === 0 && to === ops.length ? ops : ops.slice(from, to), docs, ingestedAt);
+        for (const r of stored) results.push(r);
+      }
       afterWrite(ops.length);
+      maybeBuildDictionary();
       return results;
+    },
+
+    recompress(limit) {
+      return recompressTx.immediate(limit);
+    },
+
+    close() {
+      if (recompressTimer !== null) clearInterval(recompressTimer);
+      recompressTimer = null;
     },
 
     async searchRule(req) {
@@ -385,12 +516,41 @@ export function createEventStore(db: Db, afterWrite: (operations: number) => voi
     },
 
     async relatedEvents(field, value, range, limit) {
+      // Any field may be asked for, so no index decides the match: the range's events are read newest first
+      // along the time index, in chunks with the event loop free between them (other requests go on), and
+      // at most RELATED_SCAN_ROWS of them (total is then a lower bound, relation 'gte').
       const path = jsonPath(field);
-      const cond = `ts >= ? AND ts <= ? AND EXISTS (SELECT 1 FROM json_each(doc, ?) WHERE (CASE type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(value AS TEXT) END) = ?)`;
-      const params = [range.from, range.to, path, value];
-      const total = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM events WHERE ${cond}`).get(...params)?.n ?? 0;
-      const rows = db.prepare<unknown[], FullRow>(`SELECT seq, idx, id, json(doc) AS doc FROM events WHERE ${cond} ORDER BY ts DESC, seq DESC LIMIT ?`).all(...params, limit);
-      return { total, events: rows.map(toHit) };
+      const chunk = db.prepare<unknown[], { seq: number; ts: number; m: number }>(`
+        SELECT seq, ts, EXISTS (SELECT 1 FROM json_each(${D}, ?) WHERE (CASE type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(value AS TEXT) END) = ?) AS m
+        FROM events INDEXED BY events_ts
+        WHERE ts >= ? AND ts <= ? AND NOT (ts = ? AND seq >= ?)
+        ORDER BY ts DESC, seq DESC LIMIT ?`);
+      const hits: number[] = [];
+      let total = 0;
+      let scanned = 0;
+      let upperTs = range.to;
+      let upperSeq = Number.MAX_SAFE_INTEGER;
+      for (;;) {
+        const rows = chunk.all(path, value, range.from, upperTs, upperTs, upperSeq, Math.min(RELATED_CHUNK_ROWS, RELATED_SCAN_ROWS - scanned));
+        for (const r of rows) {
+          if (r.m !== 1) continue;
+          total++;
+          if (hits.length < limit) hits.push(r.seq);
+        }
+        scanned += rows.length;
+        const last = rows.at(-1);
+        if (last === undefined || rows.length < RELATED_CHUNK_ROWS || scanned >= RELATED_SCAN_ROWS) {
+          const full = fetchFull(hits);
+          const events = hits.flatMap((s) => {
+            const r = full.get(s);
+            return r ? [toHit(r)] : [];
+          });
+          return { total, events, relation: last !== undefined && scanned >= RELATED_SCAN_ROWS ? 'gte' : 'eq' };
+        }
+        upperTs = last.ts;
+        upperSeq = last.seq;
+        await new Promise((r) => setImmediate(r));
+      }
     },
 
     async count() {

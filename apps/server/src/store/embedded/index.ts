@@ -9,9 +9,11 @@ import { createAlertStore } from './alerts';
 import { createAuditLog, createSettingsStore } from './audit';
 import { createEventStore } from './events';
 import { createKubeAuditStore } from './kube-audit';
+import { createEmbeddedRetention } from './retention';
 import { createExceptionStore } from './exceptions';
 import { createExecutionLog, createRuleStore } from './rules';
 import { createChecklistStore, createNoteStore } from './triage';
+import { createNotificationStore } from './notifications';
 import { createUserStore } from './users';
 
 export { DB_FILE } from './db';
@@ -26,7 +28,13 @@ const CHECKPOINT_EVERY_OPERATIONS = 15_000;
  * The embedded store: one SQLite file `<dataDir>/execwatch.sqlite` (WAL) behind every store port.
  * The file is opened and migrated at creation; `init()` has nothing left to wait for.
  */
-export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: () => number }): Store {
+export function createEmbeddedStore(opts: {
+  dataDir: string;
+  log: Logger;
+  now?: () => number;
+  /** Plain rows before the first compression dictionary is built (see doc-codec.ts); Infinity: store documents plain. */
+  dictionaryAfter?: number;
+}): Store {
   const db = openDatabase(opts.dataDir, opts.log);
   // Checkpoints run on a worker thread, so no client waits for WAL pages to be copied into the main file
   // (see checkpointer.ts).
@@ -42,6 +50,7 @@ export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: 
   // Source lines are checked and their indexed fields read out on a worker thread (doc-prep-pool.ts).
   const preparer = createDocPreparer({ db, log: opts.log });
   let closed = false;
+  const retention = createEmbeddedRetention({ file, afterWrite: (rows) => scheduleCheckpoint(rows), writeGate: checkpointer.writeGate });
   // A checkpoint copies every page written since the last one into the main file; the pages at the end of
   // the indexes change with every bulk call, so checkpointing every few calls instead of after each copies
   // them far fewer times. An idle second also checkpoints, so a quiet store keeps a small WAL.
@@ -63,9 +72,15 @@ export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: 
       idle.unref();
     }
   };
+  const events = createEventStore(db, scheduleCheckpoint, {
+    now: opts.now,
+    preparer,
+    writeGate: checkpointer.writeGate,
+    ...(opts.dictionaryAfter === undefined ? {} : { dictionaryAfter: opts.dictionaryAfter }),
+  });
   return {
     kind: 'embedded',
-    events: createEventStore(db, scheduleCheckpoint, { now: opts.now, preparer, writeGate: checkpointer.writeGate }),
+    events,
     kubeAudit: createKubeAuditStore(db),
     alerts: createAlertStore(db),
     rules: createRuleStore(db),
@@ -73,16 +88,20 @@ export function createEmbeddedStore(opts: { dataDir: string; log: Logger; now?: 
     exceptions: createExceptionStore(db),
     checklists: createChecklistStore(db),
     notes: createNoteStore(db),
+    notifications: createNotificationStore(db),
     users: createUserStore(db),
     audit: createAuditLog(db),
     settings: createSettingsStore(db),
+    retention,
     async init() {},
     async close() {
       if (closed) return;
       closed = true;
       if (idle) clearTimeout(idle);
+      events.close();
       await preparer.close();
       await checkpointer.close();
+      retention.close();
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');
       } finally {

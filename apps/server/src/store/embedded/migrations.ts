@@ -253,4 +253,26 @@ export const migrations: Migration[] = [
       CREATE INDEX auth_throttle_last_at ON auth_throttle (last_at);
     `,
   },
+  {
+    version: 12,
+    name: 'events: compressed documents (fmt, doc_dictionaries)',
+    // A row's `fmt` says how its `doc` is stored (see doc-codec.ts): 0 plain JSONB, as every row before this
+    // migration, N zstd with dictionary N. Adding the column rewrites nothing: old rows stay readable as they are.
+    sql: `
+      ALTER TABLE events ADD COLUMN fmt INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE doc_dictionaries (id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, samples INTEGER NOT NULL, dict BLOB NOT NULL);
+    `,
+  },
+  {
+    version: 13,
+    name: 'notifications: inbox entries per user; claimed outbound deliveries',
+    sql: `
+      CREATE TABLE notifications (
+        id TEXT PRIMARY KEY, recipient TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL, alert_id TEXT,
+        alerts_count INTEGER NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL, read_at INTEGER
+      );
+      CREATE INDEX notifications_recipient ON notifications (recipient, created_at);
+      CREATE TABLE notification_deliveries (key TEXT PRIMARY KEY, claimed_at INTEGER NOT NULL);
+    `,
+  },
 ];

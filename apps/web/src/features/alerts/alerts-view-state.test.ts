@@ -146,3 +146,16 @@ describe('alerts view state in the URL', () => {
     expect(sameSelection(defaultAlertsViewState, { ...defaultAlertsViewState, page: 2 })).toBe(true);
   });
 });
+
+describe('the frozen filter of "select all N"', () => {
+  it('resolves a relative range at the time the rows were fetched and keeps every other filter', async () => {
+    const { defaultAlertsViewState } = await import('./alerts-view-state');
+    const { frozenFilter } = await import('./frozen-filter');
+    const at = Date.UTC(2026, 11, 8, 12, 0, 0);
+    const filter = frozenFilter({ ...defaultAlertsViewState, from: 'now-24h', to: 'now', namespace: ['payments'], fields: { 'container.id': 'c1' } }, at);
+    expect(filter.from).toBe('2026-12-07T12:00:00.000Z');
+    expect(filter.to).toBe('2026-12-08T12:00:00.000Z');
+    expect(filter.namespace).toEqual(['payments']);
+    expect(filter.fields).toEqual({ 'container.id': 'c1' });
+  });
+});

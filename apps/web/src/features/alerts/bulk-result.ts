@@ -6,6 +6,8 @@ export function bulkResultToast(result: BulkUpdateAlertsResponse): { title: stri
   const { updated, skipped, errors } = result;
   const counts = `${formatCount(updated)} updated, ${formatCount(skipped)} skipped`;
   if (skipped > 0) {
+    const why = (result.skip_reasons ?? []).map((r) => r.message).join('; ');
+    if (why) return { title: `Updated ${formatCount(updated)} alert(s)`, text: `${counts}: ${why}`, color: 'warning' };
     const first = errors[0]?.message;
     const more = errors.length > 1 ? ` (and ${formatCount(errors.length - 1)} more)` : '';
     return { title: `Updated ${formatCount(updated)} alert(s)`, text: `${counts}${first ? `: ${first}${more}` : ''}`, color: 'warning' };

@@ -51,4 +51,16 @@ describe('rule execution problems in the shown range', () => {
     );
     expect(result.gaps).toEqual([gap]);
   });
+
+  it('drops a gap a succeeded run has searched since (fill gap)', () => {
+    const gap = { from: '2026-01-01T09:20:00Z', to: '2026-01-01T09:40:00Z' };
+    const withGap = execution({ id: 'e1', gaps: [gap] });
+    expect(executionProblemsInRange([withGap], from, to).gaps).toEqual([gap]);
+    const failedFill = execution({ id: 'e2', status: 'failed', trigger: 'manual', window: gap });
+    expect(executionProblemsInRange([failedFill, withGap], from, to).gaps).toEqual([gap]);
+    const partly = execution({ id: 'e3', trigger: 'manual', window: { from: '2026-01-01T09:30:00Z', to: gap.to } });
+    expect(executionProblemsInRange([partly, withGap], from, to).gaps).toEqual([gap]);
+    const fill = execution({ id: 'e4', trigger: 'manual', window: gap });
+    expect(executionProblemsInRange([fill, withGap], from, to).gaps).toEqual([]);
+  });
 });

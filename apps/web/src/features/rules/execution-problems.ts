@@ -13,7 +13,14 @@ function overlaps(fromIso: string, toIso: string, fromMs: number, toMs: number):
   return a <= toMs && b >= fromMs;
 }
 
-/** Failed or partial runs started in the range, and gaps overlapping it (deduplicated). */
+/** Whether a succeeded run (a "fill gap" run, say) searched the whole gap afterwards. */
+function filled(gap: { from: string; to: string }, executions: readonly Execution[]): boolean {
+  const from = Date.parse(gap.from);
+  const to = Date.parse(gap.to);
+  return executions.some((e) => e.status === 'succeeded' && Date.parse(e.window.from) <= from && Date.parse(e.window.to) >= to);
+}
+
+/** Failed or partial runs started in the range, and gaps overlapping it that no later run filled (deduplicated). */
 export function executionProblemsInRange(executions: readonly Execution[], fromMs: number, toMs: number): ExecutionProblems {
   const failed = executions.filter((e) => {
     if (e.status !== 'failed' && e.status !== 'partial') return false;
@@ -25,7 +32,7 @@ export function executionProblemsInRange(executions: readonly Execution[], fromM
   for (const e of executions) {
     for (const gap of e.gaps) {
       const key = `${gap.from}|${gap.to}`;
-      if (seen.has(key) || !overlaps(gap.from, gap.to, fromMs, toMs)) continue;
+      if (seen.has(key) || !overlaps(gap.from, gap.to, fromMs, toMs) || filled(gap, executions)) continue;
       seen.add(key);
       gaps.push(gap);
     }

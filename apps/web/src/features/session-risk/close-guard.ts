@@ -17,6 +17,7 @@ const reasonWords: Record<ClosingReason, string> = {
   benign_positive: 'benign positive',
   duplicate: 'duplicate',
   other: 'other',
+  matched_exception: 'matched an exception',
 };
 
 /** What the close dialog asks of its comment for a reason. */

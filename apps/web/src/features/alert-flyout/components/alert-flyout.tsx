@@ -2,6 +2,7 @@ import { useState } from 'react';
 import {
   EuiBadge,
   EuiButtonEmpty,
+  EuiButtonIcon,
   EuiFlexGroup,
   EuiFlexItem,
   EuiFlyout,
@@ -14,7 +15,10 @@ import {
   EuiTabs,
   EuiText,
   EuiTitle,
+  EuiToolTip,
 } from '@elastic/eui';
+import { useToast } from '../../../app/toasts';
+import type { FlyoutNavigation } from '../../alerts/alert-navigation';
 import { QueryError } from '../../../components/query-error';
 import { SeverityBadge } from '../../../components/severity-badge';
 import { formatTime } from '../../../lib/format';
@@ -39,10 +43,62 @@ interface Props {
   onClose: () => void;
   /** "Filter alerts by this value": adds an exact field filter to the page and closes the flyout. */
   onFilter: (field: string, value: string) => void;
+  /** Previous/next alert of the table; null where the flyout is not opened from it. */
+  navigation?: FlyoutNavigation | null;
+  /** Changes when the keyboard's `c` asks to close this alert: the close dialog opens. */
+  closeRequest?: number;
+}
+
+/** Previous/next alert: a tooltip says the key, or why the button is disabled. */
+function StepButton({ direction, disabled, hint, onStep }: { direction: 'previous' | 'next'; disabled: string | null; hint: string | null; onStep: () => void }) {
+  const label = direction === 'next' ? 'Next alert' : 'Previous alert';
+  const key = direction === 'next' ? 'j' : 'k';
+  const button = (
+    <EuiButtonIcon
+      iconType={direction === 'next' ? 'chevronSingleDown' : 'chevronSingleUp'}
+      display="base"
+      size="s"
+      aria-label={label}
+      isDisabled={disabled !== null}
+      onClick={onStep}
+      data-test-subj={`alert-flyout-${direction}`}
+    />
+  );
+  return (
+    <EuiToolTip content={disabled ?? `${label} (${key})${hint ? `, ${hint}` : ''}`} disableScreenReaderOutput={disabled === null}>
+      {disabled === null ? (
+        button
+      ) : (
+        // A disabled button takes neither focus nor the pointer: its wrapper carries the reason.
+        <span tabIndex={0} data-test-subj={`alert-flyout-${direction}-disabled`}>
+          {button}
+        </span>
+      )}
+    </EuiToolTip>
+  );
+}
+
+/** Copies the link to the open alert (the page's address, which names it) and says so. */
+function CopyLinkButton() {
+  const toast = useToast();
+  const copy = async () => {
+    const url = window.location.href;
+    try {
+      await navigator.clipboard.writeText(url);
+      toast({ title: 'Link to the alert copied', text: url });
+    } catch {
+      toast({ title: 'The browser did not allow copying; the link is', text: url, color: 'warning' });
+    }
+  };
+  return (
+    <EuiToolTip content="Copy link to this alert" disableScreenReaderOutput>
+      <EuiButtonIcon iconType="link" display="base" size="s" aria-label="Copy link to this alert" onClick={() => void copy()} data-test-subj="alert-flyout-copy-link" />
+    </EuiToolTip>
+  );
 }
 
 /** The alert flyout: overview, checklist, session, ATT&CK, notes, all fields and JSON. */
-export default function AlertFlyout({ alertId, onClose, onFilter }: Props) {
+export default function AlertFlyout({ alertId, onClose, onFilter, navigation = null, closeRequest }: Props) {
   const alert = useAlertQuery(alertId);
   const rule = useRuleQuery(alert.data?.rule.rule_id);
   const [tab, setTab] = useState<TabId>('overview');
@@ -67,14 +123,31 @@ export default function AlertFlyout({ alertId, onClose, onFilter }: Props) {
   return (
     <EuiFlyout onClose={onClose} size="l" ownFocus={false} aria-labelledby="alert-flyout-title" data-test-subj="alert-flyout" maxWidth={1000}>
       <EuiFlyoutHeader hasBorder>
-        <EuiTitle size="s">
-          <h2 id="alert-flyout-title">{alert.data?.rule.name ?? 'Alert details'}</h2>
-        </EuiTitle>
+        <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false} style={{ paddingRight: 32 }}>
+          <EuiFlexItem>
+            <EuiTitle size="s">
+              <h2 id="alert-flyout-title">{alert.data?.rule.name ?? 'Alert details'}</h2>
+            </EuiTitle>
+          </EuiFlexItem>
+          {navigation && (
+            <>
+              <EuiFlexItem grow={false}>
+                <StepButton direction="previous" disabled={navigation.previousDisabled} hint={navigation.previousHint} onStep={() => navigation.onStep('previous')} />
+              </EuiFlexItem>
+              <EuiFlexItem grow={false}>
+                <StepButton direction="next" disabled={navigation.nextDisabled} hint={navigation.nextHint} onStep={() => navigation.onStep('next')} />
+              </EuiFlexItem>
+            </>
+          )}
+          <EuiFlexItem grow={false}>
+            <CopyLinkButton />
+          </EuiFlexItem>
+        </EuiFlexGroup>
         <EuiSpacer size="s" />
         {alert.data && (
           <EuiFlexGroup gutterSize="m" alignItems="center" responsive={false} wrap>
             <EuiFlexItem grow={false}>
-              <StatusControl alert={alert.data} onRequiredStepsMissing={() => setTab('checklist')} />
+              <StatusControl alert={alert.data} onRequiredStepsMissing={() => setTab('checklist')} closeRequest={closeRequest} />
             </EuiFlexItem>
             <EuiFlexItem grow={false}>
               <SeverityBadge severity={alert.data.severity} />

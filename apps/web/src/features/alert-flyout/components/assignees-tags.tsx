@@ -3,16 +3,17 @@ import type { AlertDetail } from '@execwatch/api';
 import { useToast } from '../../../app/toasts';
 import { errorMessage } from '../../../lib/http';
 import { useAbility } from '../../auth/components/abilities-context';
+import { AssigneePicker } from '../../team/components/assignee-picker';
 import { useUpdateAlertMutation } from '../api/use-update-alert-mutation';
 
-/** Assignees and tags, editable in place (free text; saved on each change). */
+/** Assignees (known users, picked from suggestions) and tags (free text), saved on each change. */
 export function AssigneesTags({ alert }: { alert: AlertDetail }) {
   const triage = useAbility('alerts:triage');
   const mutation = useUpdateAlertMutation(alert.id);
   const toast = useToast();
   const save = (patch: { assignees?: string[]; tags?: string[] }) =>
     mutation.mutate(patch, { onError: (err) => toast({ title: 'Could not save', text: errorMessage(err), color: 'danger' }) });
-  const editor = (kind: 'assignees' | 'tags', label: string, values: string[]) => (
+  const editor = (kind: 'tags', label: string, values: string[]) => (
     <EuiFormRow label={label} helpText={triage.reason} display="rowCompressed" fullWidth>
       <EuiComboBox
         compressed
@@ -33,7 +34,16 @@ export function AssigneesTags({ alert }: { alert: AlertDetail }) {
   );
   return (
     <>
-      {editor('assignees', 'Assignees', alert.assignees)}
+      <EuiFormRow label="Assignees" helpText={triage.reason} display="rowCompressed" fullWidth>
+        <AssigneePicker
+          aria-label="Assignees"
+          selected={alert.assignees}
+          isDisabled={!triage.allowed}
+          isLoading={mutation.isPending}
+          onChange={(next) => save({ assignees: next })}
+          data-test-subj="alert-assignees"
+        />
+      </EuiFormRow>
       {editor('tags', 'Tags', alert.tags)}
     </>
   );

@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { EuiButton, EuiContextMenuItem, EuiContextMenuPanel, EuiPopover } from '@elastic/eui';
-import { ErrorIds, type AlertDetail, type ClosingReason, type WorkflowStatus } from '@execwatch/api';
+import { ErrorIds, type AlertDetail, type TriageClosingReason, type WorkflowStatus } from '@execwatch/api';
 import { useToast } from '../../../app/toasts';
 import { ApiError, errorMessage } from '../../../lib/http';
 import { statusLabels } from '../../../lib/format';
@@ -8,18 +8,27 @@ import { useAbility } from '../../auth/components/abilities-context';
 import { AbilityTooltip } from '../../auth/components/ability-tooltip';
 import { CloseReasonModal } from '../../alerts/components/close-reason-modal';
 import { refusalText } from '../../session-risk/close-guard';
+import { useChecklistQuery } from '../../checklist/api/use-checklist-query';
 import { useUpdateAlertMutation } from '../api/use-update-alert-mutation';
 
 /** The alert's status with a menu to change it; closing asks for a reason. */
-export function StatusControl({ alert, onRequiredStepsMissing }: { alert: AlertDetail; onRequiredStepsMissing: () => void }) {
+export function StatusControl({ alert, onRequiredStepsMissing, closeRequest }: { alert: AlertDetail; onRequiredStepsMissing: () => void; closeRequest?: number }) {
   const [open, setOpen] = useState(false);
   const [closing, setClosing] = useState(false);
   const [closeError, setCloseError] = useState<string | null>(null);
   const triage = useAbility('alerts:triage');
   const mutation = useUpdateAlertMutation(alert.id);
+  const checklist = useChecklistQuery(alert.id);
+  const missingSteps = checklist.data?.groups.flatMap((g) => g.steps.filter((s) => s.required && !s.done).map((s) => s.text));
   const toast = useToast();
+  // The keyboard's `c`: the same close dialog as the menu's "Close…", with its checks.
+  useEffect(() => {
+    if (closeRequest === undefined || !triage.allowed || alert.workflow_status === 'closed') return;
+    setOpen(false);
+    setClosing(true);
+  }, [closeRequest]); // only a new request opens the dialog, not a change of status or ability
 
-  const setStatus = (status: WorkflowStatus, reason?: ClosingReason, reasonText?: string) => {
+  const setStatus = (status: WorkflowStatus, reason?: TriageClosingReason, reasonText?: string) => {
     setOpen(false);
     setCloseError(null);
     mutation.mutate(
@@ -31,7 +40,7 @@ export function StatusControl({ alert, onRequiredStepsMissing }: { alert: AlertD
         },
         onError: (err) => {
           if (err instanceof ApiError && err.id === ErrorIds.requiredStepsIncomplete) {
-            setCloseError(`${err.message} Finish the required checklist steps first.`);
+            setCloseError(err.message);
             onRequiredStepsMissing();
           } else if (err instanceof ApiError && err.id === ErrorIds.highRiskCommentRequired) {
             setCloseError(refusalText(err.message));
@@ -89,6 +98,7 @@ export function StatusControl({ alert, onRequiredStepsMissing }: { alert: AlertD
           isLoading={mutation.isPending}
           error={closeError}
           requiredRemaining={alert.checklist.required_remaining}
+          missingSteps={missingSteps}
           session={alert.session}
           onCancel={() => {
             setClosing(false);

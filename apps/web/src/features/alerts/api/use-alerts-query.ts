@@ -16,16 +16,21 @@ export function fetchAlerts(view: AlertsViewState, signal?: AbortSignal): Promis
   return apiRequest(path, listAlertsResponseSchema, { signal });
 }
 
+/** The cache key of a view's page of alerts. */
+export function alertsListKey(view: AlertsViewState) {
+  return alertsKeys.list({
+    filter: toFilterQueryParams(view),
+    sortField: view.sortField,
+    sortOrder: view.sortOrder,
+    page: view.page,
+    size: view.size,
+  });
+}
+
 /** The page of alerts the view shows; keeps the previous page on screen while the next loads. */
 export function useAlertsQuery(view: AlertsViewState) {
   return useQuery({
-    queryKey: alertsKeys.list({
-      filter: toFilterQueryParams(view),
-      sortField: view.sortField,
-      sortOrder: view.sortOrder,
-      page: view.page,
-      size: view.size,
-    }),
+    queryKey: alertsListKey(view),
     queryFn: ({ signal }) => fetchAlerts(view, signal),
     placeholderData: keepPreviousData,
     refetchInterval: view.refresh > 0 ? view.refresh : false,

@@ -2,17 +2,18 @@ import { Axis, BarSeries, Chart, Position, ScaleType, Settings, type XYBrushEven
 import '@elastic/charts/dist/theme_only_light.css';
 import { EuiText } from '@elastic/eui';
 import type { AlertStatsResponse } from '@execwatch/api';
+import { formatTimeToMinute, getDisplayTimeZone } from '../../../lib/format';
 
 interface Props {
   histogram: AlertStatsResponse['histogram'];
+  /** The chart's height in pixels. */
+  height?: number;
   /** Brushing a span narrows the time range to it, as in Kibana. */
   onBrush: (fromIso: string, toIso: string) => void;
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-
 /** Alerts over time; loaded as its own chunk because @elastic/charts is large. */
-export default function AlertsHistogram({ histogram, onBrush }: Props) {
+export default function AlertsHistogram({ histogram, height = 140, onBrush }: Props) {
   const total = histogram.buckets.reduce((sum, b) => sum + b.count, 0);
   return (
     <div data-test-subj="alerts-histogram" role="img" aria-label={`Alerts over time: ${total} alerts in ${histogram.buckets.length} intervals`}>
@@ -21,7 +22,7 @@ export default function AlertsHistogram({ histogram, onBrush }: Props) {
           <p>No alerts in this range.</p>
         </EuiText>
       ) : (
-        <Chart size={{ height: 140 }}>
+        <Chart size={{ height }}>
           <Settings
             showLegend={false}
             onBrushEnd={(event) => {
@@ -35,12 +36,13 @@ export default function AlertsHistogram({ histogram, onBrush }: Props) {
             name="Alerts"
             data={histogram.buckets}
             xScaleType={ScaleType.Time}
+            timeZone={getDisplayTimeZone() ?? 'local'}
             yScaleType={ScaleType.Linear}
             xAccessor="key"
             yAccessors={['count']}
             color="#DA8B45"
           />
-          <Axis id="time" position={Position.Bottom} tickFormat={(v: number) => timeFormat.format(v)} />
+          <Axis id="time" position={Position.Bottom} tickFormat={(v: number) => formatTimeToMinute(v)} />
           <Axis id="count" position={Position.Left} ticks={4} />
         </Chart>
       )}

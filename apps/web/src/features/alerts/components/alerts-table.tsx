@@ -1,15 +1,22 @@
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef, useSyncExternalStore, type MouseEvent as ReactMouseEvent } from 'react';
 import {
   EuiBasicTable,
   EuiButtonIcon,
   EuiEmptyPrompt,
+  EuiToolTip,
   type Criteria,
   type EuiBasicTableColumn,
 } from '@elastic/eui';
 import type { Alert, AlertSortField, ListAlertsResponse } from '@execwatch/api';
 import { pageSizes, type AlertsViewState } from '../alerts-view-state';
 import { RowAddException } from '../../exceptions/components/row-add-exception';
+import { useDisplayTimeZone } from '../../preferences/time-zone';
+import type { RowCursorStore } from '../alert-navigation';
+import { isRowOpeningClick } from '../keyboard-shortcuts';
 import { alertColumns } from './alert-columns';
+
+const noCursor = () => null;
+const noSubscription = () => () => undefined;
 
 interface Props {
   data: ListAlertsResponse | undefined;
@@ -27,6 +34,8 @@ interface Props {
   selectedIds?: ReadonlySet<string>;
   onSelectionChange?: (ids: string[]) => void;
   testSubj?: string;
+  /** The keyboard's row cursor (j/k); its row is highlighted. Omit for tables the keyboard does not walk. */
+  cursor?: RowCursorStore;
 }
 
 function sortFieldOf(columnId: string): AlertSortField | undefined {
@@ -37,7 +46,11 @@ function sortFieldOf(columnId: string): AlertSortField | undefined {
  * The alerts table: server-side sort and paging, row selection, a details button per row.
  * Memoized on plain props so that opening the flyout (a URL change) does not re-render 50 rows.
  */
-export const AlertsTable = memo(function AlertsTable({ data, isLoading, sortField, sortOrder, page: pageNumber, size, visibleColumns, onPageChange, onOpenAlert, onFilter, selectedIds, onSelectionChange, testSubj }: Props) {
+export const AlertsTable = memo(function AlertsTable({ data, isLoading, sortField, sortOrder, page: pageNumber, size, visibleColumns, onPageChange, onOpenAlert, onFilter, selectedIds, onSelectionChange, testSubj, cursor }: Props) {
+  // Times are formatted while rendering the cells: a new zone must re-render this memoized table.
+  const timeZone = useDisplayTimeZone();
+  const highlighted = useSyncExternalStore(cursor?.subscribe ?? noSubscription, cursor ? () => cursor.get().id : noCursor);
+  const tableRef = useRef<HTMLDivElement>(null);
   const view = { sortField, sortOrder, page: pageNumber, size };
   const columns = useMemo<Array<EuiBasicTableColumn<Alert>>>(() => {
     const open: EuiBasicTableColumn<Alert> = {
@@ -45,12 +58,14 @@ export const AlertsTable = memo(function AlertsTable({ data, isLoading, sortFiel
       width: '72px',
       render: (alert: Alert) => (
         <span style={{ display: 'inline-flex', gap: 2 }}>
-          <EuiButtonIcon
-            iconType="maximize"
-            aria-label={`View details of alert ${alert.rule.name} on ${alert.entity.pod ?? alert.id}`}
-            onClick={() => onOpenAlert(alert.id)}
-            data-test-subj="alert-open"
-          />
+          <EuiToolTip content="Open the alert's details (or click the row; Enter on the highlighted row)" disableScreenReaderOutput>
+            <EuiButtonIcon
+              iconType="maximize"
+              aria-label={`View details of alert ${alert.rule.name} on ${alert.entity.pod ?? alert.id}`}
+              onClick={() => onOpenAlert(alert.id)}
+              data-test-subj="alert-open"
+            />
+          </EuiToolTip>
           <RowAddException ruleId={alert.rule.rule_id} alertId={alert.id} />
         </span>
       ),
@@ -66,11 +81,23 @@ export const AlertsTable = memo(function AlertsTable({ data, isLoading, sortFiel
         render: (_value: unknown, alert: Alert) => c.render(alert, actions),
       }));
     return [open, ...shown];
-  }, [visibleColumns, onOpenAlert, onFilter]);
+  }, [visibleColumns, onOpenAlert, onFilter, timeZone]);
 
   const items = data?.alerts ?? [];
   const sortColumn = alertColumns.find((c) => c.sortField === view.sortField)?.id ?? 'time';
   const selected = useMemo(() => items.filter((a) => selectedIds?.has(a.id)), [items, selectedIds]);
+
+  // A row the keyboard moved to comes into view; focus left on a control of another row would take Enter.
+  useEffect(() => {
+    if (!highlighted || !cursor?.get().byKeyboard || !tableRef.current) return;
+    const row = tableRef.current.querySelector(`tr[data-alert-id="${CSS.escape(highlighted)}"]`);
+    // Vertically only: `scrollIntoView` would also scroll the page sideways to the start of a row wider than it.
+    const rect = row?.getBoundingClientRect();
+    if (rect && rect.bottom > window.innerHeight) window.scrollBy(0, rect.bottom - window.innerHeight + 8);
+    else if (rect && rect.top < 0) window.scrollBy(0, rect.top - 8);
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && tableRef.current.contains(active)) active.blur();
+  }, [highlighted, cursor]);
 
   const onChange = ({ page, sort }: Criteria<Alert>) => {
     const patch: Partial<AlertsViewState> = {};
@@ -93,6 +120,7 @@ export const AlertsTable = memo(function AlertsTable({ data, isLoading, sortFiel
   };
 
   return (
+    <div ref={tableRef}>
     <EuiBasicTable<Alert>
       tableCaption="Alerts"
       data-test-subj={testSubj ?? 'alerts-table'}
@@ -118,7 +146,12 @@ export const AlertsTable = memo(function AlertsTable({ data, isLoading, sortFiel
       rowProps={(alert: Alert) => ({
         'data-test-subj': 'alert-row',
         'data-alert-id': alert.id,
-        onDoubleClick: () => onOpenAlert(alert.id),
+        'data-highlighted': alert.id === highlighted ? 'true' : undefined,
+        style: alert.id === highlighted ? highlightStyle : rowStyle,
+        onClick: (event: ReactMouseEvent<HTMLTableRowElement>) => {
+          const target = event.target instanceof Element ? event.target : null;
+          if (isRowOpeningClick(target, target !== null && event.currentTarget.contains(target), window.getSelection()?.toString() ?? '')) onOpenAlert(alert.id);
+        },
       })}
       selection={
         onSelectionChange
@@ -138,5 +171,10 @@ export const AlertsTable = memo(function AlertsTable({ data, isLoading, sortFiel
       }}
       onChange={onChange}
     />
+    </div>
   );
 });
+
+const rowStyle = { cursor: 'pointer' };
+// The keyboard's row: an outline that reads on selected (blue-tinted) rows too.
+const highlightStyle = { cursor: 'pointer', outline: '2px solid #0B64DD', outlineOffset: -2, background: '#E6F1FA' };

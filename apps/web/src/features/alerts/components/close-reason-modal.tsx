@@ -12,12 +12,13 @@ import {
   EuiRadioGroup,
   EuiSpacer,
   EuiTextArea,
+  EuiToolTip,
 } from '@elastic/eui';
-import type { ClosingReason, SessionRisk } from '@execwatch/api';
+import { triageClosingReasonSchema, type TriageClosingReason, type SessionRisk } from '@execwatch/api';
 import { closingReasonLabels } from '../../../lib/format';
 import { canConfirmClose, closeCommentRule } from '../../session-risk/close-guard';
 
-const reasonOptions = (Object.keys(closingReasonLabels) as ClosingReason[]).map((id) => ({
+const reasonOptions = triageClosingReasonSchema.options.map((id) => ({
   id,
   label: closingReasonLabels[id],
   'data-test-subj': `close-reason-${id}`,
@@ -26,7 +27,7 @@ const reasonOptions = (Object.keys(closingReasonLabels) as ClosingReason[]).map(
 interface Props {
   count: number;
   onCancel: () => void;
-  onConfirm: (reason: ClosingReason, text: string) => void;
+  onConfirm: (reason: TriageClosingReason, text: string) => void;
   isLoading: boolean;
   /** Shown when the server refused, e.g. required checklist steps are not done. */
   error?: string | null;
@@ -34,14 +35,25 @@ interface Props {
   requiredRemaining?: number;
   /** The session of the one alert being closed: a high-risk one needs a comment to be closed as false or benign positive. */
   session?: SessionRisk | null;
+  /** Told each reason chosen (a bulk close asks the server what that reason would skip). */
+  onReasonChange?: (reason: TriageClosingReason) => void;
+  /** What the chosen reason would skip, and why, before confirming. */
+  skipNotice?: string | null;
+  /**
+   * The texts of the required steps not done yet (one alert): closing as false or benign positive is disabled
+   * until they are, and the dialog lists them.
+   */
+  missingSteps?: readonly string[];
 }
 
 /** Asks why alerts are being closed (as Kibana's closing reasons) before closing them. */
-export function CloseReasonModal({ count, onCancel, onConfirm, isLoading, error, requiredRemaining = 0, session = null }: Props) {
-  const [reason, setReason] = useState<ClosingReason>('true_positive');
+export function CloseReasonModal({ count, onCancel, onConfirm, isLoading, error, requiredRemaining = 0, session = null, onReasonChange, skipNotice = null, missingSteps }: Props) {
+  const [reason, setReason] = useState<TriageClosingReason>('true_positive');
   const [text, setText] = useState('');
   const comment = closeCommentRule(reason, session);
-  const needsSteps = (reason === 'false_positive' || reason === 'benign_positive') && requiredRemaining > 0;
+  const gated = reason === 'false_positive' || reason === 'benign_positive';
+  const needsSteps = gated && (missingSteps ? missingSteps.length > 0 : requiredRemaining > 0);
+  const blockedBySteps = gated && missingSteps !== undefined && missingSteps.length > 0;
   return (
     <EuiModal onClose={onCancel} data-test-subj="close-reason-modal" aria-labelledby="close-reason-title">
       <EuiModalHeader>
@@ -49,7 +61,7 @@ export function CloseReasonModal({ count, onCancel, onConfirm, isLoading, error,
       </EuiModalHeader>
       <EuiModalBody>
         <EuiFormRow label="Reason" fullWidth>
-          <EuiRadioGroup options={reasonOptions} idSelected={reason} onChange={(id) => setReason(id as ClosingReason) /* ids come from reasonOptions */} name="closing-reason" />
+          <EuiRadioGroup options={reasonOptions} idSelected={reason} onChange={(id) => { setReason(id as TriageClosingReason) /* ids come from reasonOptions */; onReasonChange?.(id as TriageClosingReason); }} name="closing-reason" />
         </EuiFormRow>
         {comment.warning && (
           <>
@@ -63,25 +75,49 @@ export function CloseReasonModal({ count, onCancel, onConfirm, isLoading, error,
         <EuiFormRow label={comment.label} fullWidth>
           <EuiTextArea fullWidth rows={3} value={text} onChange={(e) => setText(e.target.value)} data-test-subj="close-reason-text" />
         </EuiFormRow>
-        {needsSteps && (
+        {needsSteps && missingSteps ? (
+          <EuiCallOut
+            color="warning"
+            iconType="warning"
+            size="s"
+            title={missingSteps.length === 1 ? 'One required checklist step is not done' : `${missingSteps.length} required checklist steps are not done`}
+            data-test-subj="close-needs-steps"
+          >
+            <p>Closing as false or benign positive needs them done first:</p>
+            <ul data-test-subj="close-missing-steps">
+              {missingSteps.map((t) => (
+                <li key={t}>{t}</li>
+              ))}
+            </ul>
+          </EuiCallOut>
+        ) : needsSteps ? (
           <EuiCallOut color="warning" iconType="warning" size="s" title={`${requiredRemaining} required checklist step(s) are not done`} data-test-subj="close-needs-steps">
             <p>Closing as false positive or benign needs the required investigation steps done first.</p>
+          </EuiCallOut>
+        ) : null}
+        {skipNotice && (
+          <EuiCallOut color="warning" iconType="warning" size="s" title="Some alerts will be left open" data-test-subj="close-skip-notice">
+            <p>{skipNotice}</p>
           </EuiCallOut>
         )}
         {error && <EuiCallOut color="danger" iconType="error" size="s" title={error} data-test-subj="close-error" />}
       </EuiModalBody>
       <EuiModalFooter>
         <EuiButtonEmpty onClick={onCancel}>Cancel</EuiButtonEmpty>
-        <EuiButton
-          fill
-          color="primary"
-          isLoading={isLoading}
-          isDisabled={!canConfirmClose(comment, text)}
-          onClick={() => onConfirm(reason, text.trim())}
-          data-test-subj="close-confirm"
-        >
-          Close {count === 1 ? 'alert' : 'alerts'}
-        </EuiButton>
+        <EuiToolTip content={blockedBySteps ? `Do these required steps first: ${missingSteps.join(' · ')}` : undefined}>
+          <span tabIndex={blockedBySteps ? 0 : -1} data-test-subj="close-confirm-wrapper">
+            <EuiButton
+              fill
+              color="primary"
+              isLoading={isLoading}
+              isDisabled={blockedBySteps || !canConfirmClose(comment, text)}
+              onClick={() => onConfirm(reason, text.trim())}
+              data-test-subj="close-confirm"
+            >
+              Close {count === 1 ? 'alert' : 'alerts'}
+            </EuiButton>
+          </span>
+        </EuiToolTip>
       </EuiModalFooter>
     </EuiModal>
   );

@@ -1,4 +1,5 @@
 import { EuiSuperDatePicker } from '@elastic/eui';
+import { commonlyUsedRanges } from '../../../lib/time-range';
 
 export interface TimeRangePickerProps {
   from: string;
@@ -20,6 +21,8 @@ export default function TimeRangePicker({ from, to, refresh, onTimeChange, onRef
       refreshInterval={refresh > 0 ? refresh : 30_000}
       onRefreshChange={({ isPaused, refreshInterval }) => onRefreshChange(isPaused ? 0 : Math.max(refreshInterval, 1000))}
       onRefresh={onRefresh}
+      commonlyUsedRanges={[...commonlyUsedRanges]}
+      dateFormat="YYYY-MM-DD HH:mm:ss.SSS"
       data-test-subj="alerts-date-picker"
       width="auto"
     />

@@ -12,7 +12,7 @@ const otherAlertId = 'alert-2';
 const now = new Date('2026-03-01T10:00:00.000Z');
 
 function step(id: string, text: string, required: boolean): ChecklistStep {
-  return { id, text, required, fields: [], done: false, done_by: null, done_at: null, note: null };
+  return { id, text, required, fields: [], done: false, done_by: null, done_at: null, note: null, auto_checked: false, evidence: [] };
 }
 
 function checklistFixture(): ChecklistResponse {

@@ -52,7 +52,7 @@ export function ChecklistStepItem({ step, canTick, tickReason, onToggle, onSaveN
     <EuiCheckbox
       id={`step-${step.id}`}
       checked={step.done}
-      disabled={!canTick}
+      disabled={!canTick || step.auto_checked}
       onChange={() => onToggle(note.trim() || undefined)}
       label={
         <EuiText size="s">
@@ -64,6 +64,14 @@ export function ChecklistStepItem({ step, canTick, tickReason, onToggle, onSaveN
                 <EuiBadge color="accent">Required</EuiBadge>
               </>
             )}
+            {step.auto_checked && (
+              <>
+                {' '}
+                <EuiBadge color="success" iconType="checkInCircleFilled" data-test-subj="checklist-step-auto">
+                  Checked automatically
+                </EuiBadge>
+              </>
+            )}
           </span>
         </EuiText>
       }
@@ -71,11 +79,39 @@ export function ChecklistStepItem({ step, canTick, tickReason, onToggle, onSaveN
     />
   );
   return (
-    <div data-test-subj="checklist-step" data-step-id={step.id} data-done={step.done ? 'true' : 'false'} style={{ padding: '8px 0', borderBottom: '1px solid #e3e8f2' }}>
-      {tickReason ? <EuiToolTip content={tickReason}><span tabIndex={0}>{checkbox}</span></EuiToolTip> : checkbox}
+    <div
+      data-test-subj="checklist-step"
+      data-step-id={step.id}
+      data-done={step.done ? 'true' : 'false'}
+      data-auto={step.auto_checked ? 'true' : 'false'}
+      style={{ padding: '8px 0', borderBottom: '1px solid #e3e8f2' }}
+    >
+      {step.auto_checked ? (
+        <EuiToolTip content="The rule matches only events where this holds: the alert's own fields below answer it.">
+          <span tabIndex={0}>{checkbox}</span>
+        </EuiToolTip>
+      ) : tickReason ? (
+        <EuiToolTip content={tickReason}>
+          <span tabIndex={0}>{checkbox}</span>
+        </EuiToolTip>
+      ) : (
+        checkbox
+      )}
       <div style={{ marginLeft: 24 }}>
         {answer && <div style={{ margin: '4px 0' }}>{answer}</div>}
-        {step.fields.map(({ field, values }) =>
+        {step.auto_checked && (
+          <div data-test-subj="checklist-step-evidence">
+            {step.evidence.map((e) => (
+              <EuiText size="xs" key={e.field} data-test-subj="checklist-step-evidence-item">
+                <code>{e.field}</code>: <strong>{e.values.join(', ')}</strong>{' '}
+                <EuiTextColor color="subdued">
+                  (checked automatically: the rule requires <code>{e.field} {e.condition}</code>)
+                </EuiTextColor>
+              </EuiText>
+            ))}
+          </div>
+        )}
+        {!step.auto_checked && step.fields.map(({ field, values }) =>
           values.map((value) => (
             <EuiFlexGroup key={`${field}=${value}`} gutterSize="xs" alignItems="center" responsive={false} wrap data-test-subj="checklist-step-value">
               <EuiFlexItem grow={false}>
@@ -102,13 +138,17 @@ export function ChecklistStepItem({ step, canTick, tickReason, onToggle, onSaveN
             </EuiFlexGroup>
           )),
         )}
-        {step.done && (
+        {step.done && !step.auto_checked && (
           <EuiText size="xs" color="subdued" data-test-subj="checklist-step-done-by">
             Done by {step.done_by ?? 'someone'} on {formatTime(step.done_at)}
-            {step.note ? ` · Note: ${step.note}` : ''}
           </EuiText>
         )}
-        {canTick && (
+        {step.note && !noteOpen && (
+          <EuiText size="xs" data-test-subj="checklist-step-note-text">
+            <EuiTextColor color="subdued">Note:</EuiTextColor> {step.note}
+          </EuiText>
+        )}
+        {canTick && !step.auto_checked && (
           noteOpen ? (
             <EuiFlexGroup gutterSize="xs" alignItems="center" responsive={false}>
               <EuiFlexItem>
@@ -125,6 +165,7 @@ export function ChecklistStepItem({ step, canTick, tickReason, onToggle, onSaveN
                 <EuiButtonIcon
                   iconType="check"
                   aria-label="Save note"
+                  title="Save note"
                   onClick={() => {
                     onSaveNote(note.trim() || undefined);
                     setNoteOpen(false);

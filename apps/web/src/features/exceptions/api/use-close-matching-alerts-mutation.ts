@@ -1,17 +1,20 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { BulkUpdateAlertsResponse } from '@execwatch/api';
-import { bulkUpdateAlerts } from '../../alerts/api/use-bulk-update-alerts-mutation';
+import { closeByExceptionResponseSchema, type CloseByException, type CloseByExceptionResponse } from '@execwatch/api';
+import { apiRequest } from '../../../lib/http';
 
-/** Closes alerts as false positives (`POST /api/alerts/_bulk_update`); alerts lacking required checklist steps come back as skipped. */
-export function closeAlertsAsFalsePositive(ids: string[]): Promise<BulkUpdateAlertsResponse> {
-  return bulkUpdateAlerts({ ids, status: 'closed', reason: 'false_positive', reason_text: 'Matched by a new exception' });
+/**
+ * `POST /api/alerts/_close_by_exception`: the server closes what the saved exception matches when it runs (reason
+ * "matched an exception"), and says what it left open and why.
+ */
+export function closeAlertsByException(body: CloseByException): Promise<CloseByExceptionResponse> {
+  return apiRequest('/api/alerts/_close_by_exception', closeByExceptionResponseSchema, { method: 'POST', body });
 }
 
 /** Closes the alerts an exception matches and refreshes every alert view. */
 export function useCloseMatchingAlertsMutation() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: closeAlertsAsFalsePositive,
+    mutationFn: closeAlertsByException,
     onSettled: async () => {
       await queryClient.invalidateQueries({ queryKey: ['alerts'] });
       await queryClient.invalidateQueries({ queryKey: ['alert'] });

@@ -17,9 +17,8 @@ import {
   EuiTextArea,
   EuiTitle,
 } from '@elastic/eui';
-import type { AlertDetail, ExceptionListItem, ExceptionSettings, Rule } from '@execwatch/api';
+import type { AlertDetail, CloseByException, CloseByExceptionResponse, ExceptionListItem, ExceptionSettings, Rule } from '@execwatch/api';
 import { errorMessage } from '../../../lib/http';
-import { readHighRiskConfirmation } from '../../session-risk/close-guard';
 import { formatTime } from '../../../lib/format';
 import { useAbility, useMe } from '../../auth/components/abilities-context';
 import { AbilityTooltip } from '../../auth/components/ability-tooltip';
@@ -78,20 +77,21 @@ export function ExceptionEditor({ rule, alert, item, settings, onClose }: Props)
     if (problems.length > 0 || !listId) return;
     try {
       const saved = item ? await update.mutateAsync(toUpdateBody(form, item, Date.now())) : await create.mutateAsync(toCreateBody(form, listId, Date.now()));
-      const ids = new Set<string>();
-      if (isNew && closeAllMatching) for (const id of openMatches) ids.add(id);
-      if (isNew && closeThisAlert && alert) ids.add(alert.id);
-      let closed = null;
+      // The server computes what the saved item matches when it closes: never the preview's list, which may be stale.
+      const requests: CloseByException[] = [];
+      if (isNew && closeAllMatching) requests.push({ id: saved.data.id, rule_id: rule.rule_id });
+      else if (isNew && closeThisAlert && alert) requests.push({ id: saved.data.id, rule_id: rule.rule_id, alert_ids: [alert.id] });
+      const closed: CloseByExceptionResponse[] = [];
       let closeError: string | null = null;
-      if (ids.size > 0) {
+      for (const request of requests) {
         // The item is saved by now: a refused close is reported with the outcome, not as "not saved".
         try {
-          closed = await closeAlerts.mutateAsync([...ids]);
+          closed.push(await closeAlerts.mutateAsync(request));
         } catch (err) {
-          closeError = readHighRiskConfirmation(err)?.message ?? errorMessage(err);
+          closeError = errorMessage(err);
         }
       }
-      setOutcome({ item: saved.data, warnings: saved.warnings, closed, closeError, isNew });
+      setOutcome({ item: saved.data, warnings: saved.warnings, closed: closed[0] ?? null, closeError, isNew, closeRequest: requests[0] ?? null });
     } catch {
       // the mutation's error is shown below the form
     }
@@ -218,7 +218,7 @@ export function ExceptionEditor({ rule, alert, item, settings, onClose }: Props)
             )}
             <EuiCheckbox
               id="exception-close-matching"
-              label={`Close all ${preview.data ? openMatches.length : '…'} open alerts this exception matches (reason: false positive)`}
+              label={`Close all ${preview.data ? openMatches.length : '…'} open alerts this exception matches (reason: matched an exception; sessions of high risk stay open for review)`}
               checked={closeAllMatching}
               onChange={(e) => setCloseAllMatching(e.target.checked)}
               disabled={disabled || !preview.data || openMatches.length === 0}

@@ -51,7 +51,7 @@ export function ExceptionPreview({ preview, isFetching, error, incomplete, alert
         <>
           <EuiFlexGroup gutterSize="m" responsive={false}>
             <EuiFlexItem>
-              <EuiStat title={count(preview?.open_alerts)} description="Open alerts" titleSize="s" isLoading={!preview} data-test-subj="preview-open-alerts" />
+              <EuiStat title={count(preview?.open_alerts)} description="Open or acknowledged alerts" titleSize="s" isLoading={!preview} data-test-subj="preview-open-alerts" />
             </EuiFlexItem>
             <EuiFlexItem>
               <EuiStat title={count(preview?.all_alerts)} description="All alerts" titleSize="s" isLoading={!preview} data-test-subj="preview-all-alerts" />

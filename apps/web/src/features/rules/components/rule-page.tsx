@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import {
   EuiBasicTable,
   EuiButton,
@@ -61,6 +61,9 @@ const executionColumns: Array<EuiBasicTableColumn<Execution>> = [
     ),
   },
 ];
+
+// The Markdown renderer is only needed here: it loads with the guide, not with the app.
+const GuideMarkdown = lazy(() => import('./guide-markdown'));
 
 /** One rule: definition, guide, enable/disable, run now, recent executions. */
 export default function RulePage() {
@@ -205,9 +208,9 @@ export default function RulePage() {
               <h2>Investigation guide</h2>
             </EuiTitle>
             <EuiSpacer size="s" />
-            <EuiText size="s">
-              <pre style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }}>{r.note}</pre>
-            </EuiText>
+            <Suspense fallback={<EuiSkeletonText lines={6} />}>
+              <GuideMarkdown markdown={r.note} />
+            </Suspense>
           </EuiPanel>
         )}
       </EuiPageTemplate.Section>

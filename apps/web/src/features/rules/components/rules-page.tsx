@@ -4,6 +4,7 @@ import type { Rule } from '@execwatch/api';
 import { QueryError } from '../../../components/query-error';
 import { AuditFeedBanner } from '../../attribution/components/audit-feed-banner';
 import { AuditFeedPanel } from '../../attribution/components/audit-feed-panel';
+import { StoragePanel } from '../../storage/components/storage-panel';
 import { SeverityBadge } from '../../../components/severity-badge';
 import { formatTime } from '../../../lib/format';
 import { useRulesQuery } from '../api/use-rules-query';
@@ -63,6 +64,8 @@ export default function RulesPage() {
         )}
         <EuiSpacer size="l" />
         <AuditFeedPanel />
+        <EuiSpacer size="l" />
+        <StoragePanel />
       </EuiPageTemplate.Section>
     </EuiPageTemplate>
   );

@@ -15,7 +15,7 @@ import {
   EuiText,
   EuiTextArea,
 } from '@elastic/eui';
-import type { ClosingReason } from '@execwatch/api';
+import type { TriageClosingReason } from '@execwatch/api';
 import { closingReasonLabels, formatCount } from '../../../lib/format';
 import { confirmationNeedsComment, highRiskCountText, type HighRiskConfirmation } from '../close-guard';
 
@@ -23,7 +23,7 @@ interface Props {
   confirmation: HighRiskConfirmation;
   /** How many alerts the close takes in, high risk or not. */
   total: number;
-  reason: ClosingReason;
+  reason: TriageClosingReason;
   /** The comment typed in the close dialog, kept. */
   initialComment: string;
   isLoading: boolean;
