@@ -5,7 +5,7 @@ import { fetchAlertStats } from './use-alert-stats-query';
 import { alertsKeys } from './keys';
 
 /** The view's list behind each field a filter drop-down offers values of. */
-const ownFilter = { namespace: 'namespace', image: 'image', user: 'user', requested_by: 'requestedBy' } as const satisfies Partial<Record<AlertGroupField, keyof AlertsViewState>>;
+export const ownFilter = { namespace: 'namespace', image: 'image', user: 'user', requested_by: 'requestedBy' } as const satisfies Partial<Record<AlertGroupField, keyof AlertsViewState>>;
 
 /**
  * The view a drop-down's values are counted in: every active filter (time, query, field filters, the other

@@ -1,11 +1,8 @@
 import { useState } from 'react';
 import { EuiComboBox, type EuiComboBoxOptionOption } from '@elastic/eui';
-import type { AlertGroupField } from '@execwatch/api';
 import type { AlertsViewState } from '../alerts-view-state';
-import { useFieldValuesQuery } from '../api/use-field-values-query';
+import { ownFilter as viewKeys, useFieldValuesQuery } from '../api/use-field-values-query';
 
-/** The view's list behind each field that has a filter box. */
-const viewKeys = { namespace: 'namespace', image: 'image', user: 'user', requested_by: 'requestedBy' } as const satisfies Partial<Record<AlertGroupField, keyof AlertsViewState>>;
 
 interface Props {
   field: keyof typeof viewKeys;
